@@ -1,0 +1,32 @@
+/**
+ * @module Applies the embedded SQLite migrations at start-up. The SQL is imported as text so the compiled binary
+ * carries it; applied names are recorded so each runs once, each in its own transaction.
+ */
+import type { Database } from "bun:sqlite";
+import init from "../../drizzle/sqlite/0000_init.sql" with { type: "text" };
+
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+/** In order; add each file drizzle-kit generates here. */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [{ name: "0000_init", sql: init }];
+
+/** Returns the names it applied now (empty when the database was current). */
+export function migrateSqlite(db: Database, migrations: readonly Migration[] = SQLITE_MIGRATIONS): string[] {
+  db.run("CREATE TABLE IF NOT EXISTS __migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
+  const applied = new Set(db.query<{ name: string }, []>("SELECT name FROM __migrations").all().map((row) => row.name));
+  const ran: string[] = [];
+  for (const migration of migrations) {
+    if (applied.has(migration.name)) continue;
+    db.transaction(() => {
+      for (const statement of migration.sql.split("--> statement-breakpoint")) {
+        if (statement.trim() !== "") db.run(statement);
+      }
+      db.run("INSERT INTO __migrations (name, applied_at) VALUES (?, ?)", [migration.name, Date.now()]);
+    })();
+    ran.push(migration.name);
+  }
+  return ran;
+}

@@ -1,0 +1,155 @@
+/**
+ * @module The Store contract: one suite every implementation runs (SQLite now, PostgreSQL later), so they
+ * cannot drift apart.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import type { Store } from "./store.ts";
+
+export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    test("added accounts are listed in insertion order with defaults filled in", async () => {
+      const { added, duplicates } = await store.addAccounts([
+        { credential: "cred-a", kind: "access", accessToken: "cred-a" },
+        { credential: "cred-b", kind: "refresh", refreshToken: "cred-b", teamAccountId: "team-1" },
+      ]);
+      expect(duplicates).toBe(0);
+      const listed = await store.listAccounts();
+      expect(listed).toEqual(added);
+      expect(listed.map(({ id: _id, createdAt: _at, ...rest }) => rest)).toEqual([
+        {
+          credential: "cred-a",
+          kind: "access",
+          teamAccountId: "",
+          accessToken: "cred-a",
+          accessTokenExpiresAt: null,
+          accessTokenIssuedAt: null,
+          refreshToken: null,
+          plan: null,
+          status: "active",
+          lastError: null,
+          lastUsedAt: null,
+          successCount: 0,
+          failureCount: 0,
+        },
+        {
+          credential: "cred-b",
+          kind: "refresh",
+          teamAccountId: "team-1",
+          accessToken: null,
+          accessTokenExpiresAt: null,
+          accessTokenIssuedAt: null,
+          refreshToken: "cred-b",
+          plan: null,
+          status: "active",
+          lastError: null,
+          lastUsedAt: null,
+          successCount: 0,
+          failureCount: 0,
+        },
+      ]);
+    });
+
+    test("a duplicate credential in the same workspace is not stored twice, in one call or across calls", async () => {
+      await store.addAccounts([{ credential: "dup", kind: "access" }]);
+      const result = await store.addAccounts([
+        { credential: "dup", kind: "access" },
+        { credential: "new", kind: "access" },
+        { credential: "new", kind: "access" },
+        { credential: "dup", kind: "access", teamAccountId: "other-team" },
+      ]);
+      expect({ added: result.added.map((a) => [a.credential, a.teamAccountId]), duplicates: result.duplicates }).toEqual({
+        added: [
+          ["new", ""],
+          ["dup", "other-team"],
+        ],
+        duplicates: 2,
+      });
+      expect((await store.listAccounts()).length).toBe(3);
+    });
+
+    test("updateAccount changes only the given fields; getAccount reads them back", async () => {
+      const [account] = (await store.addAccounts([{ credential: "u", kind: "refresh", refreshToken: "u" }])).added;
+      if (!account) throw new Error("not added");
+      await store.updateAccount(account.id, { accessToken: "at-1", accessTokenExpiresAt: 5000, status: "failed", lastError: "why" });
+      expect(await store.getAccount(account.id)).toEqual({
+        ...account,
+        accessToken: "at-1",
+        accessTokenExpiresAt: 5000,
+        status: "failed",
+        lastError: "why",
+      });
+      expect(await store.getAccount("missing")).toBeNull();
+    });
+
+    test("recordUse counts successes and failures and stamps the last use", async () => {
+      const [account] = (await store.addAccounts([{ credential: "c", kind: "access" }])).added;
+      if (!account) throw new Error("not added");
+      await store.recordUse(account.id, { ok: true, at: 10 });
+      await store.recordUse(account.id, { ok: true, at: 20 });
+      await store.recordUse(account.id, { ok: false, at: 30 });
+      const row = await store.getAccount(account.id);
+      expect({ s: row?.successCount, f: row?.failureCount, at: row?.lastUsedAt }).toEqual({ s: 2, f: 1, at: 30 });
+    });
+
+    test("a cooldown is extended by a later one and never shortened by an earlier one", async () => {
+      await store.setCooldown({ subject: "acc", model: "gpt-4o", untilMs: 2000, reason: "capped" });
+      await store.setCooldown({ subject: "acc", model: "gpt-4o", untilMs: 1500, reason: "capped" });
+      await store.setCooldown({ subject: "acc", model: "*", untilMs: 1200, reason: "blocked" });
+      expect(await store.activeCooldowns(1000)).toEqual([
+        { subject: "acc", model: "*", untilMs: 1200, reason: "blocked" },
+        { subject: "acc", model: "gpt-4o", untilMs: 2000, reason: "capped" },
+      ]);
+      await store.setCooldown({ subject: "acc", model: "gpt-4o", untilMs: 3000, reason: "capped" });
+      expect(await store.activeCooldowns(1300)).toEqual([{ subject: "acc", model: "gpt-4o", untilMs: 3000, reason: "capped" }]);
+    });
+
+    test("removing an account removes its cooldowns; clearAccounts keeps own-token cooldowns", async () => {
+      const { added } = await store.addAccounts([
+        { credential: "r1", kind: "access" },
+        { credential: "r2", kind: "access" },
+      ]);
+      const [first, second] = added;
+      if (!first || !second) throw new Error("not added");
+      await store.setCooldown({ subject: first.id, model: "m", untilMs: 9000, reason: "capped" });
+      await store.setCooldown({ subject: second.id, model: "m", untilMs: 9000, reason: "capped" });
+      await store.setCooldown({ subject: "at:abc", model: "m", untilMs: 9000, reason: "capped" });
+      expect(await store.removeAccount(first.id)).toBe(true);
+      expect(await store.removeAccount(first.id)).toBe(false);
+      expect((await store.activeCooldowns(0)).map((c) => c.subject)).toEqual([second.id, "at:abc"]);
+      expect(await store.clearAccounts()).toBe(1);
+      expect(await store.listAccounts()).toEqual([]);
+      expect((await store.activeCooldowns(0)).map((c) => c.subject)).toEqual(["at:abc"]);
+      expect(await store.clearCooldowns("at:abc")).toBe(1);
+      expect(await store.activeCooldowns(0)).toEqual([]);
+    });
+
+    test("the request log returns the newest entries first, limited", async () => {
+      for (let i = 1; i <= 3; i++) {
+        await store.logRequest({
+          at: i,
+          clientKey: "sk-abc…wxyz",
+          accountId: i === 2 ? null : "acc",
+          model: "gpt-4o",
+          promptTokens: i,
+          completionTokens: 2 * i,
+          status: 200,
+          latencyMs: 10 * i,
+          ttftMs: i === 3 ? null : 5,
+        });
+      }
+      const recent = await store.recentRequests(2);
+      expect(recent.map(({ id: _id, ...rest }) => rest)).toEqual([
+        { at: 3, clientKey: "sk-abc…wxyz", accountId: "acc", model: "gpt-4o", promptTokens: 3, completionTokens: 6, status: 200, latencyMs: 30, ttftMs: null },
+        { at: 2, clientKey: "sk-abc…wxyz", accountId: null, model: "gpt-4o", promptTokens: 2, completionTokens: 4, status: 200, latencyMs: 20, ttftMs: 5 },
+      ]);
+    });
+  });
+}
