@@ -1,0 +1,41 @@
+/** @module Upload parsing: what a new user might paste, and the answers they get. */
+import { expect, test } from "bun:test";
+import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
+import { parseTokenLine, parseTokenLines, REJECT_REASONS, summarizeRejections } from "./parse-token-lines.ts";
+
+const jwt = fakeJwt({ expMs: 2_000_000_000_000, tag: "a" });
+const rt = fakeRefreshToken("abc");
+
+test.each([
+  ["a JWT", jwt, { credential: jwt, kind: "access", teamAccountId: "" }],
+  ["a 45-character refresh token", rt, { credential: rt, kind: "refresh", teamAccountId: "" }],
+  ["an rt_ refresh token", "rt_abcdefghijKLMNOP.123", { credential: "rt_abcdefghijKLMNOP.123", kind: "refresh", teamAccountId: "" }],
+  ["a share token", "fk-abcdefgh1234", { credential: "fk-abcdefgh1234", kind: "access", teamAccountId: "" }],
+  ["a token with a workspace", `${rt},team-123`, { credential: rt, kind: "refresh", teamAccountId: "team-123" }],
+  ["a token with spaces", "eyJ abc def", { reason: REJECT_REASONS.spaces }],
+  ["non-ASCII garbage", "tökén", { reason: REJECT_REASONS.characters }],
+  ["a word", "hello", { reason: REJECT_REASONS.unknown }],
+  ["a bad workspace", `${rt},team 1`, { reason: REJECT_REASONS.accountId }],
+  ["something enormous", "x".repeat(20_000), { reason: REJECT_REASONS.tooLong }],
+])("%s", (_name, line, expected) => {
+  expect(parseTokenLine(line)).toEqual(expected);
+});
+
+test("comments and blank lines are skipped; bad lines are reported by number, never by content", () => {
+  expect(parseTokenLines(`# my tokens\n\n${jwt}\r\n  ${rt}  \nnot a token\n#${rt}\n`)).toEqual({
+    tokens: [
+      { credential: jwt, kind: "access", teamAccountId: "" },
+      { credential: rt, kind: "refresh", teamAccountId: "" },
+    ],
+    rejected: [{ line: 5, reason: REJECT_REASONS.spaces }],
+  });
+});
+
+test("10,000 lines of garbage are all refused and summarised in one sentence", () => {
+  const garbage = Array.from({ length: 10_000 }, (_, i) => (i % 2 === 0 ? `junk line ${i}` : `x${i}`)).join("\n");
+  const parsed = parseTokenLines(garbage);
+  expect({ tokens: parsed.tokens.length, rejected: parsed.rejected.length }).toEqual({ tokens: 0, rejected: 10_000 });
+  expect(summarizeRejections(parsed.rejected)).toBe(
+    `10000 lines refused: 5000 ${REJECT_REASONS.spaces} (lines 1, 3, 5, 7, 9, …); 5000 ${REJECT_REASONS.unknown} (lines 2, 4, 6, 8, 10, …)`,
+  );
+});

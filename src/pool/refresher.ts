@@ -1,0 +1,157 @@
+/**
+ * @module Keeps access tokens fresh: refreshes pool accounts (one flight per account) and exchanges callers' own
+ * refresh tokens (one flight per token, cached until near expiry). A revoked token is remembered and never sent
+ * again (upstream.md §16.4); a passing failure changes nothing but the account's last error.
+ */
+import type { Logger } from "../logger.ts";
+import { maskSecret } from "../logger.ts";
+import type { Store } from "../store/store.ts";
+import type { OAuthRefresh } from "../upstream/auth/oauth-refresh.ts";
+import { readJwtClaims } from "../upstream/auth/read-jwt-claims.ts";
+import { createSingleFlight } from "./single-flight.ts";
+import { secretDigest } from "./token-kind.ts";
+
+const DAY_MS = 86_400_000;
+/** Refresh when less than this is left before `exp`. */
+export const REFRESH_BEFORE_EXPIRY_MS = DAY_MS;
+/** Without `exp`, a token older than this counts as stale (chat2api's rule, upstream.md §8.2). */
+export const MAX_AGE_WITHOUT_EXPIRY_MS = 5 * DAY_MS;
+const OWN_CACHE_LIMIT = 10_000;
+
+export interface TokenState {
+  accessToken: string | null;
+  accessTokenExpiresAt: number | null;
+  accessTokenIssuedAt: number | null;
+}
+
+export function isTokenStale(state: TokenState, nowMs: number): boolean {
+  if (!state.accessToken) return true;
+  if (state.accessTokenExpiresAt !== null) return state.accessTokenExpiresAt - nowMs < REFRESH_BEFORE_EXPIRY_MS;
+  if (state.accessTokenIssuedAt !== null) return nowMs - state.accessTokenIssuedAt > MAX_AGE_WITHOUT_EXPIRY_MS;
+  return false;
+}
+
+export type AccountRefreshResult =
+  | { type: "refreshed" }
+  | { type: "skipped"; reason: string }
+  | { type: "revoked"; reason: string }
+  | { type: "unavailable"; reason: string };
+
+export interface RefreshReport {
+  refreshed: number;
+  failed: number;
+  skipped: number;
+  /** Masked labels only. */
+  failures: Array<{ accountId: string; label: string; reason: string }>;
+}
+
+export type OwnExchange = { type: "ok"; accessToken: string } | { type: "revoked"; reason: string } | { type: "unavailable"; reason: string };
+
+export interface Refresher {
+  refreshAccount(accountId: string, options: { force: boolean }): Promise<AccountRefreshResult>;
+  /** Every account that has a refresh token, one after another (gentle on the OAuth host). */
+  refreshAll(options: { force: boolean }): Promise<RefreshReport>;
+  /** A caller's own refresh token → access token. */
+  exchange(refreshToken: string): Promise<OwnExchange>;
+}
+
+export interface RefresherDeps {
+  store: Store;
+  oauthRefresh: OAuthRefresh;
+  logger: Logger;
+  now?: () => number;
+}
+
+export function createRefresher({ store, oauthRefresh, logger, now = Date.now }: RefresherDeps): Refresher {
+  const flight = createSingleFlight();
+  const ownCache = new Map<string, TokenState & { accessToken: string }>();
+  const ownRevoked = new Map<string, string>();
+
+  async function refreshAccountNow(accountId: string, force: boolean): Promise<AccountRefreshResult> {
+    const account = await store.getAccount(accountId);
+    if (!account) return { type: "skipped", reason: "no such account" };
+    const refreshToken = account.refreshToken;
+    if (!refreshToken) return { type: "skipped", reason: "no refresh token" };
+    if (account.status !== "active") return { type: "skipped", reason: `account is ${account.status}` };
+    if (!force && !isTokenStale(account, now())) return { type: "skipped", reason: "access token still fresh" };
+    const grant = await oauthRefresh(refreshToken);
+    const label = maskSecret(account.credential);
+    switch (grant.type) {
+      case "ok": {
+        const claims = readJwtClaims(grant.accessToken);
+        await store.updateAccount(accountId, {
+          accessToken: grant.accessToken,
+          accessTokenExpiresAt: claims.expiresAtMs,
+          accessTokenIssuedAt: now(),
+          refreshToken: grant.refreshToken ?? refreshToken,
+          plan: claims.plan ?? account.plan,
+          lastError: null,
+        });
+        logger.info("account refreshed", { account: accountId, label, rotated: grant.refreshToken !== null });
+        return { type: "refreshed" };
+      }
+      case "revoked":
+        await store.updateAccount(accountId, { status: "failed", lastError: grant.reason });
+        logger.warn("account refresh token revoked; account marked failed", { account: accountId, label, reason: grant.reason });
+        return grant;
+      case "unavailable":
+        await store.updateAccount(accountId, { lastError: `refresh failed: ${grant.reason}` });
+        logger.warn("account refresh failed; will try again later", { account: accountId, label, reason: grant.reason });
+        return grant;
+      default: {
+        const _exhaustiveCheck: never = grant;
+        return _exhaustiveCheck;
+      }
+    }
+  }
+
+  function remember(key: string, state: TokenState & { accessToken: string }): void {
+    if (ownCache.size >= OWN_CACHE_LIMIT) {
+      const oldest = ownCache.keys().next().value;
+      if (oldest !== undefined) ownCache.delete(oldest);
+    }
+    ownCache.set(key, state);
+  }
+
+  return {
+    refreshAccount(accountId, { force }) {
+      // a forced and a lazy refresh of the same account share the flight: either gives a fresh token
+      return flight(`account:${accountId}`, () => refreshAccountNow(accountId, force));
+    },
+
+    async refreshAll({ force }) {
+      const report: RefreshReport = { refreshed: 0, failed: 0, skipped: 0, failures: [] };
+      for (const account of await store.listAccounts()) {
+        if (!account.refreshToken) continue;
+        const result = await this.refreshAccount(account.id, { force });
+        if (result.type === "refreshed") report.refreshed++;
+        else if (result.type === "skipped") report.skipped++;
+        else {
+          report.failed++;
+          report.failures.push({ accountId: account.id, label: maskSecret(account.credential), reason: result.reason });
+        }
+      }
+      return report;
+    },
+
+    exchange(refreshToken) {
+      const key = secretDigest(refreshToken);
+      const revoked = ownRevoked.get(key);
+      if (revoked !== undefined) return Promise.resolve({ type: "revoked", reason: revoked });
+      const cached = ownCache.get(key);
+      if (cached && !isTokenStale(cached, now())) return Promise.resolve({ type: "ok", accessToken: cached.accessToken });
+      return flight(`own:${key}`, async (): Promise<OwnExchange> => {
+        const grant = await oauthRefresh(refreshToken);
+        if (grant.type === "revoked") {
+          ownRevoked.set(key, grant.reason);
+          logger.warn("caller's refresh token is revoked", { label: maskSecret(refreshToken), reason: grant.reason });
+          return grant;
+        }
+        if (grant.type === "unavailable") return grant;
+        const claims = readJwtClaims(grant.accessToken);
+        remember(key, { accessToken: grant.accessToken, accessTokenExpiresAt: claims.expiresAtMs, accessTokenIssuedAt: now() });
+        return { type: "ok", accessToken: grant.accessToken };
+      });
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * @module What a client's bearer means (upstream.md §8.1): a pool key, the caller's own access token, a refresh
+ * token to exchange, with an optional `,<team account id>`; no bearer at all is anonymous use.
+ */
+import { timingSafeEqual } from "node:crypto";
+import type { Config } from "../config.ts";
+import { AuthenticationError, UpstreamFailureError } from "../errors.ts";
+import { maskSecret } from "../logger.ts";
+import type { Refresher } from "./refresher.ts";
+import { isRefreshToken } from "./token-kind.ts";
+
+export type Caller =
+  /** The bearer is one of AUTHORIZATION: serve from the pool (anonymous when the pool is empty). */
+  | { kind: "pool" }
+  | { kind: "own"; accessToken: string; teamAccountId: string | null; /** masked, for logs */ label: string }
+  | { kind: "anonymous" };
+
+export interface ResolveCallerInput {
+  bearer: string | null;
+  /** From the ChatGPT-Account-ID header or the body's `Chatgpt-Account-Id`; wins over a `,<id>` suffix. */
+  teamAccountId: string | null;
+}
+
+export interface ResolveCallerDeps {
+  config: Pick<Config, "authorizationKeys">;
+  refresher: Pick<Refresher, "exchange">;
+}
+
+function digest(text: string): Buffer {
+  return Buffer.from(new Bun.CryptoHasher("sha256").update(text).digest());
+}
+
+/** Constant time in the key's content: equal-length digests, and every key is compared. */
+export function matchesAnyKey(candidate: string, keys: readonly string[]): boolean {
+  const given = digest(candidate);
+  let found = false;
+  for (const key of keys) found = timingSafeEqual(given, digest(key)) || found;
+  return found;
+}
+
+export type CallerResolver = (input: ResolveCallerInput) => Promise<Caller>;
+
+export function createCallerResolver({ config, refresher }: ResolveCallerDeps): CallerResolver {
+  return async function resolveCaller({ bearer, teamAccountId }) {
+    const raw = bearer?.trim() ?? "";
+    if (raw === "") {
+      // with AUTHORIZATION set the server is private: a request without a key is not let through as anonymous
+      if (config.authorizationKeys.length > 0) throw new AuthenticationError("Missing bearer token: send Authorization: Bearer <key>.");
+      return { kind: "anonymous" };
+    }
+    if (config.authorizationKeys.length > 0 && matchesAnyKey(raw, config.authorizationKeys)) return { kind: "pool" };
+    const comma = raw.indexOf(",");
+    const token = (comma >= 0 ? raw.slice(0, comma) : raw).trim();
+    const suffix = comma >= 0 ? raw.slice(comma + 1).trim() : "";
+    const team = teamAccountId?.trim() || suffix || null;
+    if (token === "") throw new AuthenticationError("The bearer has an account id but no token before the comma.");
+    if (!isRefreshToken(token)) return { kind: "own", accessToken: token, teamAccountId: team, label: maskSecret(token) };
+    const exchanged = await refresher.exchange(token);
+    switch (exchanged.type) {
+      case "ok":
+        return { kind: "own", accessToken: exchanged.accessToken, teamAccountId: team, label: maskSecret(token) };
+      case "revoked":
+        throw new AuthenticationError(
+          `The refresh token ${maskSecret(token)} was rejected by the OAuth server (${exchanged.reason}); sign in again for a new one.`,
+          { code: "refresh_token_revoked" },
+        );
+      case "unavailable":
+        throw new UpstreamFailureError(502, `Could not exchange the refresh token for an access token: ${exchanged.reason}.`);
+      default: {
+        const _exhaustiveCheck: never = exchanged;
+        return _exhaustiveCheck;
+      }
+    }
+  };
+}

@@ -1,0 +1,25 @@
+/** @module Tells the kinds of ChatGPT credential apart by shape (upstream.md §8.1). */
+
+export type TokenKind = "access" | "refresh";
+
+const REFRESH_45 = /^[A-Za-z0-9_-]{45}$/;
+const REFRESH_RT = /^rt_[A-Za-z0-9._-]{10,}$/;
+const JWT = /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+export function isRefreshToken(token: string): boolean {
+  return REFRESH_45.test(token) || REFRESH_RT.test(token);
+}
+
+export function isJwt(token: string): boolean {
+  return JWT.test(token);
+}
+
+/** Share tokens (`fk-…`) stand in for access tokens at gateways that issue them. */
+export function isShareToken(token: string): boolean {
+  return /^fk-[A-Za-z0-9_-]{8,}$/.test(token);
+}
+
+/** The SHA-256 hex of a secret: a key for maps and rows that must never hold the secret itself. */
+export function secretDigest(secret: string): string {
+  return new Bun.CryptoHasher("sha256").update(secret).digest("hex");
+}

@@ -1,0 +1,18 @@
+/** @module Synthetic credentials for pool tests: unsigned JWTs with the claims the pool reads, and refresh tokens. */
+
+function b64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+/** An access token shaped like ChatGPT's: `exp` in seconds, plan in OpenAI's auth claim. */
+export function fakeJwt({ expMs, plan = null, tag = "" }: { expMs: number | null; plan?: string | null; tag?: string }): string {
+  const payload: Record<string, unknown> = { sub: `user-${tag}` };
+  if (expMs !== null) payload.exp = Math.floor(expMs / 1000);
+  if (plan !== null) payload["https://api.openai.com/auth"] = { chatgpt_plan_type: plan };
+  return `eyJhbGciOiJSUzI1NiJ9.${b64url(payload)}.c2lnbmF0dXJl${tag.replace(/[^A-Za-z0-9]/g, "")}`;
+}
+
+/** A 45-character refresh token; distinct per seed. */
+export function fakeRefreshToken(seed: string): string {
+  return `${seed.replace(/[^A-Za-z0-9]/g, "")}${"R".repeat(45)}`.slice(0, 45);
+}
