@@ -1,0 +1,250 @@
+/**
+ * @module Upstream events (cumulative message snapshots) → the reply as deltas: answer text, reasoning, code and
+ * output fences, images, citations, and how it ended.
+ *
+ * Each message keeps how much of its visible text was already emitted; every snapshot emits only the growth. This
+ * is chat2api's scheme without its defects (protocol §16): final text in a message's last event is rendered (16.1),
+ * text and citations arriving together are both rendered (16.2), an error event fails the reply (16.3), a generated
+ * image is rendered once (16.7), and a message first seen with text is rendered from its start.
+ */
+import type { ImageAssetPointer, UpstreamEvent, UpstreamMessage } from "../upstream/events.ts";
+import { createBlockWriter } from "./block-writer.ts";
+import {
+  classifyMessage,
+  codeFenceLabel,
+  imagePointers,
+  messageCitations,
+  messageRawText,
+  type MessageKind,
+} from "./classify-message.ts";
+import type { AssetRef, RenderedDelta } from "./rendered-delta.ts";
+import { rewriteSandboxLinks, sandboxPaths, visibleText } from "./visible-text.ts";
+
+export type { AssetRef, RenderedDelta } from "./rendered-delta.ts";
+
+export interface RendererOptions {
+  /** `field`: reasoning as `reasoning` deltas; `inline`: as quoted `> ` lines in the content (chat2api's style). */
+  reasoningDisplay: "field" | "inline";
+  /** Looks up a download URL for a generated image or a sandbox file; null when there is none. */
+  resolveAsset?: (ref: AssetRef) => Promise<string | null>;
+  /** The model reasons (o-series, gpt-5-thinking): its tool-authored text is reasoning. */
+  reasoningModel?: boolean;
+}
+
+const REFUSAL_TEXT = "I'm sorry, but I can't help with that request.";
+const IMAGE_FAILED_TEXT = "Failed to load the image.";
+const EARLY_END_MESSAGE = "upstream stream ended early";
+
+interface MessageState {
+  /** Length of the visible text already emitted. */
+  shown: number;
+  /** The last snapshot seen, to render what was held back once the message is over. */
+  last: UpstreamMessage;
+  conversationId: string | null;
+  final: boolean;
+  /** Image messages: the progress/image text built so far, the last progress step, pointers already rendered. */
+  imageText: string;
+  progress: number;
+  imagesDone: Set<string>;
+}
+
+function quote(text: string): string {
+  return text === "" ? "" : `> ${text.replaceAll("\n", "\n> ")}`;
+}
+
+function assetRefOf(pointer: ImageAssetPointer, state: MessageState): AssetRef | null {
+  const [scheme, id] = pointer.asset_pointer.split("://", 2);
+  if (!id || (scheme !== "file-service" && scheme !== "sediment")) return null;
+  return { kind: scheme, id, conversationId: state.conversationId, messageId: state.last.id };
+}
+
+/** 4o image generation streams partial images; their `metadata.generation.height` grows towards `height`. */
+function generationProgress(pointer: ImageAssetPointer): number | null {
+  const generation = pointer.metadata?.generation as { height?: unknown } | undefined;
+  const done = generation?.height;
+  if (typeof done !== "number" || !pointer.height) return null;
+  return Math.min(100, (done / pointer.height) * 100);
+}
+
+export function createRenderer(options: RendererOptions): TransformStream<UpstreamEvent, RenderedDelta> {
+  const { reasoningDisplay, resolveAsset, reasoningModel = false } = options;
+  const content = createBlockWriter();
+  const reasoning = createBlockWriter();
+  const messages = new Map<string, MessageState>();
+  const citationsShown = new Set<string>();
+  const sandboxUrls = new Map<string, string | null>();
+  let started = false;
+  let ended = false;
+  let contentShown = false;
+  let upstreamComplete = false;
+  let current: MessageState | null = null;
+  let reported: { messageId: string; conversationId: string | null } | null = null;
+
+  async function resolve(ref: AssetRef): Promise<string | null> {
+    return resolveAsset ? resolveAsset(ref) : null;
+  }
+
+  function emitContent(out: RenderedDelta[], owner: string, text: string, fence?: string): void {
+    const written = content.write(owner, text, fence);
+    if (written === "") return;
+    contentShown = true;
+    out.push({ type: "content", text: written });
+  }
+
+  function emitReasoning(out: RenderedDelta[], owner: string, text: string): void {
+    if (reasoningDisplay === "inline") return emitContent(out, owner, text);
+    const written = reasoning.write(owner, text);
+    if (written !== "") out.push({ type: "reasoning", text: written });
+  }
+
+  async function sandboxRewritten(text: string, state: MessageState): Promise<string> {
+    for (const path of sandboxPaths(text)) {
+      if (sandboxUrls.has(path)) continue;
+      const ref: AssetRef = { kind: "sandbox", id: path, conversationId: state.conversationId, messageId: state.last.id };
+      sandboxUrls.set(path, await resolve(ref));
+    }
+    return rewriteSandboxLinks(text, sandboxUrls);
+  }
+
+  function reasoningRaw(message: UpstreamMessage, final: boolean): string {
+    const raw = messageRawText(message);
+    const finished = message.metadata.finished_text;
+    // o1-style messages may carry no text at all, only "Thought for 9 seconds": show that rather than nothing
+    return raw === "" && final && typeof finished === "string" ? finished : raw;
+  }
+
+  async function renderText(out: RenderedDelta[], state: MessageState, kind: MessageKind, final: boolean): Promise<void> {
+    const message = state.last;
+    const owner = `${message.id}:${kind}`;
+    const raw = kind === "reasoning" ? reasoningRaw(message, final) : messageRawText(message);
+    let visible = visibleText(raw, final);
+    if (kind === "text") visible = await sandboxRewritten(visible, state);
+    if (kind === "reasoning" && reasoningDisplay === "inline") visible = quote(visible);
+    const growth = visible.slice(state.shown);
+    state.shown = Math.max(state.shown, visible.length);
+    if (kind === "reasoning") emitReasoning(out, owner, growth);
+    else if (kind === "code") emitContent(out, owner, growth, codeFenceLabel(message));
+    else if (kind === "output") emitContent(out, owner, growth, "Output");
+    else emitContent(out, owner, growth);
+    if (kind !== "text") return;
+    for (const citation of messageCitations(message)) {
+      if (citationsShown.has(citation.url)) continue;
+      citationsShown.add(citation.url);
+      emitContent(out, owner, ` [${citation.title}](${citation.url})`);
+    }
+  }
+
+  async function renderImages(out: RenderedDelta[], state: MessageState, final: boolean): Promise<void> {
+    const pieces: string[] = [];
+    for (const pointer of imagePointers(state.last)) {
+      const ref = assetRefOf(pointer, state);
+      if (!ref) continue;
+      const progress = generationProgress(pointer);
+      if (!final && ref.kind === "sediment" && progress !== null && progress > state.progress) {
+        state.progress = progress;
+        pieces.push(`${state.imageText === "" && pieces.length === 0 ? "" : "\n"}> 🏃 ${progress.toFixed(2)}%`);
+      }
+      if (!final || state.imagesDone.has(pointer.asset_pointer)) continue;
+      state.imagesDone.add(pointer.asset_pointer);
+      const url = await resolve(ref);
+      const separator = state.imageText === "" && pieces.length === 0 ? "" : "\n\n";
+      pieces.push(separator + (url ? `![image](${url})` : IMAGE_FAILED_TEXT));
+    }
+    const growth = pieces.join("");
+    state.imageText += growth;
+    emitContent(out, `${state.last.id}:image`, growth);
+  }
+
+  async function render(out: RenderedDelta[], state: MessageState, final: boolean): Promise<void> {
+    const kind = classifyMessage(state.last, reasoningModel);
+    if (kind === "skip") return;
+    if (kind === "image") await renderImages(out, state, final);
+    else await renderText(out, state, kind, final);
+    if (final) state.final = true;
+  }
+
+  function finish(out: RenderedDelta[], reason: "stop" | "content_filter"): void {
+    const closing = content.close();
+    if (closing !== "") out.push({ type: "content", text: closing });
+    out.push({ type: "finish", reason });
+    ended = true;
+  }
+
+  function report(out: RenderedDelta[], messageId: string, conversationId: string | null): void {
+    if (!started) {
+      started = true;
+      out.push({ type: "start", conversationId, messageId });
+    } else if (reported?.messageId !== messageId || reported.conversationId !== conversationId) {
+      out.push({ type: "message-id", messageId, conversationId });
+    }
+    reported = { messageId, conversationId };
+  }
+
+  async function onMessage(out: RenderedDelta[], message: UpstreamMessage, conversationId: string | null): Promise<void> {
+    const role = message.author.role;
+    if (role === "user" || role === "system") return;
+    report(out, message.id, conversationId);
+    // a message superseded without its finished event is over all the same: show what it held back
+    if (current && current.last.id !== message.id && !current.final) await render(out, current, true);
+    let state = messages.get(message.id);
+    if (!state) {
+      state = { shown: 0, last: message, conversationId, final: false, imageText: "", progress: 0, imagesDone: new Set() };
+      messages.set(message.id, state);
+    }
+    state.last = message;
+    state.conversationId = conversationId ?? state.conversationId;
+    current = state;
+    const final = message.status !== "in_progress";
+    await render(out, state, final);
+    if (final && message.end_turn === true) finish(out, "stop");
+  }
+
+  async function onEvent(out: RenderedDelta[], event: UpstreamEvent): Promise<void> {
+    switch (event.type) {
+      case "message":
+        return onMessage(out, event.message, event.conversationId);
+      case "moderation":
+        if (!event.blocked || contentShown) return;
+        if (!started) report(out, "", event.conversationId);
+        out.push({ type: "refusal", text: REFUSAL_TEXT });
+        return finish(out, "content_filter");
+      case "error":
+        out.push({ type: "failed", message: event.message });
+        ended = true;
+        return;
+      case "metadata":
+        if (event.name === "message_stream_complete") upstreamComplete = true;
+        return;
+      case "done":
+        upstreamComplete = true;
+        return;
+      default: {
+        const unexpected: never = event;
+        return unexpected;
+      }
+    }
+  }
+
+  return new TransformStream<UpstreamEvent, RenderedDelta>({
+    async transform(event, controller) {
+      if (ended) return;
+      const out: RenderedDelta[] = [];
+      await onEvent(out, event);
+      for (const delta of out) controller.enqueue(delta);
+    },
+    async flush(controller) {
+      if (ended || !started) return;
+      const out: RenderedDelta[] = [];
+      const wasFinal = current?.final ?? false;
+      if (current && !current.final) await render(out, current, true);
+      // the upstream said it was done and its last message was complete: a turn without end_turn (e.g. a tool's)
+      if (upstreamComplete && wasFinal) finish(out, "stop");
+      else {
+        const closing = content.close();
+        if (closing !== "") out.push({ type: "content", text: closing });
+        out.push({ type: "failed", message: EARLY_END_MESSAGE });
+      }
+      for (const delta of out) controller.enqueue(delta);
+    },
+  });
+}

@@ -1,0 +1,224 @@
+/** @module OpenAI chat messages → the messages of a ChatGPT `next` conversation request (protocol §5.3). */
+import type {
+  ChatCompletionContentPart,
+  ChatCompletionContentPartRefusal,
+  ChatCompletionMessageParam,
+  ChatCompletionMessageToolCall,
+} from "openai/resources/chat/completions";
+import { InvalidRequestError } from "../errors.ts";
+import type { ImageAssetPointer } from "../upstream/events.ts";
+
+/** The request body is built from these messages; exported here too because callers meet them together. */
+export { buildConversationBody, type ConversationRequestBody } from "./build-conversation-body.ts";
+
+/** An image or file the caller has already uploaded to the upstream (§7.1). */
+export interface ResolvedAttachment {
+  fileId: string;
+  name: string;
+  mimeType: string;
+  sizeBytes: number;
+  width?: number;
+  height?: number;
+}
+
+export interface UpstreamAttachment {
+  id: string;
+  size: number;
+  name: string;
+  mime_type: string;
+  width?: number;
+  height?: number;
+}
+
+export type UpstreamMessageContent =
+  | { content_type: "text"; parts: [string] }
+  | { content_type: "multimodal_text"; parts: Array<string | ImageAssetPointer> };
+
+export interface UpstreamMessageInput {
+  id: string;
+  author: { role: "system" | "user" | "assistant" };
+  content: UpstreamMessageContent;
+  metadata: { attachments?: UpstreamAttachment[]; system_hints?: string[] };
+}
+
+export interface ToUpstreamMessagesOptions {
+  newId: () => string;
+  /** Uploaded images and files, keyed by `partKey(messageIndex, partIndex)`. */
+  attachments?: ReadonlyMap<string, ResolvedAttachment>;
+}
+
+/** The key under which the caller stores the upload of `messages[messageIndex].content[partIndex]`. */
+export function partKey(messageIndex: number, partIndex: number): string {
+  return `${messageIndex}:${partIndex}`;
+}
+
+export interface AttachmentPart {
+  key: string;
+  messageIndex: number;
+  partIndex: number;
+  part: ChatCompletionContentPart.File | Extract<ChatCompletionContentPart, { type: "image_url" }>;
+}
+
+/** The parts the caller must fetch and upload before calling `toUpstreamMessages`. */
+export function listAttachmentParts(messages: readonly ChatCompletionMessageParam[]): AttachmentPart[] {
+  const found: AttachmentPart[] = [];
+  messages.forEach((message, messageIndex) => {
+    if (!Array.isArray(message.content)) return;
+    message.content.forEach((part, partIndex) => {
+      if (part.type === "image_url" || part.type === "file") {
+        found.push({ key: partKey(messageIndex, partIndex), messageIndex, partIndex, part });
+      }
+    });
+  });
+  return found;
+}
+
+type AnyPart = ChatCompletionContentPart | ChatCompletionContentPartRefusal;
+
+function describeToolCall(call: ChatCompletionMessageToolCall): string {
+  const [name, input] = call.type === "function" ? [call.function.name, call.function.arguments] : [call.custom.name, call.custom.input];
+  return `[Called tool \`${name}\` (call id ${call.id}) with arguments: ${input}]`;
+}
+
+/**
+ * The ChatGPT backend has no function calling: an assistant turn that only called tools would arrive empty and the
+ * model would lose what it asked for. Writing the calls out keeps the conversation readable to it.
+ */
+function assistantExtras(message: Extract<ChatCompletionMessageParam, { role: "assistant" }>): string[] {
+  const extras = (message.tool_calls ?? []).map(describeToolCall);
+  if (message.function_call) {
+    extras.push(`[Called function \`${message.function_call.name}\` with arguments: ${message.function_call.arguments}]`);
+  }
+  return extras;
+}
+
+/**
+ * A tool result cannot keep the `tool` role: upstream, `tool` means ChatGPT's own tools (python, browser), and
+ * a message by it in the prompt is rejected or misread. As user-authored text naming the call, the model still
+ * sees the result and which request it answers.
+ */
+function toolResultHeader(message: ChatCompletionMessageParam): string | null {
+  if (message.role === "tool") return `[Result of tool call ${message.tool_call_id}]`;
+  if (message.role === "function") return `[Result of function \`${message.name}\`]`;
+  return null;
+}
+
+function upstreamRole(message: ChatCompletionMessageParam, param: string): UpstreamMessageInput["author"]["role"] {
+  switch (message.role) {
+    case "system":
+    case "developer":
+      return "system";
+    case "user":
+    case "tool":
+    case "function":
+      return "user";
+    case "assistant":
+      return "assistant";
+    default: {
+      const role: unknown = (message as { role: unknown }).role;
+      throw new InvalidRequestError(`Unsupported role ${JSON.stringify(role)}.`, { param: `${param}.role` });
+    }
+  }
+}
+
+function toUpstreamAttachment(attachment: ResolvedAttachment): UpstreamAttachment {
+  const entry: UpstreamAttachment = {
+    id: attachment.fileId,
+    size: attachment.sizeBytes,
+    name: attachment.name,
+    mime_type: attachment.mimeType,
+  };
+  if (attachment.width !== undefined) entry.width = attachment.width;
+  if (attachment.height !== undefined) entry.height = attachment.height;
+  return entry;
+}
+
+function toImagePointer(attachment: ResolvedAttachment): ImageAssetPointer {
+  const pointer: ImageAssetPointer = {
+    content_type: "image_asset_pointer",
+    asset_pointer: `file-service://${attachment.fileId}`,
+    size_bytes: attachment.sizeBytes,
+  };
+  if (attachment.width !== undefined) pointer.width = attachment.width;
+  if (attachment.height !== undefined) pointer.height = attachment.height;
+  return pointer;
+}
+
+interface ConvertedParts {
+  parts: Array<string | ImageAssetPointer>;
+  attachments: UpstreamAttachment[];
+  allText: boolean;
+}
+
+function convertParts(
+  content: readonly AnyPart[],
+  messageIndex: number,
+  attachments: ReadonlyMap<string, ResolvedAttachment> | undefined,
+): ConvertedParts {
+  const converted: ConvertedParts = { parts: [], attachments: [], allText: true };
+  content.forEach((part, partIndex) => {
+    const param = `messages[${messageIndex}].content[${partIndex}]`;
+    switch (part.type) {
+      case "text":
+        converted.parts.push(part.text);
+        return;
+      case "refusal":
+        converted.parts.push(part.refusal);
+        return;
+      case "image_url":
+      case "file": {
+        const attachment = attachments?.get(partKey(messageIndex, partIndex));
+        if (!attachment) throw new InvalidRequestError(`The ${part.type} part ${param} could not be attached.`, { param });
+        converted.allText = false;
+        converted.attachments.push(toUpstreamAttachment(attachment));
+        // the upstream shows only images inline; other files are read through the attachment list alone
+        if (attachment.mimeType.startsWith("image/")) converted.parts.push(toImagePointer(attachment));
+        return;
+      }
+      case "input_audio":
+        throw new InvalidRequestError(`Audio input is not supported (${param}).`, { param });
+      default: {
+        const type: unknown = (part as { type: unknown }).type;
+        throw new InvalidRequestError(`Unsupported content part type ${JSON.stringify(type)} (${param}).`, { param });
+      }
+    }
+  });
+  return converted;
+}
+
+function convertMessage(
+  message: ChatCompletionMessageParam,
+  messageIndex: number,
+  options: ToUpstreamMessagesOptions,
+): UpstreamMessageInput {
+  const param = `messages[${messageIndex}]`;
+  const role = upstreamRole(message, param);
+  const raw: unknown = message.content;
+  const content = typeof raw === "string" ? [raw] : Array.isArray(raw) ? (raw as AnyPart[]) : [];
+  const converted =
+    typeof content[0] === "string"
+      ? { parts: content as string[], attachments: [], allText: true }
+      : convertParts(content as AnyPart[], messageIndex, options.attachments);
+
+  const header = toolResultHeader(message);
+  const extras = message.role === "assistant" ? assistantExtras(message) : [];
+  const id = options.newId();
+  if (converted.allText) {
+    const texts = [...(header ? [header] : []), ...(converted.parts as string[]), ...extras];
+    return { id, author: { role }, content: { content_type: "text", parts: [texts.join("\n\n")] }, metadata: {} };
+  }
+  return {
+    id,
+    author: { role },
+    content: { content_type: "multimodal_text", parts: [...(header ? [header] : []), ...converted.parts, ...extras] },
+    metadata: { attachments: converted.attachments },
+  };
+}
+
+/** Converts every message in order; throws InvalidRequestError naming the part it cannot send. */
+export function toUpstreamMessages(
+  messages: readonly ChatCompletionMessageParam[],
+  options: ToUpstreamMessagesOptions,
+): UpstreamMessageInput[] {
+  return messages.map((message, index) => convertMessage(message, index, options));
+}
