@@ -1,0 +1,110 @@
+/** @module Refresh: single flight, revocation memory, rotation, the stale rule and the run report. */
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { silentLogger } from "../logger.ts";
+import { createSqliteStore } from "../store/sqlite.ts";
+import type { Store } from "../store/store.ts";
+import type { OAuthRefresh, RefreshGrant } from "../upstream/auth/oauth-refresh.ts";
+import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
+import { createRefresher, isTokenStale } from "./refresher.ts";
+
+const DAY = 86_400_000;
+const NOW = 1_700_000_000_000;
+let store: Store;
+beforeEach(() => {
+  store = createSqliteStore({ path: ":memory:", now: () => NOW });
+});
+afterEach(() => store.close());
+
+/** An OAuth grant whose answers the test releases by hand, so concurrency is real and no sleep is needed. */
+function gatedOAuth(answer: (rt: string) => RefreshGrant) {
+  const calls: string[] = [];
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const oauthRefresh: OAuthRefresh = async (rt) => {
+    calls.push(rt);
+    await gate;
+    return answer(rt);
+  };
+  return { calls, release, oauthRefresh };
+}
+
+const ok = (tag: string, expMs = NOW + 10 * DAY): RefreshGrant => ({ type: "ok", accessToken: fakeJwt({ expMs, tag }), refreshToken: null });
+
+test.each([
+  ["no access token", { accessToken: null, accessTokenExpiresAt: null, accessTokenIssuedAt: null }, true],
+  ["expires in 2 days", { accessToken: "t", accessTokenExpiresAt: NOW + 2 * DAY, accessTokenIssuedAt: null }, false],
+  ["expires in 23 hours", { accessToken: "t", accessTokenExpiresAt: NOW + DAY - 3_600_000, accessTokenIssuedAt: null }, true],
+  ["no exp, 4 days old", { accessToken: "t", accessTokenExpiresAt: null, accessTokenIssuedAt: NOW - 4 * DAY }, false],
+  ["no exp, 6 days old", { accessToken: "t", accessTokenExpiresAt: null, accessTokenIssuedAt: NOW - 6 * DAY }, true],
+  ["no exp, age unknown (given by the user)", { accessToken: "t", accessTokenExpiresAt: null, accessTokenIssuedAt: null }, false],
+])("stale when %s: %p", (_name, state, stale) => {
+  expect(isTokenStale(state, NOW)).toBe(stale);
+});
+
+test("two concurrent exchanges of one refresh token make one OAuth call and get the same token", async () => {
+  const oauth = gatedOAuth(() => ok("one"));
+  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, logger: silentLogger, now: () => NOW });
+  const rt = fakeRefreshToken("own");
+  const both = Promise.all([refresher.exchange(rt), refresher.exchange(rt)]);
+  oauth.release();
+  expect(await both).toEqual([
+    { type: "ok", accessToken: fakeJwt({ expMs: NOW + 10 * DAY, tag: "one" }) },
+    { type: "ok", accessToken: fakeJwt({ expMs: NOW + 10 * DAY, tag: "one" }) },
+  ]);
+  expect(await refresher.exchange(rt)).toEqual({ type: "ok", accessToken: fakeJwt({ expMs: NOW + 10 * DAY, tag: "one" }) });
+  expect(oauth.calls).toEqual([rt]);
+});
+
+test("a revoked own refresh token is remembered and never sent again; an unavailable one is", async () => {
+  const dead = fakeRefreshToken("dead");
+  const flaky = fakeRefreshToken("flaky");
+  const oauth = gatedOAuth((rt) => (rt === dead ? { type: "revoked", reason: "refresh token rejected (invalid_grant)" } : { type: "unavailable", reason: "down" }));
+  oauth.release();
+  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, logger: silentLogger, now: () => NOW });
+  for (let i = 0; i < 2; i++) {
+    expect(await refresher.exchange(dead)).toEqual({ type: "revoked", reason: "refresh token rejected (invalid_grant)" });
+    expect(await refresher.exchange(flaky)).toEqual({ type: "unavailable", reason: "down" });
+  }
+  expect(oauth.calls).toEqual([dead, flaky, flaky]);
+});
+
+test("concurrent refreshes of one account make one call; a fresh account is skipped unless forced", async () => {
+  const oauth = gatedOAuth(() => ok("acc"));
+  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, logger: silentLogger, now: () => NOW });
+  const rt = fakeRefreshToken("acc");
+  const { added } = await store.addAccounts([{ credential: rt, kind: "refresh", refreshToken: rt }]);
+  const id = added[0]?.id ?? "";
+  const both = Promise.all([refresher.refreshAccount(id, { force: false }), refresher.refreshAccount(id, { force: true })]);
+  oauth.release();
+  expect(await both).toEqual([{ type: "refreshed" }, { type: "refreshed" }]);
+  expect(await refresher.refreshAccount(id, { force: false })).toEqual({ type: "skipped", reason: "access token still fresh" });
+  expect(await refresher.refreshAccount(id, { force: true })).toEqual({ type: "refreshed" });
+  expect(oauth.calls).toEqual([rt, rt]);
+});
+
+test("refreshAll reports refreshed, failed (with masked labels) and skipped accounts", async () => {
+  const dead = fakeRefreshToken("deadacct");
+  const oauth = gatedOAuth((rt) => (rt === dead ? { type: "revoked", reason: "refresh token rejected (invalid_grant)" } : ok(rt.slice(0, 4))));
+  oauth.release();
+  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, logger: silentLogger, now: () => NOW });
+  const live = fakeRefreshToken("liveacct");
+  const fresh = fakeRefreshToken("freshacct");
+  const { added } = await store.addAccounts([
+    { credential: live, kind: "refresh", refreshToken: live },
+    { credential: dead, kind: "refresh", refreshToken: dead },
+    { credential: fresh, kind: "refresh", refreshToken: fresh, accessToken: "eyJx", accessTokenExpiresAt: NOW + 3 * DAY },
+    { credential: "eyJ.access.only", kind: "access", accessToken: "eyJ.access.only" },
+  ]);
+  expect(await refresher.refreshAll({ force: false })).toEqual({
+    refreshed: 1,
+    failed: 1,
+    skipped: 1,
+    failures: [{ accountId: added[1]?.id ?? "", label: `${dead.slice(0, 6)}…${dead.slice(-4)}`, reason: "refresh token rejected (invalid_grant)" }],
+  });
+  // the revoked account is failed now: a forced run does not send its token again
+  const forced = await refresher.refreshAll({ force: true });
+  expect({ refreshed: forced.refreshed, failed: forced.failed, skipped: forced.skipped }).toEqual({ refreshed: 2, failed: 0, skipped: 1 });
+  expect(oauth.calls.filter((c) => c === dead).length).toBe(1);
+});

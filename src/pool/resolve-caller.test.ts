@@ -1,0 +1,61 @@
+/** @module What each kind of bearer resolves to (upstream.md §8.1). */
+import { expect, test } from "bun:test";
+import { AuthenticationError, UpstreamFailureError } from "../errors.ts";
+import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
+import type { OwnExchange } from "./refresher.ts";
+import type { Caller, ResolveCallerInput } from "./resolve-caller.ts";
+import { createCallerResolver, matchesAnyKey } from "./resolve-caller.ts";
+
+const jwt = fakeJwt({ expMs: null, tag: "caller" });
+const rt = fakeRefreshToken("caller");
+const exchanged = fakeJwt({ expMs: null, tag: "exchanged" });
+const mask = (s: string) => `${s.slice(0, 6)}…${s.slice(-4)}`;
+
+function resolver(keys: string[], exchange: (rt: string) => OwnExchange = () => ({ type: "ok", accessToken: exchanged })) {
+  return createCallerResolver({ config: { authorizationKeys: keys }, refresher: { exchange: async (token) => exchange(token) } });
+}
+
+test.each<[string, string[], ResolveCallerInput, Caller]>([
+  ["no bearer, no AUTHORIZATION → anonymous", [], { bearer: null, teamAccountId: null }, { kind: "anonymous" }],
+  ["a pool key → pool", ["sk-pool-1", "sk-pool-2"], { bearer: "sk-pool-2", teamAccountId: null }, { kind: "pool" }],
+  ["a JWT → own access token", ["sk-pool"], { bearer: jwt, teamAccountId: null }, { kind: "own", accessToken: jwt, teamAccountId: null, label: mask(jwt) }],
+  ["JWT,account → own with workspace", [], { bearer: `${jwt},team-7`, teamAccountId: null }, { kind: "own", accessToken: jwt, teamAccountId: "team-7", label: mask(jwt) }],
+  ["the header's account id wins over the suffix", [], { bearer: `${jwt},team-7`, teamAccountId: "team-h" }, { kind: "own", accessToken: jwt, teamAccountId: "team-h", label: mask(jwt) }],
+  ["a refresh token → exchanged", [], { bearer: rt, teamAccountId: null }, { kind: "own", accessToken: exchanged, teamAccountId: null, label: mask(rt) }],
+  ["anything else passes through as an access token (custom gateways)", ["sk-pool"], { bearer: "gateway-token-xyz", teamAccountId: null }, { kind: "own", accessToken: "gateway-token-xyz", teamAccountId: null, label: mask("gateway-token-xyz") }],
+])("%s", async (_name, keys, input, expected) => {
+  expect(await resolver(keys)(input)).toEqual(expected);
+});
+
+test("no bearer while AUTHORIZATION is set → 401, not anonymous", async () => {
+  const error = await resolver(["sk-pool"])({ bearer: "  ", teamAccountId: null }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AuthenticationError);
+});
+
+test("a revoked refresh token → 401 that names it masked and says what to do", async () => {
+  const error = await resolver([], () => ({ type: "revoked", reason: "refresh token rejected (invalid_grant)" }))({ bearer: rt, teamAccountId: null }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AuthenticationError);
+  expect((error as AuthenticationError).toJSON()).toEqual({
+    error: {
+      message: `The refresh token ${mask(rt)} was rejected by the OAuth server (refresh token rejected (invalid_grant)); sign in again for a new one.`,
+      type: "invalid_request_error",
+      param: null,
+      code: "refresh_token_revoked",
+    },
+  });
+});
+
+test("an unreachable OAuth host → 502", async () => {
+  const error = await resolver([], () => ({ type: "unavailable", reason: "OAuth host unreachable" }))({ bearer: rt, teamAccountId: null }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(UpstreamFailureError);
+  expect((error as UpstreamFailureError).status).toBe(502);
+});
+
+test.each([
+  ["key", ["a", "key"], true],
+  ["ke", ["key"], false],
+  ["key ", ["key"], false],
+  ["", [], false],
+])("matchesAnyKey(%p, %p) is %p", (candidate, keys, expected) => {
+  expect(matchesAnyKey(candidate, keys)).toBe(expected);
+});
