@@ -1,12 +1,13 @@
 /** @module Upload parsing: what a new user might paste, and the answers they get. */
 import { expect, test } from "bun:test";
 import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
+import type { ParsedToken } from "./parse-token-lines.ts";
 import { parseTokenLine, parseTokenLines, REJECT_REASONS, summarizeRejections } from "./parse-token-lines.ts";
 
 const jwt = fakeJwt({ expMs: 2_000_000_000_000, tag: "a" });
 const rt = fakeRefreshToken("abc");
 
-test.each([
+test.each<[string, string, ParsedToken | { reason: string }]>([
   ["a JWT", jwt, { credential: jwt, kind: "access", teamAccountId: "" }],
   ["a 45-character refresh token", rt, { credential: rt, kind: "refresh", teamAccountId: "" }],
   ["an rt_ refresh token", "rt_abcdefghijKLMNOP.123", { credential: "rt_abcdefghijKLMNOP.123", kind: "refresh", teamAccountId: "" }],
