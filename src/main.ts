@@ -1,0 +1,47 @@
+/**
+ * @module Entry point: `--help`, configuration, start, graceful shutdown on SIGTERM/SIGINT (systemd, Ctrl-C).
+ */
+import { ConfigError, configHelp, loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { startServer, VERSION } from "./server.ts";
+
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(`chat2api ${VERSION}\n\n${configHelp()}`);
+  process.exit(0);
+}
+if (args.includes("--version")) {
+  console.log(VERSION);
+  process.exit(0);
+}
+
+let config;
+try {
+  config = loadConfig(process.env, args);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`chat2api: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+const server = await startServer(config, { logger });
+logger.info(`chat2api ${VERSION} listening on ${server.url}`, {
+  prefix: config.apiPrefix ? "(set)" : null,
+  upstream: config.chatgptBaseUrls,
+  powWorkers: config.powWorkers,
+  pool: config.authorizationKeys.length > 0 ? "enabled" : "no AUTHORIZATION keys",
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal}: shutting down`);
+  await server.stop();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

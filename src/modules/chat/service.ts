@@ -1,0 +1,297 @@
+/**
+ * @module The chat service: resolves the model and the caller, runs the attempt loop (one account per attempt,
+ * failover only before the first byte), and returns either a finished `chat.completion` or a chunk stream whose
+ * first event is already known, so a failure before the first byte gets its real status.
+ */
+import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { Config } from "../../config.ts";
+import { ApiError, ModelNotFoundError } from "../../errors.ts";
+import type { Logger } from "../../logger.ts";
+import type { AccountLease, AccountPool } from "../../pool/account-pool.ts";
+import { type AttemptOutcome, shouldFailover } from "../../pool/attempt-outcome.ts";
+import type { Caller, CallerResolver } from "../../pool/resolve-caller.ts";
+import type { Store } from "../../store/store.ts";
+import type { UpstreamClient } from "../../upstream/client.ts";
+import { UpstreamError } from "../../upstream/errors.ts";
+import { createIdentity, type UpstreamIdentity } from "../../upstream/identity.ts";
+import { limitOutput } from "../../translate/limit-output.ts";
+import { resolveModel, type ResolvedModel } from "../../translate/model-names.ts";
+import { createRenderer, type RenderedDelta } from "../../translate/render-events.ts";
+import { type ChatChunkEvent, toChatChunks } from "../../translate/to-chat-chunks.ts";
+import { toChatCompletion } from "../../translate/to-chat-completion.ts";
+import { buildConversationBody, toUpstreamMessages } from "../../translate/to-upstream-messages.ts";
+import { buildUsage, countPromptTokens } from "../../translate/usage.ts";
+import { InvalidRequestError } from "../../errors.ts";
+import type { ChatCompletionRequest } from "./model.ts";
+import { isUpstreamError, outcomeOf, toApiError } from "./upstream-failure.ts";
+
+export interface ChatServiceDeps {
+  config: Pick<Config, "retryTimes" | "historyDisabled" | "reasoningDisplay" | "userAgents" | "proxyUrls" | "enableLimit">;
+  upstream: UpstreamClient;
+  resolveCaller: CallerResolver;
+  pool: AccountPool;
+  store: Pick<Store, "logRequest">;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface ChatRequestContext {
+  bearer: string | null;
+  teamAccountId: string | null;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  /** Masked client key, for the request log. */
+  clientKey: string | null;
+}
+
+export type ChatResult =
+  | { type: "json"; body: ChatCompletion }
+  | { type: "stream"; chunks: ReadableStream<ChatChunkEvent> };
+
+/** Models only paid accounts may use: a non-paid persona gets 404 before a conversation is spent (§10.1). */
+const PAID_ONLY_SLUGS = new Set(["gpt-4", "o1-preview", "o1-pro", "gpt-4-5"]);
+
+interface OpenedTurn {
+  deltas: ReadableStream<RenderedDelta>;
+  lease: AccountLease | null;
+  startedAt: number;
+  ttftMs: number;
+}
+
+function completionId(): string {
+  return `chatcmpl-${crypto.randomUUID().replaceAll("-", "").slice(0, 29)}`;
+}
+
+/** Puts an already-read first value back in front of the rest of a stream. */
+function prepend<T>(first: T, reader: ReadableStreamDefaultReader<T>): ReadableStream<T> {
+  let sentFirst = false;
+  return new ReadableStream<T>({
+    async pull(controller) {
+      if (!sentFirst) {
+        sentFirst = true;
+        controller.enqueue(first);
+        return;
+      }
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+export class ChatService {
+  private readonly deps: ChatServiceDeps;
+  private readonly now: () => number;
+
+  constructor(deps: ChatServiceDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+  }
+
+  async complete(request: ChatCompletionRequest, context: ChatRequestContext): Promise<ChatResult> {
+    const model = resolveModel(request.model);
+    const messages = request.messages as unknown as ChatCompletionMessageParam[];
+    const upstreamMessages = toUpstreamMessages(messages, { newId: () => crypto.randomUUID() });
+    const promptTokens = countPromptTokens(messages, model.requested);
+    const historyDisabled = request.history_disabled ?? this.deps.config.historyDisabled;
+    const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+    const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? undefined);
+    if (request.parent_message_id && !request.conversation_id) {
+      throw new InvalidRequestError("parent_message_id needs the conversation_id it belongs to.", { param: "conversation_id" });
+    }
+    const body = buildConversationBody({
+      messages: upstreamMessages,
+      model,
+      historyDisabled,
+      random: Math.random,
+      ...(request.conversation_id ? { conversationId: request.conversation_id } : {}),
+      ...(request.parent_message_id ? { parentMessageId: request.parent_message_id } : {}),
+    }) as unknown as Record<string, unknown>;
+
+    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId });
+    const turn = await this.openTurn({ caller, model, body, signal: context.signal });
+
+    const id = completionId();
+    const created = Math.floor(this.now() / 1000);
+    let content = "";
+    let reasoning = "";
+    let conversationId: string | null = null;
+    let messageId: string | null = null;
+    let failed = false;
+    const record = new TransformStream<RenderedDelta, RenderedDelta>({
+      transform(delta, controller) {
+        if (delta.type === "content") content += delta.text;
+        else if (delta.type === "reasoning") reasoning += delta.text;
+        else if (delta.type === "start" || delta.type === "message-id") {
+          conversationId = delta.conversationId;
+          if (delta.messageId) messageId = delta.messageId;
+        } else if (delta.type === "failed") failed = true;
+        controller.enqueue(delta);
+      },
+    });
+    const finish = (status: number): void => {
+      const usage = buildUsage({ promptTokens, content, reasoning, model: model.requested });
+      void this.report(turn, caller, {
+        type: "success",
+        model: model.upstreamSlug,
+        promptTokens,
+        completionTokens: usage.completion_tokens,
+        latencyMs: this.now() - turn.startedAt,
+        ttftMs: turn.ttftMs,
+      });
+      void this.deps.store
+        .logRequest({
+          at: this.now(),
+          clientKey: context.clientKey ?? "anonymous",
+          accountId: turn.lease?.accountId ?? null,
+          model: model.requested,
+          promptTokens,
+          completionTokens: usage.completion_tokens,
+          status,
+          latencyMs: this.now() - turn.startedAt,
+          ttftMs: turn.ttftMs,
+        })
+        .catch((error: unknown) => this.deps.logger.warn("request log write failed", { error }));
+    };
+    const historyFields = (): Record<string, unknown> =>
+      historyDisabled ? {} : { conversation_id: conversationId, message_id: messageId };
+
+    const deltas = turn.deltas
+      .pipeThrough(limitOutput({ model: model.requested, ...(maxTokens ? { maxTokens } : {}), ...(stop ? { stop } : {}) }))
+      .pipeThrough(record);
+
+    if (!request.stream) {
+      const collected = await Array.fromAsync(deltas as unknown as AsyncIterable<RenderedDelta>);
+      const failure = collected.find((delta) => delta.type === "failed");
+      if (failure && failure.type === "failed") {
+        finish(502);
+        throw toApiError(new UpstreamError("stream", `The ChatGPT stream failed: ${failure.message}.`), turn.lease !== null);
+      }
+      finish(200);
+      const completion = toChatCompletion(collected, { id, created, model: model.requested, promptTokens });
+      return { type: "json", body: { ...completion, ...historyFields() } as ChatCompletion };
+    }
+
+    const chunks = deltas.pipeThrough(
+        toChatChunks({
+          id,
+          created,
+          model: model.requested,
+          includeUsage: request.stream_options?.include_usage === true,
+          promptTokens,
+          extra: historyFields,
+        }),
+      );
+    // the request log is written when the stream ends, however it ends
+    const reader = chunks.getReader();
+    const logged = new ReadableStream<ChatChunkEvent>({
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            finish(failed ? 502 : 200);
+            controller.close();
+          } else controller.enqueue(value);
+        } catch (error) {
+          finish(502);
+          controller.error(error);
+        }
+      },
+      cancel(reason) {
+        finish(499);
+        return reader.cancel(reason);
+      },
+    });
+    return { type: "stream", chunks: logged };
+  }
+
+  /**
+   * The attempt loop: one predicate (`shouldFailover`) decides whether another account is tried. It ends at the
+   * first rendered delta, so everything after it belongs to the client and is never retried.
+   */
+  private async openTurn(input: { caller: Caller; model: ResolvedModel; body: Record<string, unknown>; signal: AbortSignal }): Promise<OpenedTurn> {
+    const { caller, model, body, signal } = input;
+    const tried = new Set<string>();
+    let lastError: UpstreamError | null = null;
+    for (let attempt = 0; attempt <= this.deps.config.retryTimes; attempt++) {
+      const lease = caller.kind === "pool" ? await this.deps.pool.lease({ model: model.upstreamSlug, exclude: tried }) : null;
+      if (caller.kind === "pool" && lease === null && attempt > 0) break;
+      if (lease) tried.add(lease.accountId);
+      const identity = this.identityFor(caller, lease);
+      if (caller.kind === "own" && this.deps.config.enableLimit) {
+        const wait = await this.deps.pool.cooldownFor(caller.accessToken, model.upstreamSlug);
+        if (wait !== null) {
+          throw toApiError(new UpstreamError("capped", "This access token reached its usage cap for this model", { clearsInSec: wait }), false);
+        }
+      }
+      const startedAt = this.now();
+      try {
+        const opened = await this.deps.upstream.openConversation({
+          identity,
+          body,
+          signal,
+          checkPersona: (persona) => {
+            if (persona !== null && persona !== "chatgpt-paid" && PAID_ONLY_SLUGS.has(model.upstreamSlug)) {
+              throw new ModelNotFoundError(model.requested);
+            }
+          },
+        });
+        const renderer = createRenderer({
+          reasoningDisplay: this.deps.config.reasoningDisplay,
+          reasoningModel: model.reasoning,
+        });
+        const reader = opened.events.pipeThrough(renderer).getReader();
+        const first = await reader.read().catch((error: unknown) => {
+          throw isUpstreamError(error) ? error : new UpstreamError("stream", "The ChatGPT stream failed before the reply began.", { cause: error });
+        });
+        if (first.done || first.value.type === "failed") {
+          await reader.cancel().catch(() => {});
+          const said = !first.done && first.value.type === "failed" ? ` (${first.value.message})` : "";
+          throw new UpstreamError(
+            "unusual-activity",
+            `ChatGPT accepted the request but produced no reply${said}: it usually means the account or IP is being throttled ("unusual activity"). Try again later or use another account.`,
+          );
+        }
+        return { deltas: prepend(first.value, reader), lease, startedAt, ttftMs: this.now() - startedAt };
+      } catch (error) {
+        if (!isUpstreamError(error)) throw error;
+        const outcome = outcomeOf(error, model.upstreamSlug);
+        await this.report({ lease }, caller, outcome);
+        lastError = error;
+        this.deps.logger.info("attempt failed", {
+          attempt,
+          account: lease?.label ?? caller.kind,
+          kind: error.kind,
+          status: error.status,
+          failover: shouldFailover(outcome),
+        });
+        if (!shouldFailover(outcome) || signal.aborted) break;
+      }
+    }
+    if (lastError) throw toApiError(lastError, caller.kind === "pool");
+    throw new ApiError(503, "upstream_error", "No account could serve this request.", { code: "pool_exhausted" });
+  }
+
+  private identityFor(caller: Caller, lease: AccountLease | null): UpstreamIdentity {
+    const options = { userAgents: this.deps.config.userAgents, proxyUrls: this.deps.config.proxyUrls };
+    if (lease) return createIdentity({ accessToken: lease.accessToken, teamAccountId: lease.teamAccountId, stickyKey: lease.accountId }, options);
+    if (caller.kind === "own") return createIdentity({ accessToken: caller.accessToken, teamAccountId: caller.teamAccountId }, options);
+    return createIdentity({ accessToken: null, teamAccountId: null }, options);
+  }
+
+  private async report(turn: { lease: AccountLease | null }, caller: Caller, outcome: AttemptOutcome): Promise<void> {
+    try {
+      if (turn.lease) await this.deps.pool.report(turn.lease, outcome);
+      else if (caller.kind === "own") await this.deps.pool.reportOwn(caller.accessToken, outcome);
+    } catch (error) {
+      this.deps.logger.warn("pool report failed", { error });
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * @module What an upstream failure means: for the pool (the attempt's outcome, which decides failover) and for the
+ * client (the API error it finally sees, with a message that says what happened and what to try).
+ */
+import {
+  type ApiError,
+  AuthenticationError,
+  ApiError as BaseApiError,
+  RateLimitError,
+  UpstreamFailureError,
+} from "../../errors.ts";
+import type { AttemptOutcome } from "../../pool/attempt-outcome.ts";
+import { UpstreamError } from "../../upstream/errors.ts";
+
+export function outcomeOf(error: UpstreamError, model: string): AttemptOutcome {
+  switch (error.kind) {
+    case "unauthorized":
+      return { type: "unauthorized" };
+    case "forbidden":
+    case "cloudflare":
+    case "unusual-activity":
+    case "pow-too-hard":
+    case "pow-unsolved":
+    case "challenge-unavailable":
+      return { type: "blocked", reason: error.kind };
+    case "capped":
+      return { type: "capped", model, clearsInSec: error.clearsInSec ?? 60 };
+    case "rate-limited":
+    case "server":
+    case "network":
+    case "stream":
+      return { type: "server-error", status: error.status ?? 0 };
+    case "bad-request":
+      return { type: "client-error", status: error.status ?? 400 };
+    default: {
+      const _exhaustiveCheck: never = error.kind;
+      return _exhaustiveCheck;
+    }
+  }
+}
+
+/** `pooled`: the credential was a pool account, so a rejected token is our problem, not the caller's. */
+export function toApiError(error: UpstreamError, pooled: boolean): ApiError {
+  const options = { cause: error };
+  switch (error.kind) {
+    case "unauthorized":
+      return pooled
+        ? new UpstreamFailureError(503, `No account in the pool was accepted by ChatGPT: ${error.message}. Check the pool's tokens on the management page.`, options)
+        : new AuthenticationError(`ChatGPT rejected your access token (expired or revoked). Sign in again and use a fresh token. ${error.detail ?? ""}`.trim(), {
+            code: "invalid_access_token",
+            ...options,
+          });
+    case "capped":
+      return new RateLimitError(`${error.message}. It clears in ${error.clearsInSec ?? 60} s; use another model or account meanwhile.`, error.clearsInSec ?? 60, {
+        code: "model_cap_exceeded",
+        ...options,
+      });
+    case "rate-limited":
+      return new RateLimitError(`${error.message}. Wait a minute before trying again.`, 60, options);
+    case "cloudflare":
+    case "pow-too-hard":
+    case "pow-unsolved":
+    case "challenge-unavailable":
+      return new UpstreamFailureError(503, error.message, { code: `upstream_${error.kind.replaceAll("-", "_")}`, ...options });
+    case "forbidden":
+      return new UpstreamFailureError(503, `${error.message}. The account or this server's IP may be blocked; try another account or PROXY_URL.`, {
+        code: "upstream_forbidden",
+        ...options,
+      });
+    case "unusual-activity":
+      return new UpstreamFailureError(503, error.message, { code: "upstream_unusual_activity", ...options });
+    case "bad-request": {
+      const status = error.status === 404 || error.status === 413 || error.status === 422 ? error.status : 400;
+      return new BaseApiError(status, "invalid_request_error", error.message, { code: "upstream_rejected", ...options });
+    }
+    case "server":
+    case "network":
+    case "stream":
+      return new UpstreamFailureError(502, `${error.message} Try again in a moment.`, { code: "upstream_unavailable", ...options });
+    default: {
+      const _exhaustiveCheck: never = error.kind;
+      return _exhaustiveCheck;
+    }
+  }
+}
+
+export function isUpstreamError(error: unknown): error is UpstreamError {
+  return error instanceof UpstreamError;
+}

@@ -1,0 +1,74 @@
+/**
+ * @module API docs: the OpenAPI document (by @elysiajs/swagger) at `/swagger/json` and a Swagger UI page at
+ * `/swagger` whose assets are embedded in the binary, so the docs work on a machine with no internet.
+ */
+import { swagger } from "@elysiajs/swagger";
+import { Elysia } from "elysia";
+import uiBundle from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "text" };
+import uiCss from "swagger-ui-dist/swagger-ui.css" with { type: "text" };
+
+function page(specUrl: string, assetBase: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <meta name="viewport" content="width=device-width, initial-scale=1" />
+  <title>chat2api API</title>
+  <link rel="stylesheet" href="${assetBase}/swagger-ui.css" />
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="${assetBase}/swagger-ui-bundle.js"></script>
+  <script>
+    window.ui = SwaggerUIBundle({ url: ${JSON.stringify(specUrl)}, dom_id: "#swagger-ui", deepLinking: true,
+      persistAuthorization: true });
+  </script>
+</body>
+</html>`;
+}
+
+export function docsModule(options: { prefix: string; version: string }) {
+  const base = `${options.prefix}/swagger`;
+  return new Elysia({ name: "docs" })
+    .use(
+      swagger({
+        // the plugin's own UI loads from a CDN; ours (below) is served from the binary
+        path: "/swagger/cdn-ui",
+        specPath: "/swagger/json",
+        exclude: [/^\/swagger/, /\/swagger/],
+        documentation: {
+          info: {
+            title: "chat2api",
+            version: options.version,
+            description:
+              "OpenAI-compatible API in front of the ChatGPT web app. Authenticate with `Authorization: Bearer <key>`: " +
+              "one of AUTHORIZATION (served from the account pool), your own ChatGPT access token or refresh token " +
+              "(append `,<account id>` for a Team workspace), or anything else for ChatGPT's no-login mode.",
+          },
+          tags: [
+            { name: "Chat", description: "Chat completions" },
+            { name: "Models", description: "Models" },
+            { name: "Health", description: "Liveness and readiness" },
+            { name: "Tokens", description: "chat2api-compatible token management" },
+            { name: "Admin", description: "Account pool management" },
+          ],
+          components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+          security: [{ bearer: [] }],
+        },
+      }),
+    )
+    .get("/swagger", ({ set }) => {
+      set.headers["content-type"] = "text/html; charset=utf-8";
+      return page(`${base}/json`, `${base}/assets`);
+    }, { detail: { hide: true } })
+    .get("/swagger/assets/swagger-ui-bundle.js", ({ set }) => {
+      set.headers["content-type"] = "application/javascript; charset=utf-8";
+      set.headers["cache-control"] = "public, max-age=86400";
+      return uiBundle;
+    }, { detail: { hide: true } })
+    .get("/swagger/assets/swagger-ui.css", ({ set }) => {
+      set.headers["content-type"] = "text/css; charset=utf-8";
+      set.headers["cache-control"] = "public, max-age=86400";
+      return uiCss;
+    }, { detail: { hide: true } });
+}

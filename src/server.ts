@@ -1,0 +1,98 @@
+/**
+ * @module Builds the whole server from a Config: logger, proof-of-work workers, account pool, upstream client,
+ * services and the app. `main.ts` calls it for the real process; end-to-end tests call it with `port: 0`.
+ */
+import type { AnyElysia } from "elysia";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import type { Logger } from "./logger.ts";
+import { ChatService } from "./modules/chat/service.ts";
+import { chatModule } from "./modules/chat/index.ts";
+import { healthModule } from "./modules/health/index.ts";
+import { modelsModule } from "./modules/models/index.ts";
+import { createPoolRuntime, type PoolRuntime } from "./pool/pool-runtime.ts";
+import { UpstreamClient } from "./upstream/client.ts";
+import { PowWorkerPool } from "./upstream/pow/pool.ts";
+import type { FetchLike } from "./upstream/session.ts";
+import packageJson from "../package.json" with { type: "json" };
+
+export interface ServerDeps {
+  logger: Logger;
+  /** Outbound fetch (tests may wrap it); Bun's by default. */
+  fetch?: FetchLike;
+  /** More Elysia modules to mount under API_PREFIX (the pool's management API and page). */
+  extraModules?: (runtime: PoolRuntime) => AnyElysia[];
+}
+
+export interface RunningServer extends AsyncDisposable {
+  url: string;
+  port: number;
+  runtime: PoolRuntime;
+  stop(): Promise<void>;
+}
+
+export const VERSION: string = packageJson.version;
+
+export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
+  const { logger } = deps;
+  const pow = new PowWorkerPool({ size: config.powWorkers });
+  const runtime = createPoolRuntime(config, { logger, ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}) });
+  const upstream = new UpstreamClient({
+    hosts: config.chatgptBaseUrls,
+    language: config.oaiLanguage,
+    authKey: config.authKey,
+    conversationOnly: config.conversationOnly,
+    powDifficultyLimit: config.powDifficulty,
+    pow,
+    turnstileSolverUrl: config.turnstileSolverUrl,
+    arkoseTokenUrls: config.arkoseTokenUrls,
+    logger: logger.child({ component: "upstream" }),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const chat = new ChatService({
+    config,
+    upstream,
+    resolveCaller: runtime.resolveCaller,
+    pool: runtime.pool,
+    store: runtime.store,
+    logger: logger.child({ component: "chat" }),
+  });
+  const app = createApp({
+    apiPrefix: config.apiPrefix,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    version: VERSION,
+    modules: [
+      chatModule({ service: chat, logger }),
+      modelsModule(),
+      healthModule({ ready: async () => (await runtime.store.listAccounts(), true) }),
+      ...(deps.extraModules?.(runtime) ?? []),
+    ],
+  });
+  const close = async (): Promise<void> => {
+    runtime.scheduler.stop();
+    await pow.close();
+    await runtime.close();
+  };
+  return { app, runtime, close };
+}
+
+export async function startServer(config: Readonly<Config>, deps: ServerDeps): Promise<RunningServer> {
+  const { app, runtime, close } = buildApp(config, deps);
+  app.listen({
+    port: config.port,
+    hostname: config.host,
+    // reasoning models can think for minutes; streams also send keep-alive comments
+    idleTimeout: 255,
+    maxRequestBodySize: config.maxBodyBytes + 1024,
+  });
+  const server = app.server;
+  if (!server) throw new Error("the server did not start");
+  await runtime.scheduler.start();
+  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
+  const stop = async (): Promise<void> => {
+    await app.stop(true);
+    await close();
+  };
+  return { url, port: server.port ?? config.port, runtime, stop, [Symbol.asyncDispose]: stop };
+}

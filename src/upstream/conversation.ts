@@ -1,0 +1,72 @@
+/**
+ * @module `POST {base}/conversation` (upstream.md §5): sends the body with the sentinel headers and returns the
+ * decoded event stream. Error answers become typed UpstreamErrors before any event is read.
+ */
+import type { UpstreamEvent } from "./events.ts";
+import { UpstreamError } from "./errors.ts";
+import { readErrorResponse } from "./read-error-response.ts";
+import type { UpstreamSession } from "./session.ts";
+import { decodeConversationStream } from "./sse/decode-conversation-stream.ts";
+
+export interface SentinelHeaders {
+  "openai-sentinel-chat-requirements-token"?: string;
+  "openai-sentinel-proof-token"?: string;
+  "openai-sentinel-turnstile-token"?: string;
+  "openai-sentinel-arkose-token"?: string;
+}
+
+/** A stream silent for this long is dead: reasoning models think for minutes, but the upstream keeps bytes flowing. */
+const STALL_TIMEOUT_MS = 180_000;
+
+function abortOnStall(body: ReadableStream<Uint8Array>, stallMs: number): ReadableStream<Uint8Array> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        controller.error(new UpstreamError("stream", `ChatGPT sent nothing for ${stallMs / 1000} s; the stream was abandoned.`));
+        void reader.cancel().catch(() => {});
+      }, stallMs);
+      try {
+        const { done, value } = await reader.read();
+        clearTimeout(timer);
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        clearTimeout(timer);
+        controller.error(
+          error instanceof UpstreamError ? error : new UpstreamError("stream", "The ChatGPT stream was cut off.", { cause: error }),
+        );
+      }
+    },
+    cancel(reason) {
+      clearTimeout(timer);
+      return reader.cancel(reason);
+    },
+  });
+}
+
+export async function postConversation(
+  session: UpstreamSession,
+  body: unknown,
+  sentinel: SentinelHeaders,
+  signal?: AbortSignal,
+): Promise<ReadableStream<UpstreamEvent>> {
+  const response = await session.request("conversation", {
+    json: body,
+    headers: { accept: "text/event-stream", ...sentinel },
+    timeoutMs: 60_000,
+    signal,
+  });
+  if (!response.ok) throw await readErrorResponse(response, "the conversation");
+  const contentType = response.headers.get("content-type") ?? "";
+  if (!contentType.includes("text/event-stream") || !response.body) {
+    const text = await response.text().catch(() => "");
+    throw new UpstreamError("server", `ChatGPT answered the conversation with ${contentType || "no content type"} instead of a stream.`, {
+      status: response.status,
+      detail: text.slice(0, 100),
+    });
+  }
+  return decodeConversationStream(abortOnStall(response.body, STALL_TIMEOUT_MS), { signal });
+}
