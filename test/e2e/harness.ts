@@ -1,0 +1,65 @@
+/**
+ * @module End-to-end harness: a strict emulator of the ChatGPT backend, chat2api started against it on port 0, and
+ * the official `openai` SDK pointed at chat2api. Everything is torn down by `await using`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/logger.ts";
+import { type RunningServer, startServer } from "../../src/server.ts";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/index.ts";
+
+export interface Harness extends AsyncDisposable {
+  emulator: Emulator;
+  server: RunningServer;
+  /** Every log line chat2api wrote, for secret greps. */
+  logs: string[];
+  /** The `openai` SDK against chat2api, no retries so failures show as they are. */
+  client(apiKey?: string): OpenAI;
+  /** Raw fetch against chat2api (path relative to the server root). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function startHarness(options: { env?: Record<string, string>; emulator?: EmulatorOptions } = {}): Promise<Harness> {
+  const emulator = await startEmulator(options.emulator);
+  const dataDir = mkdtempSync(join(tmpdir(), "chat2api-e2e-"));
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    CHATGPT_BASE_URL: emulator.url,
+    AUTH_BASE_URL: emulator.url,
+    DATA_DIR: dataDir,
+    POW_WORKERS: "2",
+    LOG_LEVEL: "debug",
+    LOG_FORMAT: "json",
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger({ level: config.logLevel, format: "json", write: (line) => logs.push(line) });
+  const server = await startServer(config, { logger });
+  const prefix = config.apiPrefix ? `/${config.apiPrefix}` : "";
+  const close = async (): Promise<void> => {
+    await server.stop();
+    await emulator.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return {
+    emulator,
+    server,
+    logs,
+    client: (apiKey = "anonymous") => new OpenAI({ baseURL: `${server.url}${prefix}/v1`, apiKey, maxRetries: 0, timeout: 20_000 }),
+    fetch: (path, init) => fetch(`${server.url}${path}`, init),
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** A POST of a JSON (or raw) body with an optional bearer. */
+export function post(body: unknown, apiKey?: string): RequestInit {
+  return {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+}
