@@ -21,7 +21,10 @@ export const DEFAULT_MAX_SSE_EVENT_SIZE = 8 * 1024 * 1024;
 export interface DecodeConversationStreamOptions {
   /** Aborting cancels `body` and errors the returned stream with the signal's reason. */
   signal?: AbortSignal;
-  /** Characters one SSE event may occupy; beyond it the stream ends with an `error` event. */
+  /**
+   * Characters of an unfinished SSE event held across chunks; beyond it the stream ends with an `error` event and
+   * the body is cancelled. (A chunk is parsed as it comes, so only what waits for a later chunk counts.)
+   */
   maxBufferSize?: number;
 }
 

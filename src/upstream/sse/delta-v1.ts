@@ -63,10 +63,9 @@ export function createDeltaV1Decoder(): DeltaV1Decoder {
     }
     if (p !== undefined && typeof p !== "string") return skip("p is not a string");
     if (o !== undefined && typeof o !== "string") return skip("o is not a string");
-    // A new message: install it even if the sticky p/o (from the previous message's appends) say otherwise.
+    // A new message: installed even if the sticky p/o (from the previous message's appends) say otherwise, and
+    // leaving them as they are, as chat2api does — a sticky root `add` would let a stray bare `v` wipe the document.
     if (c !== undefined && isJsonObject(v) && (p === undefined || p === "") && (o === undefined || o === "add")) {
-      if (p !== undefined) stickyPath = p;
-      if (o !== undefined) stickyOperation = o;
       return install(deepFreeze(v));
     }
     if (p !== undefined) stickyPath = p;
@@ -112,7 +111,7 @@ export function createDeltaV1Decoder(): DeltaV1Decoder {
 
   function install(document: JsonValue): UpstreamEvent[] {
     documents.set(current, document);
-    if (!isJsonObject(document)) return [];
+    if (!isJsonObject(document)) return skip("the document is not an object");
     const events = decodeSnapshotObject(document);
     if (events.length === 0 && document.message != null) skip("the document's message is not a valid message");
     return events;
