@@ -6,7 +6,7 @@ import { Elysia, type AnyElysia } from "elysia";
 import { ApiError, InternalError, InvalidRequestError, NotFoundError, PayloadTooLargeError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { docsModule } from "./modules/docs/index.ts";
-import { validationParam } from "./modules/validation-param.ts";
+import { explainValidation } from "./modules/validation-param.ts";
 
 export interface AppOptions {
   apiPrefix: string | null;
@@ -65,11 +65,8 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules }:
       if (error instanceof ApiError) {
         apiError = error;
       } else if (code === "VALIDATION") {
-        const param = validationParam(error);
-        apiError = new InvalidRequestError(
-          param ? `Invalid value for '${param}': ${error.valueError?.message ?? "wrong type"}.` : "Invalid request body.",
-          { param, code: param ? "invalid_type" : null },
-        );
+        const { param, message } = explainValidation(error);
+        apiError = new InvalidRequestError(message, { param, code: message.startsWith("Missing") ? "missing_required_parameter" : "invalid_type" });
       } else if (code === "PARSE") {
         apiError = new InvalidRequestError(
           "We could not parse the JSON body of your request. Send valid JSON with Content-Type: application/json.",

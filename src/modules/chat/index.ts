@@ -3,6 +3,7 @@
  * writes JSON or SSE. No try/catch: errors are typed and rendered by the app's one error handler.
  */
 import { Elysia } from "elysia";
+import { InvalidRequestError } from "../../errors.ts";
 import { maskSecret, type Logger } from "../../logger.ts";
 import { ChatCompletionRequest } from "./model.ts";
 import type { ChatService } from "./service.ts";
@@ -32,6 +33,16 @@ export function chatModule({ service, logger }: { service: ChatService; logger: 
       return sseResponse(result.chunks, { headers: set.headers as Record<string, string>, logger });
     },
     {
+      // Elysia would coerce a string into a one-item array; a client that sent `"messages": "hi"` must hear so
+      transform({ body }) {
+        if (body === null || typeof body !== "object" || Array.isArray(body)) {
+          throw new InvalidRequestError("The request body must be a JSON object with 'model' and 'messages'.", { code: "invalid_body" });
+        }
+        const messages = (body as { messages?: unknown }).messages;
+        if (messages !== undefined && !Array.isArray(messages)) {
+          throw new InvalidRequestError("Invalid value for 'messages': expected an array of message objects.", { param: "messages", code: "invalid_type" });
+        }
+      },
       body: ChatCompletionRequest,
       detail: {
         tags: ["Chat"],

@@ -1,0 +1,75 @@
+/** @module TypeBox shapes of the management API (requests, and responses documented in Swagger). */
+import { t } from "elysia";
+
+const Cooldown = t.Object({
+  model: t.String({ description: "Upstream model slug, or * for the whole account" }),
+  untilMs: t.Number({ description: "Epoch ms when it clears" }),
+  reason: t.Union([t.Literal("capped"), t.Literal("blocked")]),
+});
+
+export const AccountView = t.Object({
+  id: t.String(),
+  label: t.String({ description: "The credential, masked: first 6 and last 4 characters" }),
+  kind: t.Union([t.Literal("access"), t.Literal("refresh")]),
+  teamAccountId: t.Nullable(t.String()),
+  plan: t.Nullable(t.String()),
+  status: t.Union([t.Literal("active"), t.Literal("disabled"), t.Literal("failed")]),
+  lastError: t.Nullable(t.String()),
+  lastUsedAt: t.Nullable(t.Number()),
+  createdAt: t.Number(),
+  successCount: t.Number(),
+  failureCount: t.Number(),
+  accessTokenExpiresAt: t.Nullable(t.Number()),
+  hasRefreshToken: t.Boolean(),
+  cooldowns: t.Array(Cooldown),
+});
+export type AccountView = typeof AccountView.static;
+
+export const CooldownView = t.Object({
+  subject: t.String({ description: "Account id, or at:<digest> for a caller's own access token" }),
+  label: t.Nullable(t.String()),
+  ...Cooldown.properties,
+  secondsLeft: t.Number(),
+});
+export type CooldownView = typeof CooldownView.static;
+
+export const AddTokensResult = t.Object({
+  added: t.Number(),
+  duplicates: t.Number(),
+  rejected: t.Number(),
+  /** One sentence over all refused lines (by line number, never content). */
+  summary: t.Nullable(t.String()),
+  tokensCount: t.Number({ description: "Accounts in the pool afterwards" }),
+});
+export type AddTokensResult = typeof AddTokensResult.static;
+
+export const RefreshReportView = t.Object({
+  refreshed: t.Number(),
+  failed: t.Number(),
+  skipped: t.Number(),
+  failures: t.Array(t.Object({ accountId: t.String(), label: t.String(), reason: t.String() })),
+});
+
+export const RefreshResultView = t.Object({
+  type: t.Union([t.Literal("refreshed"), t.Literal("skipped"), t.Literal("revoked"), t.Literal("unavailable")]),
+  reason: t.Optional(t.String()),
+});
+
+export const RequestView = t.Object({
+  id: t.Number(),
+  at: t.Number(),
+  clientKey: t.String(),
+  accountId: t.Nullable(t.String()),
+  model: t.String(),
+  promptTokens: t.Number(),
+  completionTokens: t.Number(),
+  status: t.Number(),
+  latencyMs: t.Number(),
+  ttftMs: t.Nullable(t.Number()),
+});
+
+export const AddTokensBody = t.Object({
+  tokens: t.String({ description: "One token per line (access token, refresh token, optionally ,<team account id>); # starts a comment" }),
+});
+
+export const IdParams = t.Object({ id: t.String() });
