@@ -1,0 +1,36 @@
+/** The three stream stages composed as the chat service composes them. */
+import { expect, test } from "bun:test";
+import type { UpstreamEvent } from "../upstream/events.ts";
+import { streamedText } from "./__fixtures__/upstream-message.ts";
+import { limitOutput } from "./limit-output.ts";
+import { createRenderer } from "./render-events.ts";
+import { toChatChunks, type ChatChunkEvent } from "./to-chat-chunks.ts";
+
+test("renderer → limitOutput → toChatChunks: a stop cuts the reply and cancels the upstream source", async () => {
+  let cancelled = false;
+  const events = [...streamedText("m-1", ["Hello ", "world", " STOP more", " text"])];
+  const source = new ReadableStream<UpstreamEvent>({
+    pull(controller) {
+      const next = events.shift();
+      if (next) controller.enqueue(next);
+      // never closes by itself: only the cancel from downstream ends it
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  const chunks: ChatChunkEvent[] = [];
+  const piped = source
+    .pipeThrough(createRenderer({ reasoningDisplay: "field" }))
+    .pipeThrough(limitOutput({ stop: [" STOP"], model: "gpt-4o" }))
+    .pipeThrough(toChatChunks({ id: "x", created: 1, model: "gpt-4o", includeUsage: false, promptTokens: 1 }));
+  for await (const chunk of piped) chunks.push(chunk);
+  const deltas = chunks.map((chunk) => ("choices" in chunk ? [chunk.choices[0]?.delta, chunk.choices[0]?.finish_reason] : chunk));
+  expect(deltas).toEqual([
+    [{ role: "assistant", content: "", refusal: null }, null],
+    [{ content: "Hello" }, null],
+    [{ content: " world" }, null],
+    [{}, "stop"],
+  ]);
+  expect(cancelled).toBe(true);
+});
