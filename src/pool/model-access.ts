@@ -6,7 +6,7 @@
 export type PlanTier = "free" | "paid" | "unknown";
 
 /** Upstream slugs a free ChatGPT account can use (some with a cap). Everything else needs a paid plan. */
-const FREE_MODELS: ReadonlySet<string> = new Set(["auto", "text-davinci-002-render-sha", "gpt-4o-mini", "gpt-4o", "gpt-5", "gpt-5-mini"]);
+const FREE_MODELS: ReadonlySet<string> = new Set(["auto", "text-davinci-002-render-sha", "gpt-4o-mini", "gpt-5-mini"]);
 
 export function isFreeModel(slug: string): boolean {
   return FREE_MODELS.has(slug);

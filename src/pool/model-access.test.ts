@@ -1,0 +1,29 @@
+/** @module Which plan offers which model, and the order tiers are preferred in. */
+import { expect, test } from "bun:test";
+import { offersModel, planTier, tierPreference } from "./model-access.ts";
+
+test.each([
+  ["free", "auto", true],
+  ["free", "gpt-4o-mini", true],
+  ["free", "o3", false],
+  ["free", "gpt-4o", false],
+  ["plus", "o3", true],
+  ["team", "gpt-4", true],
+  [null, "o3", true],
+])("plan %p offers %s: %p", (plan, model, expected) => {
+  expect(offersModel(plan, model)).toBe(expected);
+});
+
+test.each([
+  [null, "unknown"],
+  ["", "unknown"],
+  ["free", "free"],
+  ["plus", "paid"],
+  ["pro", "paid"],
+])("plan %p is tier %s", (plan, tier) => {
+  expect(planTier(plan)).toBe(tier as ReturnType<typeof planTier>);
+});
+
+test("a free model prefers free accounts and uses paid ones last; a paid model never asks a free account", () => {
+  expect({ auto: tierPreference("auto"), o3: tierPreference("o3") }).toEqual({ auto: ["free", "unknown", "paid"], o3: ["paid", "unknown"] });
+});
