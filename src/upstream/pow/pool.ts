@@ -1,0 +1,243 @@
+/**
+ * @module A pool of Web Workers that solve proofs of work off the main thread.
+ *
+ * The main thread only schedules: each solve is cut into chunks of nonces, and a free worker takes the next chunk
+ * of the next solve in turn (round robin), so one hard challenge cannot starve the easy ones queued behind it and
+ * one solve spreads over every idle worker. Chunks are striped (worker lane k of n tries k, k+n, k+2n… of a block)
+ * so the workers together sweep the low nonces first. The first answer wins; the other workers on that solve are
+ * told through their cancel cell to stop.
+ */
+import type { PowConfig } from "./config.ts";
+import type { PowChunkMessage, PowInitMessage, PowWorkerResponse } from "./messages.ts";
+import { parseDifficulty } from "./nonce-search.ts";
+import { PowWorkerError } from "./pow-worker-error.ts";
+import { DEFAULT_MAX_ATTEMPTS, failureToken, REQUIREMENTS_DIFFICULTY, type SolveResult, toRequirementsToken } from "./solve.ts";
+
+export interface PowWorkerPoolOptions {
+  /** Number of workers (POW_WORKERS); at least 1. */
+  size: number;
+  /** Another worker script (tests); defaults to the bundled worker.ts. */
+  workerUrl?: string | URL;
+  /** Nonces per chunk (default 5 000, some 15 ms of work): the unit of fairness between concurrent solves. */
+  chunkSize?: number;
+  /** Draws the requirements-token seeds. */
+  random?: () => number;
+}
+
+export interface PowSolveInput {
+  seed: string;
+  difficulty: string;
+  config: PowConfig;
+  /** Nonces 0 … maxAttempts-1 are tried (default 500 000). */
+  maxAttempts?: number;
+}
+
+interface Job {
+  id: number;
+  input: Required<PowSolveInput>;
+  nextChunk: number;
+  inFlight: number;
+  attempts: number;
+  resolve(result: SolveResult): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  cancel: Int32Array;
+  job: Job | null;
+  exited: Promise<void>;
+}
+
+export class PowWorkerPool {
+  private readonly size: number;
+  private readonly chunkSize: number;
+  private readonly workerUrl: string | URL | undefined;
+  private readonly random: () => number;
+  private readonly slots: Slot[] = [];
+  /** Unfinished solves in arrival order; `turn` is where the round robin resumes. */
+  private readonly jobs: Job[] = [];
+  private turn = 0;
+  private nextJobId = 1;
+  private closed = false;
+  /** Crashes since the last answer from any worker; a worker that cannot even start must not respawn forever. */
+  private crashStreak = 0;
+
+  constructor(options: PowWorkerPoolOptions) {
+    this.size = Math.max(1, Math.floor(options.size));
+    this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 5_000));
+    this.workerUrl = options.workerUrl;
+    this.random = options.random ?? Math.random;
+    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+  }
+
+  solve(input: PowSolveInput): Promise<SolveResult> {
+    if (this.closed) return Promise.reject(new PowWorkerError("The proof-of-work pool is closed."));
+    if (this.slots.length === 0) return Promise.reject(new PowWorkerError("The proof-of-work workers keep crashing; none is left."));
+    try {
+      parseDifficulty(input.difficulty);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<SolveResult>((resolve, reject) => {
+      const job: Job = {
+        id: this.nextJobId++,
+        input: { maxAttempts: DEFAULT_MAX_ATTEMPTS, ...input },
+        nextChunk: 0,
+        inFlight: 0,
+        attempts: 0,
+        resolve,
+        reject,
+      };
+      this.jobs.push(job);
+      if (!this.hasChunks(job)) this.settle(job);
+      this.dispatch();
+    });
+  }
+
+  async requirementsToken(config: PowConfig): Promise<string> {
+    const result = await this.solve({ seed: String(this.random()), difficulty: REQUIREMENTS_DIFFICULTY, config });
+    return toRequirementsToken(result.token);
+  }
+
+  /** Rejects pending solves and terminates every worker; resolves once they have exited. */
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      for (const job of this.jobs.splice(0)) job.reject(new PowWorkerError("The proof-of-work pool was closed before the solve finished."));
+      for (const slot of this.slots) slot.worker.terminate();
+    }
+    await Promise.all(this.slots.map((slot) => slot.exited));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private spawn(): Slot {
+    const worker = this.workerUrl ? new Worker(this.workerUrl) : new Worker(new URL("./worker.ts", import.meta.url).href);
+    const cancel = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    const { promise: exited, resolve: onExit } = Promise.withResolvers<void>();
+    const slot: Slot = { worker, cancel: new Int32Array(cancel), job: null, exited };
+    worker.addEventListener("message", (event: MessageEvent<PowWorkerResponse>) => this.onResponse(slot, event.data));
+    // Bun ends a Worker after an uncaught error ("error", then "close"); an exit from inside only fires "close".
+    worker.addEventListener("error", (event) => this.onCrash(slot, event.message));
+    worker.addEventListener("close", (event) => {
+      onExit();
+      this.onCrash(slot, `exit code ${(event as CloseEvent).code}`);
+    });
+    worker.postMessage({ type: "init", cancel } satisfies PowInitMessage);
+    return slot;
+  }
+
+  private onCrash(slot: Slot, reason: string): void {
+    const index = this.slots.indexOf(slot);
+    if (this.closed || index < 0) return;
+    const job = slot.job;
+    slot.job = null;
+    slot.worker.terminate();
+    if (++this.crashStreak <= 2 * this.size) this.slots[index] = this.spawn();
+    else this.slots.splice(index, 1);
+    if (job) {
+      job.inFlight--;
+      this.fail(job, new PowWorkerError(`A proof-of-work worker crashed while solving (${reason}); the solve was abandoned and the worker replaced.`));
+    }
+    if (this.slots.length === 0) {
+      for (const queued of [...this.jobs]) this.fail(queued, new PowWorkerError(`The proof-of-work workers keep crashing (${reason}); none is left.`));
+    }
+    this.dispatch();
+  }
+
+  private onResponse(slot: Slot, response: PowWorkerResponse): void {
+    this.crashStreak = 0;
+    const job = slot.job;
+    slot.job = null;
+    if (job && job.id === response.jobId) {
+      job.inFlight--;
+      if (this.jobs.includes(job)) {
+        switch (response.type) {
+          case "found":
+            this.finish(job, { solved: true, token: response.token, nonce: response.nonce, attempts: job.attempts + response.attempts });
+            break;
+          case "not-found":
+            job.attempts += response.attempts;
+            if (!this.hasChunks(job) && job.inFlight === 0) this.settle(job);
+            break;
+          case "failed":
+            this.fail(job, new PowWorkerError(`The proof-of-work solver failed: ${response.message}`));
+            break;
+          default: {
+            const _exhaustiveCheck: never = response;
+            return _exhaustiveCheck;
+          }
+        }
+      }
+    }
+    this.dispatch();
+  }
+
+  /** Gives every idle worker the next chunk, taking solves in turn. */
+  private dispatch(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (slot.job) continue;
+      const job = this.nextJobWithChunks();
+      if (!job) return;
+      slot.job = job;
+      job.inFlight++;
+      slot.worker.postMessage(this.takeChunk(job));
+    }
+  }
+
+  private nextJobWithChunks(): Job | undefined {
+    for (let i = 0; i < this.jobs.length; i++) {
+      const index = (this.turn + i) % this.jobs.length;
+      const job = this.jobs[index] as Job;
+      if (this.hasChunks(job)) {
+        this.turn = index + 1;
+        return job;
+      }
+    }
+    return undefined;
+  }
+
+  /** Chunk c covers lane c mod n of block c div n: nonces block·n·chunk + lane + n·j. */
+  private chunkStart(chunk: number): number {
+    return Math.floor(chunk / this.size) * this.size * this.chunkSize + (chunk % this.size);
+  }
+
+  private hasChunks(job: Job): boolean {
+    return this.chunkStart(job.nextChunk) < job.input.maxAttempts;
+  }
+
+  private takeChunk(job: Job): PowChunkMessage {
+    const startNonce = this.chunkStart(job.nextChunk++);
+    const count = Math.min(this.chunkSize, Math.ceil((job.input.maxAttempts - startNonce) / this.size));
+    const { seed, difficulty, config } = job.input;
+    return { type: "chunk", jobId: job.id, seed, difficulty, config, startNonce, step: this.size, count };
+  }
+
+  /** Every nonce was tried: the browser's "gave up" token. */
+  private settle(job: Job): void {
+    this.finish(job, { solved: false, token: failureToken(job.input.seed), attempts: job.attempts });
+  }
+
+  private finish(job: Job, result: SolveResult): void {
+    this.remove(job);
+    job.resolve(result);
+  }
+
+  private fail(job: Job, error: Error): void {
+    this.remove(job);
+    job.reject(error);
+  }
+
+  /** Drops a finished solve and stops the chunks of it still running. */
+  private remove(job: Job): void {
+    const index = this.jobs.indexOf(job);
+    if (index < 0) return;
+    this.jobs.splice(index, 1);
+    if (index < this.turn) this.turn--;
+    for (const slot of this.slots) if (slot.job === job) Atomics.store(slot.cancel, 0, job.id);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * @module The proof-of-work Worker entry: solves the chunks the pool sends (see messages.ts) and answers each with
+ * one message. Must stay a build entry point (`bun build --compile … src/upstream/pow/worker.ts`).
+ */
+import type { PowChunkMessage, PowWorkerRequest, PowWorkerResponse } from "./messages.ts";
+import { createNonceSearch, type NonceSearch } from "./nonce-search.ts";
+import { ANSWER_PREFIX } from "./solve.ts";
+
+declare const self: Worker;
+
+/** Attempts between looks at the cancel cell: about a millisecond, so a cancel lands quickly at no measurable cost. */
+const CANCEL_CHECK_EVERY = 256;
+
+let cancel: Int32Array<ArrayBufferLike> = new Int32Array(1);
+/** A job's chunks usually come to the same worker in a row: keep its prepared search. */
+let prepared: { jobId: number; search: NonceSearch } | null = null;
+
+self.onmessage = (event: MessageEvent<PowWorkerRequest>) => {
+  const message = event.data;
+  switch (message.type) {
+    case "init":
+      cancel = new Int32Array(message.cancel);
+      return;
+    case "chunk":
+      self.postMessage(runChunk(message));
+      return;
+    default: {
+      const _exhaustiveCheck: never = message;
+      return _exhaustiveCheck;
+    }
+  }
+};
+
+function runChunk(chunk: PowChunkMessage): PowWorkerResponse {
+  const { jobId, step, count } = chunk;
+  try {
+    if (prepared?.jobId !== jobId) prepared = { jobId, search: createNonceSearch(chunk.seed, chunk.difficulty, chunk.config) };
+    const { search } = prepared;
+    let attempts = 0;
+    while (attempts < count && Atomics.load(cancel, 0) !== jobId) {
+      const batch = Math.min(CANCEL_CHECK_EVERY, count - attempts);
+      const result = search.search(chunk.startNonce + attempts * step, step, batch);
+      attempts += result.attempts;
+      if (result.nonce !== null) {
+        return { type: "found", jobId, nonce: result.nonce, token: ANSWER_PREFIX + search.encodedConfig(result.nonce), attempts };
+      }
+    }
+    return { type: "not-found", jobId, attempts };
+  } catch (error) {
+    return { type: "failed", jobId, message: error instanceof Error ? error.message : String(error) };
+  }
+}
