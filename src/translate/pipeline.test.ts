@@ -24,7 +24,8 @@ test("renderer → limitOutput → toChatChunks: a stop cuts the reply and cance
     .pipeThrough(createRenderer({ reasoningDisplay: "field" }))
     .pipeThrough(limitOutput({ stop: [" STOP"], model: "gpt-4o" }))
     .pipeThrough(toChatChunks({ id: "x", created: 1, model: "gpt-4o", includeUsage: false, promptTokens: 1 }));
-  for await (const chunk of piped) chunks.push(chunk);
+  const reader = piped.getReader();
+  for (let result = await reader.read(); !result.done; result = await reader.read()) chunks.push(result.value);
   const deltas = chunks.map((chunk) => ("choices" in chunk ? [chunk.choices[0]?.delta, chunk.choices[0]?.finish_reason] : chunk));
   expect(deltas).toEqual([
     [{ role: "assistant", content: "", refusal: null }, null],
