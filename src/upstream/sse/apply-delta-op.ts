@@ -8,9 +8,16 @@
  */
 
 import { parseArrayIndex } from "./json-pointer.ts";
-import { deepFreeze, isJsonArray, isJsonObject, type JsonArray, type JsonObject, type JsonValue } from "./json-value.ts";
+import {
+  deepFreeze,
+  isJsonArray,
+  isJsonObject,
+  type JsonArray,
+  type JsonObject,
+  type JsonValue,
+} from "./json-value.ts";
 
-/** A delta that cannot be applied (unknown operation, missing path, wrong type). Its message names the path, never a value. */
+/** A delta that cannot be applied (unknown op, missing path, wrong type); the message names the path, never a value. */
 export class DeltaOpError extends Error {
   override readonly name = "DeltaOpError";
 }
@@ -63,17 +70,26 @@ function applyInParent(
       return withChild(parent, key, deepFreeze(required(value, operation, path)), path);
     case "remove":
       return withoutChild(parent, key, path);
-    case "append":
-      return withChild(parent, key, appendValue(optionalChild(parent, key, path), required(value, operation, path), path), path);
-    case "truncate":
-      return withChild(parent, key, truncateValue(optionalChild(parent, key, path), required(value, operation, path), path), path);
+    case "append": {
+      const appended = appendValue(optionalChild(parent, key, path), required(value, operation, path), path);
+      return withChild(parent, key, appended, path);
+    }
+    case "truncate": {
+      const truncated = truncateValue(optionalChild(parent, key, path), required(value, operation, path), path);
+      return withChild(parent, key, truncated, path);
+    }
     default:
       throw new DeltaOpError(`unknown operation ${JSON.stringify(operation)}`);
   }
 }
 
 /** Rebuilds the containers from the root down to the parent of the path's last token, applying `edit` there. */
-function updateParent(node: JsonValue, path: readonly string[], depth: number, edit: (parent: Container) => Container): Container {
+function updateParent(
+  node: JsonValue,
+  path: readonly string[],
+  depth: number,
+  edit: (parent: Container) => Container,
+): Container {
   if (!isContainer(node)) throw new DeltaOpError(`${pointer(path.slice(0, depth))} is not an object or array`);
   if (depth === path.length - 1) return edit(node);
   const key = path[depth] ?? "";
@@ -91,12 +107,18 @@ function updateParent(node: JsonValue, path: readonly string[], depth: number, e
 function appendValue(target: JsonValue | undefined, value: JsonValue, path: readonly string[]): JsonValue {
   if (target === undefined || target === null) return deepFreeze(value);
   if (typeof target === "string" && typeof value === "string") return target + value;
-  if (isJsonArray(target)) return Object.freeze(isJsonArray(value) ? [...target, ...deepFreeze(value)] : [...target, deepFreeze(value)]);
+  if (isJsonArray(target)) {
+    return Object.freeze(isJsonArray(value) ? [...target, ...deepFreeze(value)] : [...target, deepFreeze(value)]);
+  }
   if (isJsonObject(target) && isJsonObject(value)) return Object.freeze({ ...target, ...deepFreeze(value) });
   throw new DeltaOpError(`append ${pointer(path)}: cannot append ${kind(value)} to ${kind(target)}`);
 }
 
-/** Cuts a string to `length` code points (the upstream is Python, whose `len` counts code points) or an array to `length` items. */
+/**
+ * Cuts a string to `length` code points or an array to `length` items. Code points, not UTF-16 units: the upstream
+ * is Python, whose `len` counts code points (UNCERTAIN, `truncate` is barely documented), and it never splits a
+ * surrogate pair.
+ */
 function truncateValue(target: JsonValue | undefined, length: JsonValue, path: readonly string[]): JsonValue {
   if (typeof length !== "number" || !Number.isInteger(length) || length < 0) {
     throw new DeltaOpError(`truncate ${pointer(path)}: the length must be a non-negative integer`);

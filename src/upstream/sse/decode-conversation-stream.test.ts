@@ -288,7 +288,7 @@ describe("decodeConversationStream", () => {
     const reader = decodeConversationStream(infinite, { signal: controller.signal }).getReader();
     expect(await reader.read()).toEqual({ done: false, value: { type: "metadata", name: "a", data: { type: "a" } } });
     controller.abort(new Error("client left"));
-    expect(reader.read()).rejects.toThrow("client left");
+    await expect(reader.read()).rejects.toThrow("client left");
     await cancelled;
   });
 

@@ -17,14 +17,15 @@ export function decodeSnapshotObject(value: JsonObject): UpstreamEvent[] {
   }
   if (type === "moderation") {
     const response = value.moderation_response;
-    return [{ type: "moderation", conversationId, blocked: isJsonObject(response) && response.blocked === true, data: value }];
+    const blocked = isJsonObject(response) && response.blocked === true;
+    return [{ type: "moderation", conversationId, blocked, data: value }];
   }
   if (error) return [{ type: "error", conversationId, message: describeUpstreamError(error) }];
   if (typeof type === "string") return [{ type: "metadata", name: type, data: value }];
   return [];
 }
 
-/** The upstream's `error` is usually a string; objects carry a `message` or `detail`, anything else is shown as JSON. */
+/** The upstream's `error` is usually a string; objects carry a `message` or `detail`; the rest is shown as JSON. */
 function describeUpstreamError(error: JsonValue): string {
   if (typeof error === "string") return error;
   if (error === true) return "the upstream reported an error without details";

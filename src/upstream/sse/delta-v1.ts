@@ -22,7 +22,7 @@ export interface SseEvent {
 export interface DeltaV1Decoder {
   /** Decodes one SSE event. Never throws: a delta that cannot be applied is skipped and counted in `errors`. */
   feed(event: SseEvent): UpstreamEvent[];
-  /** The same for a payload the caller already parsed (`undefined`: not JSON); `[DONE]` must be handled by the caller. */
+  /** The same for a payload the caller already parsed (`undefined`: not JSON); the caller handles `[DONE]`. */
   feedParsed(value: JsonValue | undefined): UpstreamEvent[];
   /** Deltas (or operations inside a `patch`) skipped as malformed so far. */
   readonly errors: number;
@@ -79,7 +79,12 @@ export function createDeltaV1Decoder(): DeltaV1Decoder {
   }
 
   /** Applies one operation, a `patch` one sub-operation at a time: a bad one is skipped, the rest still apply. */
-  function apply(document: JsonValue | undefined, operation: string, pointer: string, value: JsonValue | undefined): JsonValue | undefined {
+  function apply(
+    document: JsonValue | undefined,
+    operation: string,
+    pointer: string,
+    value: JsonValue | undefined,
+  ): JsonValue | undefined {
     if (operation === "patch") {
       if (!isJsonArray(value)) {
         skip(`patch ${pointer || '""'}: v is not a list`);
@@ -91,7 +96,8 @@ export function createDeltaV1Decoder(): DeltaV1Decoder {
           skip("patch: an operation without string p and o");
           continue;
         }
-        // Sub-paths are relative to the patch's own path, which is `""` in every stream seen.
+        // Sub-paths are read relative to the patch line's own path; that is `""` in every documented stream, where
+        // relative and absolute agree.
         patched = apply(patched, sub.o, pointer + sub.p, sub.v);
       }
       return patched;

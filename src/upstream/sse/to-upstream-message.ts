@@ -43,7 +43,10 @@ function isContent(content: JsonValue | undefined): boolean {
     case "text":
       return Array.isArray(content.parts) && content.parts.every((part) => typeof part === "string");
     case "multimodal_text":
-      return Array.isArray(content.parts) && content.parts.every((part) => typeof part === "string" || isJsonObject(part));
+      return (
+        Array.isArray(content.parts) &&
+        content.parts.every((part) => typeof part === "string" || isJsonObject(part))
+      );
     case "code":
     case "execution_output":
       return typeof content.text === "string";
