@@ -5,7 +5,7 @@
 
 import type { UpstreamEvent } from "../events.ts";
 import { decodeSnapshotObject } from "./decode-snapshot-object.ts";
-import { createDeltaV1Decoder, isDelta, type SseEvent } from "./delta-v1.ts";
+import { createDeltaV1Decoder, isDelta, type DeltaV1DecoderOptions, type SseEvent } from "./delta-v1.ts";
 import { isJsonObject, parseJson, type JsonValue } from "./json-value.ts";
 
 export type ConversationEncoding = "legacy" | "v1";
@@ -21,8 +21,8 @@ export interface ConversationDecoder {
   readonly conversationId: string | null;
 }
 
-export function createConversationDecoder(): ConversationDecoder {
-  const delta = createDeltaV1Decoder();
+export function createConversationDecoder(options: DeltaV1DecoderOptions = {}): ConversationDecoder {
+  const delta = createDeltaV1Decoder(options);
   let encoding: ConversationEncoding = "legacy";
   let conversationId: string | null = null;
 

@@ -272,6 +272,28 @@ describe("decodeConversationStream", () => {
     await cancelled;
   });
 
+  test("onSkippedDelta hears why each malformed delta was skipped, and the stream goes on", async () => {
+    const text = new TextDecoder().decode(await fixture("text-v1.sse"));
+    const broken = text.replace('data: {"v": "你好，世界"}', 'data: {"v": 7}').replace('"o": "patch"', '"o": "patch", "c": 9');
+    const reasons: string[] = [];
+    const body = bodyOf([encoder.encode(broken)]).body;
+    const events = await collectUpstreamEvents(decodeConversationStream(body, { onSkippedDelta: (reason) => reasons.push(reason) }));
+    expect(reasons).toEqual([
+      "append /message/content/parts/0: cannot append a number to a string",
+      "append /message/content/parts/0: there is no document yet",
+      "replace /message/status: there is no document yet",
+      "replace /message/end_turn: there is no document yet",
+      "append /message/metadata: there is no document yet",
+    ]);
+    expect(summary(events).slice(-5)).toEqual([
+      'assistant→all in_progress text ["Bonjour à tous ! In Chinese: 。 And a wave: 👋🏽"]',
+      "metadata title_generation",
+      "metadata conversation_detail_metadata",
+      "metadata message_stream_complete",
+      "done",
+    ]);
+  });
+
   test("events are delivered as they arrive, before the body ends", async () => {
     let push: (text: string) => void = () => {};
     const body = new ReadableStream<Uint8Array>({ start: (controller) => void (push = (text) => controller.enqueue(encoder.encode(text))) });

@@ -26,19 +26,24 @@ export interface DecodeConversationStreamOptions {
    * the body is cancelled. (A chunk is parsed as it comes, so only what waits for a later chunk counts.)
    */
   maxBufferSize?: number;
+  /** Told why each malformed v1 delta was skipped (operation and path, never a value), for logs. */
+  onSkippedDelta?: (reason: string) => void;
 }
 
 export function decodeConversationStream(
   body: ReadableStream<Uint8Array>,
-  { signal, maxBufferSize = DEFAULT_MAX_SSE_EVENT_SIZE }: DecodeConversationStreamOptions = {},
+  { signal, maxBufferSize = DEFAULT_MAX_SSE_EVENT_SIZE, onSkippedDelta }: DecodeConversationStreamOptions = {},
 ): ReadableStream<UpstreamEvent> {
-  return body.pipeThrough(createConversationEventStream(maxBufferSize), signal ? { signal } : {});
+  return body.pipeThrough(createConversationEventStream(maxBufferSize, onSkippedDelta), signal ? { signal } : {});
 }
 
-function createConversationEventStream(maxBufferSize: number): TransformStream<Uint8Array, UpstreamEvent> {
+function createConversationEventStream(
+  maxBufferSize: number,
+  onSkippedDelta: ((reason: string) => void) | undefined,
+): TransformStream<Uint8Array, UpstreamEvent> {
   // `stream: true` keeps a multibyte character split across chunks until its last byte arrives.
   const text = new TextDecoder();
-  const decoder = createConversationDecoder();
+  const decoder = createConversationDecoder(onSkippedDelta ? { onSkip: onSkippedDelta } : {});
   let output: TransformStreamDefaultController<UpstreamEvent> | undefined;
   const parser = createParser({
     maxBufferSize,

@@ -30,7 +30,12 @@ export interface DeltaV1Decoder {
   readonly lastError: string | undefined;
 }
 
-export function createDeltaV1Decoder(): DeltaV1Decoder {
+export interface DeltaV1DecoderOptions {
+  /** Told why each malformed delta is skipped, as it happens (for logs). */
+  onSkip?: (reason: string) => void;
+}
+
+export function createDeltaV1Decoder({ onSkip }: DeltaV1DecoderOptions = {}): DeltaV1Decoder {
   const documents = new Map<string, JsonValue>();
   /** The document deltas apply to: named by the last `c`, `""` until one arrives. */
   let current = "";
@@ -42,6 +47,7 @@ export function createDeltaV1Decoder(): DeltaV1Decoder {
   function skip(reason: string): UpstreamEvent[] {
     errors++;
     lastError = reason;
+    onSkip?.(reason);
     return [];
   }
 
