@@ -17,8 +17,11 @@ test("rows committed before a SIGKILL are all there after reopening", async () =
   let committed = 0;
   const decoder = new TextDecoder();
   let buffer = "";
-  for await (const chunk of child.stdout) {
-    buffer += decoder.decode(chunk, { stream: true });
+  const reader = child.stdout.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
     const matches = [...buffer.matchAll(/committed (\d+)\n/g)];
     const last = matches.at(-1);
     if (last) committed = Number(last[1]);
