@@ -39,7 +39,8 @@ test("pool, refresh, caller resolution and schedule never log a token", async ()
     { credential: access, kind: "access", accessToken: access },
   ]);
   for (let i = 0; i < 4; i++) {
-    const lease = await pool.lease({ model: "gpt-4o", exclude: new Set() });
+    // ends when every account is failed or resting (null or a 429)
+    const lease = await pool.lease({ model: "gpt-4o", exclude: new Set() }).catch(() => null);
     if (!lease) break;
     await pool.report(lease, [{ type: "unauthorized" } as const, { type: "blocked", reason: "cloudflare" } as const, { type: "capped", model: "gpt-4o", clearsInSec: 9 } as const][i % 3] ?? { type: "server-error", status: 502 });
   }
