@@ -1,0 +1,157 @@
+/** @module Emulated accounts: access tokens (JWT), refresh tokens, and who a request is (bearer, Team header). */
+import { randomBytes, randomUUID } from "node:crypto";
+import { detail } from "./http.ts";
+import { signJwt, verifyJwt } from "./jwt.ts";
+import { modelsForPlan } from "./models.ts";
+import type { AddAccountInput, EmulatedAccount, Plan } from "./types.ts";
+
+const AUTH_CLAIM = "https://api.openai.com/auth";
+const PROFILE_CLAIM = "https://api.openai.com/profile";
+const DEFAULT_TOKEN_LIFETIME_SEC = 10 * 24 * 3600;
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+export interface AccountRecord {
+  id: string;
+  email: string;
+  plan: Plan;
+  /** `chatgpt_account_id`: the Team workspace, or the personal account. */
+  chatgptAccountId: string;
+  models: string[];
+}
+
+/** Who made a request: an account, or the anonymous `/backend-anon` user. */
+export type Caller = { kind: "anon"; id: "anon"; plan: "anon"; models: string[] } | ({ kind: "account" } & AccountRecord);
+
+export function anonCaller(): Caller {
+  return { kind: "anon", id: "anon", plan: "anon", models: modelsForPlan("anon") };
+}
+
+/** 45 characters, the length chat2api uses to tell refresh tokens apart (upstream.md §8.1). */
+function newRefreshToken(): string {
+  return Array.from(randomBytes(45), (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join("");
+}
+
+export class AccountRegistry {
+  private readonly secret = randomBytes(32).toString("hex");
+  private readonly accounts = new Map<string, AccountRecord>();
+  /** Live refresh token → account id; revoked and rotated-away tokens are removed. */
+  private readonly refreshTokens = new Map<string, string>();
+
+  constructor(private readonly now: () => number) {}
+
+  add(input: AddAccountInput = {}): EmulatedAccount {
+    const id = input.id ?? `acct-${this.accounts.size + 1}-${randomBytes(3).toString("hex")}`;
+    if (this.accounts.has(id)) throw new Error(`account ${id} already exists`);
+    const plan = input.plan ?? "plus";
+    const record: AccountRecord = {
+      id,
+      email: input.email ?? `${id}@example.test`,
+      plan,
+      chatgptAccountId: input.accountId ?? randomUUID(),
+      models: input.models ? [...input.models] : modelsForPlan(plan),
+    };
+    this.accounts.set(id, record);
+    const refreshToken = newRefreshToken();
+    this.refreshTokens.set(refreshToken, id);
+    return {
+      id,
+      email: record.email,
+      plan,
+      accessToken: this.issueAccessToken(id),
+      refreshToken,
+      ...(plan === "team" ? { accountId: record.chatgptAccountId } : {}),
+    };
+  }
+
+  find(idOrEmail: string): AccountRecord | undefined {
+    return this.accounts.get(idOrEmail) ?? [...this.accounts.values()].find((a) => a.email === idOrEmail);
+  }
+
+  issueAccessToken(idOrEmail: string, options: { expiresInSec?: number } = {}): string {
+    const account = this.find(idOrEmail);
+    if (!account) throw new Error(`no account ${idOrEmail}`);
+    const iat = Math.floor(this.now() / 1000);
+    return signJwt(
+      {
+        aud: ["https://api.openai.com/v1"],
+        iss: "https://auth.openai.com",
+        sub: `auth0|${account.id}`,
+        iat,
+        exp: iat + (options.expiresInSec ?? DEFAULT_TOKEN_LIFETIME_SEC),
+        jti: randomUUID(),
+        [PROFILE_CLAIM]: { email: account.email, email_verified: true },
+        [AUTH_CLAIM]: {
+          chatgpt_account_id: account.chatgptAccountId,
+          chatgpt_plan_type: account.plan,
+          chatgpt_user_id: `user-${account.id}`,
+          user_id: `user-${account.id}`,
+        },
+      },
+      this.secret,
+    );
+  }
+
+  /** The account of a bearer value, or a 401 `{"detail": …}`. */
+  authenticate(bearer: string): AccountRecord {
+    const payload = verifyJwt(bearer, this.secret);
+    if (!payload) throw detail(401, "Could not parse your authentication token. Please try signing in again.");
+    const exp = payload.exp;
+    if (typeof exp !== "number" || exp * 1000 <= this.now()) {
+      throw detail(401, {
+        message: "Your authentication token has expired. Please try signing in again.",
+        type: "invalid_request_error",
+        param: null,
+        code: "token_expired",
+      });
+    }
+    const sub = typeof payload.sub === "string" ? payload.sub.replace(/^auth0\|/, "") : "";
+    const account = this.accounts.get(sub);
+    if (!account) throw detail(401, "Could not parse your authentication token. Please try signing in again.");
+    return account;
+  }
+
+  revokeRefreshToken(refreshToken: string): void {
+    this.refreshTokens.delete(refreshToken);
+  }
+
+  accountOfRefreshToken(refreshToken: string): AccountRecord | undefined {
+    const id = this.refreshTokens.get(refreshToken);
+    return id === undefined ? undefined : this.accounts.get(id);
+  }
+
+  /** Exchanges a live refresh token; with `rotate` the old one dies and a new one is returned. */
+  refresh(refreshToken: string, rotate: boolean): { account: AccountRecord; accessToken: string; refreshToken: string } | undefined {
+    const account = this.accountOfRefreshToken(refreshToken);
+    if (!account) return undefined;
+    let next = refreshToken;
+    if (rotate) {
+      this.refreshTokens.delete(refreshToken);
+      next = newRefreshToken();
+      this.refreshTokens.set(next, account.id);
+    }
+    return { account, accessToken: this.issueAccessToken(account.id), refreshToken: next };
+  }
+
+  /**
+   * Who is calling `/backend-api` (bearer required) or `/backend-anon` (bearer refused). A Team account must name its
+   * workspace in `chatgpt-account-id`; any account that sends the header must send its own id.
+   */
+  resolveCaller(headers: Headers, anonymous: boolean): Caller {
+    const authorization = headers.get("authorization");
+    if (anonymous) {
+      if (authorization !== null) throw detail(400, "Authorization is not accepted on /backend-anon");
+      return anonCaller();
+    }
+    const match = /^Bearer (\S+)$/.exec(authorization ?? "");
+    if (!match?.[1]) throw detail(401, "Authentication required: send Authorization: Bearer <access token>");
+    const account = this.authenticate(match[1]);
+    const workspace = headers.get("chatgpt-account-id");
+    if (account.plan === "team" && workspace === null) {
+      throw detail(403, { code: "account_id_required", message: "This workspace account needs the chatgpt-account-id header." });
+    }
+    if (workspace !== null && workspace !== account.chatgptAccountId) {
+      throw detail(403, { code: "account_deactivated_or_not_member", message: "You do not have access to this account." });
+    }
+    return { kind: "account", ...account };
+  }
+}

@@ -1,0 +1,36 @@
+/** @module The by-hand control API under `/_emulator/`: read the log, queue a fault, reset. Not logged itself. */
+import { checkFault } from "./faults.ts";
+import { detail, HttpError, isRecord, json, readJsonObject } from "./http.ts";
+import type { Emulator, Fault } from "./types.ts";
+
+function asFault(value: Record<string, unknown>): Fault {
+  if (typeof value.endpoint !== "string" || !isRecord(value.kind) || typeof value.kind.type !== "string") {
+    throw detail(422, 'A fault needs "endpoint" and "kind": {"type": …}');
+  }
+  const fault = value as unknown as Fault;
+  try {
+    checkFault(fault);
+  } catch (error) {
+    throw detail(422, String(error));
+  }
+  return fault;
+}
+
+export async function handleControl(request: Request, pathname: string, emulator: Emulator): Promise<Response> {
+  try {
+    if (pathname === "/_emulator/log" && request.method === "GET") return json(200, emulator.log);
+    if (pathname === "/_emulator/stats" && request.method === "GET") return json(200, emulator.stats());
+    if (pathname === "/_emulator/faults" && request.method === "POST") {
+      emulator.inject(asFault(await readJsonObject(request)));
+      return json(200, { status: "queued" });
+    }
+    if (pathname === "/_emulator/reset" && request.method === "POST") {
+      emulator.reset();
+      return json(200, { status: "reset" });
+    }
+    throw detail(404, "Unknown control endpoint");
+  } catch (error) {
+    if (error instanceof HttpError) return error.response;
+    throw error;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * @module `POST …/conversation`: sentinel checks, body validation, caps and faults, then the answer streamed in the
+ * encoding the request asked for (or legacy when the emulator is told to).
+ */
+import type { Caller } from "./accounts.ts";
+import { validateConversationBody } from "./conversation-body.ts";
+import type { ConversationStore } from "./conversation-store.ts";
+import { encodeDeltaV1 } from "./delta-v1.ts";
+import { type CapTable, capError, type FaultQueue, faultResponse } from "./faults.ts";
+import type { FileStore } from "./file-store.ts";
+import { detail, readJsonObject } from "./http.ts";
+import { encodeLegacy, errorEvent } from "./legacy.ts";
+import { parseDirectives } from "./reply-text.ts";
+import { buildAnswer } from "./scenario.ts";
+import type { Sentinel } from "./sentinel.ts";
+import { sseResponse } from "./sse-response.ts";
+import { withoutInProgress } from "./timeline.ts";
+import type { EmulatorLogEntry, EmulatorStats } from "./types.ts";
+
+export interface ConversationDeps {
+  sentinel: Sentinel;
+  files: FileStore;
+  conversations: ConversationStore;
+  faults: FaultQueue;
+  caps: CapTable;
+  stats: EmulatorStats;
+  now: () => number;
+  legacyOnly: boolean;
+  chunkDelayMs: number;
+}
+
+function textOf(parts: unknown): string {
+  return Array.isArray(parts) ? parts.filter((p): p is string => typeof p === "string").join("\n") : "";
+}
+
+export async function handleConversation(request: Request, caller: Caller, deps: ConversationDeps, entry: EmulatorLogEntry): Promise<Response> {
+  const { powVerified } = deps.sentinel.verifyConversation(request.headers, caller);
+  entry.powVerified = powVerified;
+  const body = validateConversationBody(await readJsonObject(request), caller, deps.files, deps.conversations);
+  entry.model = body.model;
+  entry.attachments = body.attachments;
+  entry.imagePointers = body.imagePointers;
+
+  const user = body.messages.findLast((m) => m.role === "user");
+  const directives = parseDirectives(textOf(user && "parts" in user.content ? user.content.parts : undefined));
+  if ("error" in directives) throw detail(400, directives.error);
+
+  deps.caps.check(caller.id, body.model);
+  const fault = deps.faults.take("conversation", { id: caller.id, ...(caller.kind === "account" ? { email: caller.email } : {}) }, body.model);
+  if (fault) {
+    const response = faultResponse(fault);
+    if (response) throw response;
+    if (fault.type === "cap") {
+      deps.caps.impose(caller.id, fault.model ?? body.model, fault.clearsInSec);
+      throw capError(fault.clearsInSec);
+    }
+  }
+
+  const conversation = body.conversation ?? deps.conversations.create(caller.id, body.historyEnabled);
+  const answer = buildAnswer({
+    directives,
+    model: body.model,
+    conversationId: conversation.id,
+    parentMessageId: body.parentMessageId,
+    ...(user ? { user: { id: user.id, content: user.content, metadata: user.metadata } } : {}),
+    historyEnabled: body.historyEnabled,
+    createTime: deps.now() / 1000,
+  });
+  for (const message of body.messages) conversation.messageIds.add(message.id);
+  for (const message of answer.finalMessages) conversation.messageIds.add(message.id);
+  for (const file of answer.files) deps.files.addGenerated(caller.id, conversation.id, file);
+
+  const encoding = body.wantsV1 && !deps.legacyOnly ? "v1" : "legacy";
+  entry.encoding = encoding;
+  entry.conversationId = conversation.id;
+  const frames = fault?.type === "no-in-progress" ? withoutInProgress(answer.frames) : answer.frames;
+  const encoded = encoding === "v1" ? encodeDeltaV1(frames, conversation.id) : encodeLegacy(frames, conversation.id);
+  let events = [...encoded.preamble, ...encoded.events];
+  let cutAfter: number | undefined;
+  if (fault?.type === "error-event") {
+    const at = encoded.preamble.length + fault.afterEvents;
+    events = [...events.slice(0, at), errorEvent(conversation.id, fault.message ?? "Something went wrong while generating the response.", encoding)];
+  } else if (fault?.type === "cut") {
+    cutAfter = encoded.preamble.length + fault.afterEvents;
+  }
+  deps.stats.conversations++;
+  return sseResponse(events, {
+    delayMs: fault?.type === "slow" ? fault.delayMs : deps.chunkDelayMs,
+    ...(cutAfter === undefined ? {} : { cutAfter }),
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * @module A strict emulator of the ChatGPT web backend (upstream.md §15) for tests: sentinel with real proof-of-work
+ * checks, both stream encodings, files, OAuth, caps and injectable faults. `await using emu = await startEmulator()`.
+ */
+import { AccountRegistry } from "./accounts.ts";
+import { ChallengeSolvers } from "./challenge-solvers.ts";
+import { handleControl } from "./control.ts";
+import { ConversationStore } from "./conversation-store.ts";
+import { CapTable, FaultQueue } from "./faults.ts";
+import { FileStore } from "./file-store.ts";
+import { FileEndpoints } from "./files.ts";
+import { createRouter } from "./router.ts";
+import { Sentinel } from "./sentinel.ts";
+import type { Emulator, EmulatorLogEntry, EmulatorOptions, EmulatorStats } from "./types.ts";
+
+export type {
+  AddAccountInput,
+  EmulatedAccount,
+  Emulator,
+  EmulatorLogEntry,
+  EmulatorOptions,
+  EmulatorStats,
+  Fault,
+  FaultEndpoint,
+  FaultKind,
+  ImagePointerLogEntry,
+  Plan,
+} from "./types.ts";
+
+/** Long enough for the `slow` fault; Bun's default 10 s would cut a deliberately slow stream. */
+const IDLE_TIMEOUT_SEC = 120;
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const now = options.now ?? Date.now;
+  const difficulty = options.powDifficulty ?? "0fffff";
+  if (!/^[0-9a-f]+$/.test(difficulty)) throw new TypeError("powDifficulty must be lowercase hex");
+  const stats: EmulatorStats = { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0 };
+  const log: EmulatorLogEntry[] = [];
+  const accounts = new AccountRegistry(now);
+  const solvers = new ChallengeSolvers();
+  const faults = new FaultQueue();
+  const caps = new CapTable(now);
+  const conversations = new ConversationStore();
+  let baseUrl = "";
+  const files = new FileStore(() => baseUrl);
+  let emulator: Emulator | undefined;
+
+  const router = createRouter({
+    accounts,
+    solvers,
+    sentinel: new Sentinel(now, solvers, stats),
+    files,
+    fileEndpoints: new FileEndpoints(files, conversations),
+    conversations,
+    faults,
+    caps,
+    stats,
+    log,
+    now,
+    legacyOnly: options.encoding === "legacy",
+    chunkDelayMs: options.chunkDelayMs ?? 0,
+    sentinelSettings: { requirePow: options.requirePow ?? true, difficulty, turnstile: options.turnstile ?? false, arkose: options.arkose ?? false },
+    authKey: options.authKey,
+    rotateRefreshTokens: () => emulator?.rotateRefreshTokens ?? false,
+  });
+
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: options.port ?? 0,
+    idleTimeout: IDLE_TIMEOUT_SEC,
+    fetch(request) {
+      const { pathname } = new URL(request.url);
+      if (pathname.startsWith("/_emulator/") && emulator) return handleControl(request, pathname, emulator);
+      return router(request);
+    },
+  });
+  baseUrl = `http://127.0.0.1:${server.port}`;
+
+  const close = async (): Promise<void> => {
+    await server.stop(true);
+  };
+  emulator = {
+    url: baseUrl,
+    port: server.port ?? 0,
+    turnstileSolverUrl: `${baseUrl}/_solver/turnstile`,
+    arkoseSolverUrl: `${baseUrl}/_solver/arkose`,
+    rotateRefreshTokens: false,
+    log,
+    addAccount: (input) => accounts.add(input),
+    issueAccessToken: (who, tokenOptions) => accounts.issueAccessToken(who, tokenOptions),
+    revokeRefreshToken: (token) => accounts.revokeRefreshToken(token),
+    inject: (fault) => faults.inject(fault),
+    clearFaults: () => faults.clear(),
+    stats: () => ({ ...stats }),
+    reset() {
+      log.length = 0;
+      faults.clear();
+      caps.clear();
+      Object.assign(stats, { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0 });
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+  return emulator;
+}

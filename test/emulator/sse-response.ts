@@ -1,0 +1,52 @@
+/**
+ * @module Writes SSE events as a streamed response, with optional delays, a mid-stream cut (the connection drops, no
+ * final event) and each event split across two writes inside a multibyte character when it has one.
+ */
+
+export interface SseOptions {
+  delayMs: number;
+  /** Drop the connection after this many events have been written. */
+  cutAfter?: number;
+  /** Called once the last event is written (not on a cut or a client abort). */
+  onComplete?: () => void;
+}
+
+/** Splits just after the first byte of a multibyte character (mid-character), else in the middle. */
+function splitPoint(bytes: Uint8Array): number {
+  const multibyte = bytes.findIndex((byte) => byte >= 0x80);
+  return multibyte >= 0 ? multibyte + 1 : Math.floor(bytes.length / 2);
+}
+
+export function sseResponse(events: string[], options: SseOptions): Response {
+  const encoder = new TextEncoder();
+  let index = 0;
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (options.cutAfter !== undefined && index >= options.cutAfter) {
+        controller.error(new Error("emulator fault: stream cut"));
+        return;
+      }
+      const event = events[index];
+      if (event === undefined) {
+        controller.close();
+        options.onComplete?.();
+        return;
+      }
+      if (index > 0 && options.delayMs > 0) await Bun.sleep(options.delayMs);
+      if (cancelled) return;
+      index++;
+      const bytes = encoder.encode(event);
+      const at = splitPoint(bytes);
+      controller.enqueue(bytes.subarray(0, at));
+      controller.enqueue(bytes.subarray(at));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+  });
+}

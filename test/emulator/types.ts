@@ -1,0 +1,130 @@
+/** @module The emulator's public types: its options, its handle, faults and log entries. */
+
+export type Plan = "free" | "plus" | "team";
+
+export interface EmulatorOptions {
+  /** Port to listen on (127.0.0.1); default 0 = any free port. */
+  port?: number;
+  /** Proof-of-work difficulty sent by chat-requirements; default "0fffff" (~16 attempts). Lower hex = harder. */
+  powDifficulty?: string;
+  /** Whether chat-requirements demands a proof of work; default true. */
+  requirePow?: boolean;
+  /** Require a turnstile token issued by the emulator's solver (`turnstileSolverUrl`); default false. */
+  turnstile?: boolean;
+  /** Require an arkose token issued by the emulator's solver (`arkoseSolverUrl`); default false. */
+  arkose?: boolean;
+  /** "auto" speaks delta v1 when the body asks for it; "legacy" always answers with snapshots. Default "auto". */
+  encoding?: "auto" | "legacy";
+  /** Delay between SSE events, ms; default 0. */
+  chunkDelayMs?: number;
+  /** Injectable clock (epoch ms) for token expiry, sentinel expiry and caps; default Date.now. */
+  now?: () => number;
+  /** When set, every request to `/`, `/backend-api` and `/backend-anon` must carry header `authkey` with it. */
+  authKey?: string;
+}
+
+export interface EmulatedAccount {
+  id: string;
+  email: string;
+  plan: Plan;
+  accessToken: string;
+  /** 45 characters, like the real ones (upstream.md §8.1). */
+  refreshToken: string;
+  /** The Team workspace id that header `chatgpt-account-id` must carry (team plan only). */
+  accountId?: string;
+}
+
+export interface AddAccountInput {
+  id?: string;
+  email?: string;
+  plan?: Plan;
+  /** Team workspace id; generated for a team account when omitted. */
+  accountId?: string;
+  /** Replaces the plan's model list. */
+  models?: string[];
+}
+
+export type FaultEndpoint = "conversation" | "requirements" | "oauth" | "files" | "home";
+
+export type FaultKind =
+  | { type: "status"; status: number; detail?: unknown }
+  | { type: "cloudflare" }
+  | { type: "cap"; clearsInSec: number; model?: string }
+  | { type: "cut"; afterEvents: number }
+  | { type: "error-event"; afterEvents: number; message?: string }
+  | { type: "no-in-progress" }
+  | { type: "slow"; delayMs: number }
+  | { type: "unusual-activity" }
+  | { type: "pow-difficulty"; difficulty: string };
+
+export interface Fault {
+  endpoint: FaultEndpoint;
+  /** Account id or email it applies to; "anon" for anonymous calls; omitted = any caller. */
+  account?: string;
+  /** How many matching requests it hits; default 1. */
+  times?: number;
+  kind: FaultKind;
+}
+
+export interface ImagePointerLogEntry {
+  assetPointer: string;
+  width?: number;
+  height?: number;
+  sizeBytes?: number;
+}
+
+export interface EmulatorLogEntry {
+  /** Emulator clock (ms) when the request arrived. */
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  /** Account id, or "anon". An unknown or bad bearer logs as "invalid". */
+  account: string;
+  model?: string;
+  encoding?: "v1" | "legacy";
+  /** True only when a proof token was actually checked against its seed and difficulty. */
+  powVerified?: boolean;
+  /** Parsed JSON (or form) request body; refresh tokens replaced by "<refresh token>". */
+  body?: unknown;
+  /** Lower-case names; authorization redacted to "Bearer <account id>". */
+  headers: Record<string, string>;
+  /** Conversation answered (conversation requests). */
+  conversationId?: string;
+  /** `metadata.attachments` of the messages the conversation received. */
+  attachments?: unknown[];
+  /** `image_asset_pointer` parts of the messages the conversation received. */
+  imagePointers?: ImagePointerLogEntry[];
+}
+
+export interface EmulatorStats {
+  /** Every POST /oauth/token, successful or not. */
+  oauthRefreshes: number;
+  /** Conversation requests answered with a 200 stream. */
+  conversations: number;
+  powVerified: number;
+  powRejected: number;
+}
+
+export interface Emulator extends AsyncDisposable {
+  /** http://127.0.0.1:<port>: use as CHATGPT_BASE_URL and AUTH_BASE_URL. */
+  url: string;
+  port: number;
+  /** The emulated external turnstile solver (TURNSTILE_SOLVER_URL). */
+  turnstileSolverUrl: string;
+  /** The emulated external arkose solver (ARKOSE_TOKEN_URL). */
+  arkoseSolverUrl: string;
+  addAccount(input?: AddAccountInput): EmulatedAccount;
+  issueAccessToken(accountIdOrEmail: string, options?: { expiresInSec?: number }): string;
+  revokeRefreshToken(refreshToken: string): void;
+  /** When true, OAuth refresh returns a new refresh_token and invalidates the old one. */
+  rotateRefreshTokens: boolean;
+  inject(fault: Fault): void;
+  clearFaults(): void;
+  /** Every request, in order (the `/_emulator` control API excepted). */
+  log: EmulatorLogEntry[];
+  stats(): EmulatorStats;
+  /** Clears log, faults, caps and stats; accounts, tokens and conversations stay. */
+  reset(): void;
+  close(): Promise<void>;
+}
