@@ -48,6 +48,11 @@ describe("PowWorkerPool", () => {
     expect(order).toEqual(["easy", "hard"]);
   });
 
+  test("maxAttempts left undefined means the default budget, not none", async () => {
+    await using pool = new PowWorkerPool({ size: 1 });
+    expect(await pool.solve({ seed: VECTOR_SEED, difficulty: "0fffff", config: VECTOR_CONFIG, maxAttempts: undefined })).toMatchObject({ solved: true, nonce: 10 });
+  });
+
   test("requirementsToken is gAAAAAC + a 0fffff answer for the drawn seed", async () => {
     await using pool = new PowWorkerPool({ size: 1, random: () => 0.8118613382182117 });
     const token = await pool.requirementsToken(VECTOR_CONFIG);

@@ -82,7 +82,7 @@ export class PowWorkerPool {
     return new Promise<SolveResult>((resolve, reject) => {
       const job: Job = {
         id: this.nextJobId++,
-        input: { maxAttempts: DEFAULT_MAX_ATTEMPTS, ...input },
+        input: { ...input, maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS },
         nextChunk: 0,
         inFlight: 0,
         attempts: 0,
