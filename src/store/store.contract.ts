@@ -5,6 +5,21 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Store } from "./store.ts";
 
+/** What a new account row holds in every field the input left out. */
+const DEFAULTS = {
+  teamAccountId: "",
+  accessToken: null,
+  accessTokenExpiresAt: null,
+  accessTokenIssuedAt: null,
+  refreshToken: null,
+  plan: null,
+  status: "active",
+  lastError: null,
+  lastUsedAt: null,
+  successCount: 0,
+  failureCount: 0,
+};
+
 export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
@@ -24,36 +39,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       const listed = await store.listAccounts();
       expect(listed).toEqual(added);
       expect(listed.map(({ id: _id, createdAt: _at, ...rest }) => rest)).toEqual([
-        {
-          credential: "cred-a",
-          kind: "access",
-          teamAccountId: "",
-          accessToken: "cred-a",
-          accessTokenExpiresAt: null,
-          accessTokenIssuedAt: null,
-          refreshToken: null,
-          plan: null,
-          status: "active",
-          lastError: null,
-          lastUsedAt: null,
-          successCount: 0,
-          failureCount: 0,
-        },
-        {
-          credential: "cred-b",
-          kind: "refresh",
-          teamAccountId: "team-1",
-          accessToken: null,
-          accessTokenExpiresAt: null,
-          accessTokenIssuedAt: null,
-          refreshToken: "cred-b",
-          plan: null,
-          status: "active",
-          lastError: null,
-          lastUsedAt: null,
-          successCount: 0,
-          failureCount: 0,
-        },
+        { ...DEFAULTS, credential: "cred-a", kind: "access", accessToken: "cred-a" },
+        { ...DEFAULTS, credential: "cred-b", kind: "refresh", teamAccountId: "team-1", refreshToken: "cred-b" },
       ]);
     });
 
