@@ -3,7 +3,7 @@
  * cannot drift apart.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import type { Store } from "./store.ts";
+import type { AccountRow, Store } from "./store.ts";
 
 /** What a new account row holds in every field the input left out. */
 const DEFAULTS = {
@@ -13,12 +13,12 @@ const DEFAULTS = {
   accessTokenIssuedAt: null,
   refreshToken: null,
   plan: null,
-  status: "active",
+  status: "active" as const,
   lastError: null,
   lastUsedAt: null,
   successCount: 0,
   failureCount: 0,
-};
+} satisfies Partial<AccountRow>;
 
 export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
