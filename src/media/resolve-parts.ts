@@ -1,0 +1,150 @@
+/**
+ * @module Turns every image_url and file part of a request into bytes and a description, before anything reaches
+ * the upstream: a part that cannot be used is a 400 naming it (`messages[0].content[1]`), never silently dropped.
+ * Runs once per request; the uploads (`prepare-attachments.ts`) run per attempt.
+ */
+import type { ChatCompletionContentPart, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { InvalidRequestError } from "../errors.ts";
+import { partKey } from "../translate/to-upstream-messages.ts";
+import { decodeBase64Strict, decodeDataUrl, isDataUrl } from "./data-url.ts";
+import { describeFile, type FileDescription, VISION_MIME_TYPES } from "./describe-file.ts";
+import type { FetchedUrl } from "./fetch-user-url.ts";
+import { mapConcurrent } from "./map-concurrent.ts";
+import { MediaError } from "./media-error.ts";
+
+/** A part's content, ready to upload: `key` is `partKey(messageIndex, partIndex)`. */
+export interface LocalAttachment {
+  key: string;
+  /** `messages[i].content[j]`, for errors. */
+  param: string;
+  bytes: Uint8Array<ArrayBuffer>;
+  file: FileDescription;
+}
+
+export interface ResolvePartsOptions {
+  /** `fetchUserUrl` bound to the configuration (proxy, private-address policy, size cap). */
+  fetchUrl: (url: string, signal: AbortSignal) => Promise<FetchedUrl>;
+  maxBytes: number;
+  /** URL fetches in flight at once; default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  newId?: () => string;
+}
+
+type ImagePart = Extract<ChatCompletionContentPart, { type: "image_url" }>;
+type FilePart = ChatCompletionContentPart.File;
+
+interface PendingPart {
+  key: string;
+  param: string;
+  label: string;
+  load: (signal: AbortSignal) => Promise<{ bytes: Uint8Array<ArrayBuffer>; declaredMime: string | null; filename: string | null }>;
+}
+
+function fail(param: string, label: string, why: string, cause?: unknown): never {
+  throw new InvalidRequestError(`The ${label} part ${param} cannot be used: ${why}.`, { param, cause });
+}
+
+function imageLoader(part: ImagePart, param: string, options: ResolvePartsOptions): PendingPart["load"] {
+  const url: unknown = (part as { image_url?: { url?: unknown } }).image_url?.url;
+  if (typeof url !== "string" || url === "") fail(param, "image_url", "image_url.url must be a non-empty string");
+  if (isDataUrl(url)) {
+    return async () => decodeInline(url, null, options.maxBytes);
+  }
+  if (!/^https?:\/\//i.test(url)) fail(param, "image_url", "image_url.url must be an http(s) URL or a data: URL");
+  return async (signal) => {
+    const fetched = await options.fetchUrl(url, signal);
+    const name = new URL(fetched.finalUrl).pathname.split("/").at(-1) ?? "";
+    // a URL's last segment is only a useful file name when it has an extension
+    return { bytes: fetched.bytes, declaredMime: fetched.mimeType, filename: /\.[a-z0-9]{1,8}$/i.test(name) ? decodeURIComponentSafe(name) : null };
+  };
+}
+
+type Loaded = Awaited<ReturnType<PendingPart["load"]>>;
+
+/** A data: URL, or (OpenAI `file_data`) bare base64 whose type only the bytes and the file name can tell. */
+function decodeInline(data: string, filename: string | null, maxBytes: number): Loaded {
+  if (!isDataUrl(data)) return { bytes: decodeBase64Strict(data, maxBytes), declaredMime: null, filename };
+  const decoded = decodeDataUrl(data, maxBytes);
+  return { bytes: decoded.bytes, declaredMime: decoded.mimeType || null, filename };
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function fileLoader(part: FilePart, param: string, options: ResolvePartsOptions): PendingPart["load"] {
+  const file = (part as { file?: { file_data?: unknown; file_id?: unknown; filename?: unknown } }).file ?? {};
+  const filename = typeof file.filename === "string" ? file.filename : null;
+  if (typeof file.file_data !== "string" || file.file_data === "") {
+    const why = file.file_id !== undefined ? "file_id is not supported here, send the content as file.file_data" : "file.file_data must be a non-empty base64 string";
+    fail(param, "file", why);
+  }
+  const data = file.file_data;
+  return async () => decodeInline(data, filename, options.maxBytes);
+}
+
+/** Checks every part's type and shape first (no I/O), so a bad part anywhere fails before any fetch starts. */
+function collectParts(messages: readonly ChatCompletionMessageParam[], options: ResolvePartsOptions): PendingPart[] {
+  const pending: PendingPart[] = [];
+  messages.forEach((message, messageIndex) => {
+    if (!Array.isArray(message.content)) return;
+    (message.content as readonly unknown[]).forEach((raw, partIndex) => {
+      const param = `messages[${messageIndex}].content[${partIndex}]`;
+      const type: unknown = raw && typeof raw === "object" ? (raw as { type?: unknown }).type : undefined;
+      const key = partKey(messageIndex, partIndex);
+      switch (type) {
+        case "text":
+        case "refusal":
+          return;
+        case "image_url":
+          pending.push({ key, param, label: "image_url", load: imageLoader(raw as ImagePart, param, options) });
+          return;
+        case "file":
+          pending.push({ key, param, label: "file", load: fileLoader(raw as FilePart, param, options) });
+          return;
+        case "input_audio":
+          throw new InvalidRequestError(`Audio input is not supported (${param}): ChatGPT's web backend takes no audio parts.`, { param });
+        default:
+          throw new InvalidRequestError(
+            `Unsupported content part type ${JSON.stringify(type)} (${param}): expected text, image_url or file.`,
+            { param },
+          );
+      }
+    });
+  });
+  return pending;
+}
+
+export async function resolveAttachmentParts(
+  messages: readonly ChatCompletionMessageParam[],
+  options: ResolvePartsOptions,
+): Promise<LocalAttachment[]> {
+  const pending = collectParts(messages, options);
+  if (pending.length === 0) return [];
+  // the first bad part ends the request: the fetches still running are of no use any more
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  try {
+    return await mapConcurrent(pending, options.concurrency ?? 4, async (part) => {
+      try {
+        const loaded = await part.load(signal);
+        const file = describeFile({ ...loaded, ...(options.newId ? { newId: options.newId } : {}) });
+        if (file.mimeType.startsWith("image/") && !VISION_MIME_TYPES.has(file.mimeType)) {
+          fail(part.param, part.label, `${file.mimeType} images are not accepted by ChatGPT (send PNG, JPEG, GIF or WebP)`);
+        }
+        return { key: part.key, param: part.param, bytes: loaded.bytes, file };
+      } catch (error) {
+        if (error instanceof MediaError) fail(part.param, part.label, error.message, error);
+        throw error;
+      }
+    });
+  } catch (error) {
+    stop.abort(error);
+    throw error;
+  }
+}
