@@ -10,6 +10,7 @@ import { CapTable, FaultQueue } from "./faults.ts";
 import { FileStore } from "./file-store.ts";
 import { FileEndpoints } from "./files.ts";
 import { createRouter } from "./router.ts";
+import { json } from "./http.ts";
 import { Sentinel } from "./sentinel.ts";
 import type { Emulator, EmulatorLogEntry, EmulatorOptions, EmulatorStats } from "./types.ts";
 
@@ -68,6 +69,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     hostname: "127.0.0.1",
     port: options.port ?? 0,
     idleTimeout: IDLE_TIMEOUT_SEC,
+    // A stream cut on purpose errors its body; that is the fault, not something to report.
+    error: (error) => json(500, { detail: `Emulator error: ${error.message}` }),
     fetch(request) {
       const { pathname } = new URL(request.url);
       if (pathname.startsWith("/_emulator/") && emulator) return handleControl(request, pathname, emulator);

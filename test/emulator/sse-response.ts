@@ -17,6 +17,8 @@ function splitPoint(bytes: Uint8Array): number {
   return multibyte >= 0 ? multibyte + 1 : Math.floor(bytes.length / 2);
 }
 
+const CUT_GRACE_MS = 50;
+
 export function sseResponse(events: string[], options: SseOptions): Response {
   const encoder = new TextEncoder();
   let index = 0;
@@ -24,7 +26,10 @@ export function sseResponse(events: string[], options: SseOptions): Response {
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (options.cutAfter !== undefined && index >= options.cutAfter) {
-        controller.error(new Error("emulator fault: stream cut"));
+        // Let what was written reach the socket first; an error drops whatever is still buffered.
+        await Bun.sleep(CUT_GRACE_MS);
+        // No reason on purpose: Bun prints an Error reason as if it were unhandled, and the client sees a reset either way.
+        controller.error();
         return;
       }
       const event = events[index];
