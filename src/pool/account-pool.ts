@@ -117,8 +117,8 @@ export function createAccountPool({ store, refresher, config, logger, now = Date
             Math.max(1, (soonest - nowMs) / 1000),
           );
         }
-        const tier = tierPreference(model).find((t) => ready.some((a) => planTier(a.plan) === t));
-        const chosen = pick(ready.filter((a) => planTier(a.plan) === tier));
+        const group = tierPreference(model).find((tiers) => ready.some((a) => tiers.includes(planTier(a.plan)))) ?? [];
+        const chosen = pick(ready.filter((a) => group.includes(planTier(a.plan))));
         const account = await usableToken(chosen);
         if (!account?.accessToken) {
           tried.add(chosen.id);

@@ -24,6 +24,6 @@ test.each([
   expect(planTier(plan)).toBe(tier as ReturnType<typeof planTier>);
 });
 
-test("a free model prefers free accounts and uses paid ones last; a paid model never asks a free account", () => {
-  expect({ auto: tierPreference("auto"), o3: tierPreference("o3") }).toEqual({ auto: ["free", "unknown", "paid"], o3: ["paid", "unknown"] });
+test("a free model prefers free accounts and uses paid ones last; a paid model spreads over paid and unknown plans", () => {
+  expect({ auto: tierPreference("auto"), o3: tierPreference("o3") }).toEqual({ auto: [["free"], ["unknown"], ["paid"]], o3: [["paid", "unknown"]] });
 });

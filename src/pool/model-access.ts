@@ -22,7 +22,10 @@ export function offersModel(plan: string | null, slug: string): boolean {
   return planTier(plan) !== "free" || isFreeModel(slug);
 }
 
-/** Preference order of tiers for a model: free models go to free accounts first, paid accounts last. */
-export function tierPreference(slug: string): readonly PlanTier[] {
-  return isFreeModel(slug) ? ["free", "unknown", "paid"] : ["paid", "unknown"];
+/**
+ * Groups of tiers in order of preference: a free model goes to free accounts first and paid ones last; a paid
+ * model spreads over paid and unknown alike (an unknown plan learns its plan at its first refresh or use).
+ */
+export function tierPreference(slug: string): ReadonlyArray<readonly PlanTier[]> {
+  return isFreeModel(slug) ? [["free"], ["unknown"], ["paid"]] : [["paid", "unknown"]];
 }

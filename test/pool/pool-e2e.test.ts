@@ -96,6 +96,20 @@ describe("pool end to end", () => {
     expect(h.servedBy(from).at(-1)).toBe(`${a}:200`);
   });
 
+  test("a free model goes to the free account, never burning the plus account's cap while the free one can serve", async () => {
+    await using h = await startPoolHarness();
+    const plus = h.emulator.addAccount({ plan: "plus" });
+    const free = h.emulator.addAccount({ plan: "free" });
+    await addTokens(h, [plus.accessToken, free.accessToken]);
+    for (let i = 0; i < 3; i++) expect((await h.chat("gpt-4o-mini")).status).toBe(200);
+    expect((await h.chat("gpt-4o")).status).toBe(200);
+    expect(h.servedBy()).toEqual([free.id, free.id, free.id, plus.id].map((id) => `${id}:200`));
+    h.emulator.inject({ endpoint: "conversation", account: free.id, kind: { type: "cap", clearsInSec: 600, model: "gpt-4o-mini" } });
+    const from = h.emulator.log.length;
+    expect((await h.chat("gpt-4o-mini")).status).toBe(200);
+    expect(h.servedBy(from)).toEqual([`${free.id}:429`, `${plus.id}:200`]);
+  });
+
   test("when every account is capped, 429 with Retry-After of the soonest clear, without asking upstream again", async () => {
     await using h = await startPoolHarness();
     const x = h.emulator.addAccount({ plan: "plus" });

@@ -213,6 +213,17 @@ describe("JSON API", () => {
     expect((await call(app, "POST", "/admin/api/accounts/nope/refresh")).status).toBe(404);
   });
 
+  test("an added access token's plan and expiry are read from its JWT", async () => {
+    const app = makeApp();
+    const free = fakeJwt({ expMs: 1_900_000_000_000, plan: "free", tag: "free" });
+    await call(app, "POST", "/admin/api/accounts", { json: { tokens: `${free}\nfk-sharetoken123` } });
+    const listed = ((await call(app, "GET", "/admin/api/accounts")).body as { data: AccountView[] }).data;
+    expect(listed.map((a) => [a.plan, a.accessTokenExpiresAt, a.hasRefreshToken])).toEqual([
+      ["free", 1_900_000_000_000, false],
+      [null, null, false],
+    ]);
+  });
+
   test("cooldowns and recent requests are shown; a cooldown can be ended", async () => {
     const app = makeApp();
     await call(app, "POST", "/admin/api/accounts", { json: { tokens: jwt } });

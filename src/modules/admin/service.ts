@@ -8,6 +8,7 @@ import { parseTokenLines, summarizeRejections } from "../../pool/parse-token-lin
 import type { RefreshScheduler } from "../../pool/refresh-scheduler.ts";
 import type { AccountRefreshResult, RefreshReport, Refresher } from "../../pool/refresher.ts";
 import type { AccountRow, CooldownRow, RequestLogRow, Store } from "../../store/store.ts";
+import { readJwtClaims } from "../../upstream/auth/read-jwt-claims.ts";
 import type { AccountView, AddTokensResult, CooldownView } from "./model.ts";
 
 export interface AdminServiceDeps {
@@ -74,12 +75,12 @@ export function createAdminService({ store, refresher, scheduler, now = Date.now
         throw new InvalidRequestError(`No token added: ${why}. Put one token per line.`, { param: "text", code: "no_valid_tokens" });
       }
       const { added, duplicates } = await store.addAccounts(
-        tokens.map(({ credential, kind, teamAccountId }) => ({
-          credential,
-          kind,
-          teamAccountId,
-          ...(kind === "refresh" ? { refreshToken: credential } : { accessToken: credential }),
-        })),
+        tokens.map(({ credential, kind, teamAccountId }) => {
+          if (kind === "refresh") return { credential, kind, teamAccountId, refreshToken: credential };
+          // the plan steers free models to free accounts; the expiry retires the token before upstream must
+          const { expiresAtMs, plan } = readJwtClaims(credential);
+          return { credential, kind, teamAccountId, accessToken: credential, accessTokenExpiresAt: expiresAtMs, plan };
+        }),
       );
       return { added: added.length, duplicates, rejected: rejected.length, summary, tokensCount: (await store.listAccounts()).length };
     },
