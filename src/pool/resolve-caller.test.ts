@@ -22,9 +22,16 @@ test.each<[string, string[], ResolveCallerInput, Caller]>([
   ["JWT,account → own with workspace", [], { bearer: `${jwt},team-7`, teamAccountId: null }, { kind: "own", accessToken: jwt, teamAccountId: "team-7", label: mask(jwt) }],
   ["the header's account id wins over the suffix", [], { bearer: `${jwt},team-7`, teamAccountId: "team-h" }, { kind: "own", accessToken: jwt, teamAccountId: "team-h", label: mask(jwt) }],
   ["a refresh token → exchanged", [], { bearer: rt, teamAccountId: null }, { kind: "own", accessToken: exchanged, teamAccountId: null, label: mask(rt) }],
-  ["anything else passes through as an access token (custom gateways)", ["sk-pool"], { bearer: "gateway-token-xyz", teamAccountId: null }, { kind: "own", accessToken: "gateway-token-xyz", teamAccountId: null, label: mask("gateway-token-xyz") }],
+  ["a share token (fk-…) → own access token", ["sk-pool"], { bearer: "fk-gateway-token-xyz", teamAccountId: null }, { kind: "own", accessToken: "fk-gateway-token-xyz", teamAccountId: null, label: mask("fk-gateway-token-xyz") }],
+  ["a placeholder API key with no AUTHORIZATION → anonymous (no-login mode)", [], { bearer: "sk-anything", teamAccountId: null }, { kind: "anonymous" }],
 ])("%s", async (_name, keys, input, expected) => {
   expect(await resolver(keys)(input)).toEqual(expected);
+});
+
+test("a key that is neither a pool key nor a ChatGPT token while AUTHORIZATION is set → 401 invalid_api_key", async () => {
+  const error = await resolver(["sk-pool"])({ bearer: "sk-wrong", teamAccountId: null }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AuthenticationError);
+  expect((error as AuthenticationError).code).toBe("invalid_api_key");
 });
 
 test("no bearer while AUTHORIZATION is set → 401, not anonymous", async () => {

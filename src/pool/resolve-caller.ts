@@ -7,7 +7,7 @@ import type { Config } from "../config.ts";
 import { AuthenticationError, UpstreamFailureError } from "../errors.ts";
 import { maskSecret } from "../logger.ts";
 import type { Refresher } from "./refresher.ts";
-import { isRefreshToken } from "./token-kind.ts";
+import { isJwt, isRefreshToken, isShareToken } from "./token-kind.ts";
 
 export type Caller =
   /** The bearer is one of AUTHORIZATION: serve from the pool (anonymous when the pool is empty). */
@@ -54,6 +54,12 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
     const suffix = comma >= 0 ? raw.slice(comma + 1).trim() : "";
     const team = teamAccountId?.trim() || suffix || null;
     if (token === "") throw new AuthenticationError("The bearer has an account id but no token before the comma.");
+    if (!isRefreshToken(token) && !isJwt(token) && !isShareToken(token)) {
+      // Not a ChatGPT credential. SDKs insist on some API key, so with no AUTHORIZATION set this is how a client asks
+      // for the no-login mode; with AUTHORIZATION set the server is private and it is a wrong key.
+      if (config.authorizationKeys.length > 0) throw new AuthenticationError("Incorrect API key provided: it is neither a key of this server nor a ChatGPT token.");
+      return { kind: "anonymous" };
+    }
     if (!isRefreshToken(token)) return { kind: "own", accessToken: token, teamAccountId: team, label: maskSecret(token) };
     const exchanged = await refresher.exchange(token);
     switch (exchanged.type) {
