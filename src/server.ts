@@ -84,7 +84,8 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
     hostname: config.host,
     // reasoning models can think for minutes; streams also send keep-alive comments
     idleTimeout: 255,
-    maxRequestBodySize: config.maxBodyBytes + 1024,
+    // the app answers an oversized Content-Length with a JSON 413; this only stops unbounded chunked bodies
+    maxRequestBodySize: Math.max(config.maxBodyBytes * 2, config.maxBodyBytes + 16 * 1024 * 1024),
   });
   const server = app.server;
   if (!server) throw new Error("the server did not start");

@@ -109,7 +109,7 @@ describe("upstream failures before the first byte keep their real status", () =>
     ["a Cloudflare challenge page", { type: "cloudflare" } as const, 503, "Cloudflare"],
     ["an upstream 500", { type: "status", status: 500 } as const, 502, "HTTP 500"],
     ["an upstream 503", { type: "status", status: 503 } as const, 502, "HTTP 503"],
-    ["a stream with no assistant message", { type: "no-in-progress" } as const, 503, "no reply"],
+    ["a stream that fails before any assistant message", { type: "error-event", afterEvents: 0 } as const, 503, "no reply"],
   ])("%s → %i with a message that says what happened", async (_name, kind, status, words) => {
     // every attempt (1 + RETRY_TIMES) meets the fault
     h.emulator.inject({ endpoint: "conversation", account: "anon", times: 10, kind });
@@ -127,6 +127,12 @@ describe("upstream failures before the first byte keep their real status", () =>
     expect(String(error.message)).toContain("000001");
     expect(h.emulator.stats().conversations).toBe(before);
     h.emulator.clearFaults();
+  });
+
+  test("an answer that arrives already finished (no in_progress snapshots) is still delivered whole", async () => {
+    h.emulator.inject({ endpoint: "conversation", account: "anon", kind: { type: "no-in-progress" } });
+    const completion = await h.client().chat.completions.create(chat as never);
+    expect(completion.choices[0]?.message.content).toBe("You said: hi");
   });
 
   test("one 500 is retried and the request still succeeds", async () => {

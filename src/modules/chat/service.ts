@@ -168,7 +168,10 @@ export class ChatService {
       .pipeThrough(record);
 
     if (!request.stream) {
-      const collected = await Array.fromAsync(deltas as unknown as AsyncIterable<RenderedDelta>);
+      const collected = await Array.fromAsync(deltas as unknown as AsyncIterable<RenderedDelta>).catch((error: unknown) => {
+        finish(502);
+        throw isUpstreamError(error) ? toApiError(error, turn.lease !== null) : error;
+      });
       const failure = collected.find((delta) => delta.type === "failed");
       if (failure && failure.type === "failed") {
         finish(502);
