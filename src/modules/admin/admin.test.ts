@@ -1,5 +1,6 @@
 /** @module The management API and chat2api's /tokens routes through the real app: guard, shapes, bad input. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { type AnyElysia, Elysia } from "elysia";
 import { createApp } from "../../app.ts";
 import { silentLogger } from "../../logger.ts";
 import { createSqliteStore } from "../../store/sqlite.ts";
@@ -20,14 +21,14 @@ beforeEach(() => {
 });
 afterEach(() => store.close());
 
-function makeApp({ adminKey = ADMIN as string | null, authorizationKeys = [] as string[], apiPrefix = null as string | null } = {}) {
+function makeApp({ adminKey = ADMIN as string | null, authorizationKeys = [] as string[], apiPrefix = null as string | null, after = [] as AnyElysia[] } = {}) {
   const config = { adminKey, authorizationKeys };
   const service = createAdminService({
     store,
     refresher: { refreshAccount: async () => ({ type: "skipped", reason: "test" }) },
     scheduler: { runNow: async () => ({ refreshed: 0, failed: 0, skipped: 0, failures: [] }) },
   });
-  return createApp({ apiPrefix, maxBodyBytes: 8 << 20, logger: silentLogger, version: "test", modules: [tokensModule({ service, config }), adminModule({ service, config })] });
+  return createApp({ apiPrefix, maxBodyBytes: 8 << 20, logger: silentLogger, version: "test", modules: [tokensModule({ service, config }), adminModule({ service, config }), ...after] });
 }
 
 type App = ReturnType<typeof makeApp>;
@@ -95,6 +96,12 @@ describe("guard", () => {
     } finally {
       await app.stop(true);
     }
+  });
+
+  test("the guard stays inside the management modules: a route mounted after them is not guarded", async () => {
+    const app = makeApp({ after: [new Elysia({ name: "after" }).get("/after", () => ({ ok: true }))] });
+    expect(await call(app, "GET", "/after", { key: null })).toMatchObject({ status: 200, body: { ok: true } });
+    expect((await call(app, "GET", "/admin/api/accounts", { key: null })).status).toBe(401);
   });
 
   test("the page itself needs no key and holds no secret", async () => {
