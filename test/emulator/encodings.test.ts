@@ -156,7 +156,7 @@ describe("scenario details", () => {
   test("image-gen: the sediment pointer's generation height grows to the full height", () => {
     const heights = answerFor("cat [[scenario:image-gen]]").frames.flatMap((f) => {
       if (f.kind !== "message" || f.message.recipient !== "all" || f.message.author.name !== "t2uay3k.sj1i4kz") return [];
-      const part = (f.message.content as { parts: { metadata: { generation: { height: number } } }[] }).parts[0];
+      const part = (f.message.content as unknown as { parts: { metadata: { generation: { height: number } } }[] }).parts[0];
       return part ? [[f.message.status, part.metadata.generation.height]] : [];
     });
     expect(heights).toEqual([["in_progress", 256], ["in_progress", 512], ["in_progress", 768], ["in_progress", 1024], ["finished_successfully", 1024]]);
@@ -177,7 +177,7 @@ describe("scenario details", () => {
     const a = (await (await fetch(`${who.base}/files/${fileId}/download`, { headers: who.headers })).json()) as { download_url: string };
     const b = (await (await fetch(`${who.base}/conversation/${cid}/attachment/${sediment}/download`, { headers: who.headers })).json()) as { download_url: string };
     const sizes = await Promise.all([a, b].map(async ({ download_url }) => (await (await fetch(download_url)).arrayBuffer()).byteLength));
-    expect(sizes).toEqual([dallePointer.size_bytes, genPointer.size_bytes]);
+    expect(sizes).toEqual([Number(dallePointer.size_bytes), Number(genPointer.size_bytes)]);
   });
 
   test("moderation: a blocked moderation event comes before any assistant text, then the stream ends", () => {

@@ -11,7 +11,7 @@ async function createFile(who: Identity, size = BYTES.length, useCase = "my_file
   return (await response.json()) as { file_id: string; upload_url: string; status: string };
 }
 
-function put(url: string, headers: Record<string, string>, body: Uint8Array = BYTES): Promise<Response> {
+function put(url: string, headers: Record<string, string>, body: Uint8Array<ArrayBuffer> = BYTES): Promise<Response> {
   return fetch(url, { method: "PUT", headers: { "content-type": "text/plain", ...headers }, body });
 }
 
