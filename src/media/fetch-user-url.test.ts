@@ -9,10 +9,10 @@ import { MediaError } from "./media-error.ts";
 
 const png = makeTestPng(4, 3);
 const hits: string[] = [];
-const server = Bun.serve({
+const server: Bun.Server<undefined> = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
-  fetch(request) {
+  fetch(request): Response | Promise<Response> {
     const url = new URL(request.url);
     hits.push(url.pathname);
     switch (url.pathname) {
