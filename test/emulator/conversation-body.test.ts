@@ -1,6 +1,7 @@
 /** The conversation body is validated strictly (upstream.md §5), models follow the plan, and history persists. */
 import { describe, expect, test } from "bun:test";
 import { randomUUID } from "node:crypto";
+import { MAX_INPUT_CHARACTERS } from "./conversation-body.ts";
 import { startEmulator } from "./index.ts";
 import { conversationBody, converse, decodeLegacy, identity, requirements, sentinelHeaders } from "./test-client.ts";
 
@@ -27,6 +28,12 @@ describe("body validation", () => {
     const response = await converse(identity(emu.url), conversationBody("hi", patch));
     const body = (await response.json()) as { detail: { loc: string[] }[] };
     expect([response.status, response.headers.get("content-type"), body.detail[0]?.loc[0]]).toEqual([422, "application/json", "body"]);
+  });
+
+  test("an input longer than the limit is a 413", async () => {
+    await using emu = await startEmulator();
+    const response = await converse(identity(emu.url), conversationBody("x".repeat(MAX_INPUT_CHARACTERS + 1)));
+    expect([response.status, ((await response.json()) as { detail: { code: string } }).detail.code]).toEqual([413, "message_length_exceeds_limit"]);
   });
 
   test("a body that is not JSON is a 400", async () => {

@@ -29,6 +29,9 @@ export interface ConversationRequest {
   imagePointers: ImagePointerLogEntry[];
 }
 
+/** Far above any test prompt, so only a deliberately huge input meets the real service's 413. */
+export const MAX_INPUT_CHARACTERS = 400_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLES = new Set(["system", "user", "assistant", "tool"]);
 const ACTIONS = new Set(["next", "variant", "continue"]);
@@ -118,6 +121,10 @@ export function validateConversationBody(body: Record<string, unknown>, caller: 
   const messages = body.messages.map((m, i) => validateMessage(m, i, pointers, attachments));
   if (action !== "continue" && !messages.some((m) => m.role === "user")) invalid(["messages"], `action ${action} needs a user message`);
 
+  const length = messages.reduce((sum, m) => sum + ("parts" in m.content && Array.isArray(m.content.parts) ? m.content.parts.reduce<number>((n, p) => n + (typeof p === "string" ? p.length : 0), 0) : 0), 0);
+  if (length > MAX_INPUT_CHARACTERS) {
+    throw detail(413, { message: "The message you submitted was too long, please reload the conversation and submit something shorter.", code: "message_length_exceeds_limit" });
+  }
   if (!caller.models.includes(body.model)) {
     throw detail(404, { message: `The model \`${body.model}\` does not exist or you do not have access to it.`, code: "model_not_found" });
   }
