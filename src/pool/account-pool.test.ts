@@ -170,7 +170,7 @@ describe("account pool", () => {
     expect(await leaseIds(pool, 2)).toEqual([b, b]);
   });
 
-  test("a refresh-token account is refreshed on first lease, and again (forced) after a 401; rotation is stored", async () => {
+  test("a refresh-token account is refreshed on first lease, again (forced) after a 401, and failed on a 401 right after; rotation is stored", async () => {
     let rotation = 0;
     const { pool, grants } = harness(store, {
       grant: () => ({ type: "ok", accessToken: fakeJwt({ expMs: clock + 10 * DAY, plan: "plus", tag: `r${++rotation}` }), refreshToken: fakeRefreshToken(`rot${rotation}`) }),
@@ -184,9 +184,16 @@ describe("account pool", () => {
     expect(await leaseIds(pool, 1)).toEqual([id]);
     expect(grants).toEqual([rt]);
     if (!first) throw new Error("no lease");
+    clock += 3_600_000;
     await pool.report(first, { type: "unauthorized" });
     expect(grants).toEqual([rt, fakeRefreshToken("rot1")]);
     expect(await store.getAccount(id)).toMatchObject({ status: "active", refreshToken: fakeRefreshToken("rot2"), credential: rt, lastError: null });
+    // refused again minutes after a refresh: the account itself is refused, so no refresh loop
+    const second = await pool.lease({ model: "gpt-4o", exclude: new Set() });
+    if (!second) throw new Error("no lease");
+    await pool.report(second, { type: "unauthorized" });
+    expect(grants.length).toBe(2);
+    expect(await store.getAccount(id)).toMatchObject({ status: "failed", lastError: "upstream rejected a freshly refreshed access token (401)" });
   });
 
   test("a revoked refresh token marks the account failed with the reason, it is skipped and never sent again", async () => {

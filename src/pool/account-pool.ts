@@ -140,7 +140,7 @@ export function createAccountPool({ store, refresher, config, logger, now = Date
       const nowMs = now();
       const account = await store.getAccount(lease.accountId);
       if (!account) return;
-      const change = nextAccountState({ canRefresh: account.refreshToken !== null }, outcome, nowMs);
+      const change = nextAccountState({ canRefresh: account.refreshToken !== null, refreshedAt: account.refreshToken ? account.accessTokenIssuedAt : null }, outcome, nowMs);
       if (change.counted) await store.recordUse(account.id, { ok: change.counted === "success", at: nowMs });
       if (change.cooldown) await store.setCooldown({ subject: account.id, ...change.cooldown });
       if (change.fail) await store.updateAccount(account.id, { status: "failed", lastError: change.fail });
@@ -158,7 +158,7 @@ export function createAccountPool({ store, refresher, config, logger, now = Date
     },
 
     async reportOwn(accessToken, outcome) {
-      const change = nextAccountState({ canRefresh: false }, outcome, now());
+      const change = nextAccountState({ canRefresh: false, refreshedAt: null }, outcome, now());
       if (change.cooldown) await store.setCooldown({ subject: ownTokenSubject(accessToken), ...change.cooldown });
     },
   };

@@ -22,17 +22,28 @@ export interface AccountTransition {
   lastError: string | null | undefined;
 }
 
-export function nextAccountState(account: { canRefresh: boolean }, outcome: AttemptOutcome, nowMs: number): AccountTransition {
+/** A 401 within this long after a refresh means the account itself is refused: refreshing again would loop. */
+export const FRESH_TOKEN_GRACE_MS = 10 * 60_000;
+
+export interface AccountFacts {
+  canRefresh: boolean;
+  /** Epoch ms the current access token was obtained by a refresh; null when never refreshed. */
+  refreshedAt: number | null;
+}
+
+export function nextAccountState(account: AccountFacts, outcome: AttemptOutcome, nowMs: number): AccountTransition {
   const base: AccountTransition = { counted: "failure", cooldown: null, refresh: false, fail: null, lastError: undefined };
   switch (outcome.type) {
     case "success":
       return { ...base, counted: "success", lastError: null };
     case "client-error":
       return { ...base, counted: null };
-    case "unauthorized":
-      return account.canRefresh
-        ? { ...base, refresh: true, lastError: "upstream answered 401; refreshing" }
-        : { ...base, fail: "upstream rejected the access token (401)", lastError: "upstream rejected the access token (401)" };
+    case "unauthorized": {
+      const justRefreshed = account.refreshedAt !== null && nowMs - account.refreshedAt < FRESH_TOKEN_GRACE_MS;
+      if (account.canRefresh && !justRefreshed) return { ...base, refresh: true, lastError: "upstream answered 401; refreshing" };
+      const reason = justRefreshed ? "upstream rejected a freshly refreshed access token (401)" : "upstream rejected the access token (401)";
+      return { ...base, fail: reason, lastError: reason };
+    }
     case "blocked":
       return {
         ...base,

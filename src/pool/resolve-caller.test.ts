@@ -18,6 +18,7 @@ function resolver(keys: string[], exchange: (rt: string) => OwnExchange = () => 
 test.each<[string, string[], ResolveCallerInput, Caller]>([
   ["no bearer, no AUTHORIZATION → anonymous", [], { bearer: null, teamAccountId: null }, { kind: "anonymous" }],
   ["a pool key → pool", ["sk-pool-1", "sk-pool-2"], { bearer: "sk-pool-2", teamAccountId: null }, { kind: "pool" }],
+  ["a pool key with a workspace suffix is still the pool", ["sk-pool-1"], { bearer: "sk-pool-1,team-3", teamAccountId: null }, { kind: "pool" }],
   ["a JWT → own access token", ["sk-pool"], { bearer: jwt, teamAccountId: null }, { kind: "own", accessToken: jwt, teamAccountId: null, label: mask(jwt) }],
   ["JWT,account → own with workspace", [], { bearer: `${jwt},team-7`, teamAccountId: null }, { kind: "own", accessToken: jwt, teamAccountId: "team-7", label: mask(jwt) }],
   ["the header's account id wins over the suffix", [], { bearer: `${jwt},team-7`, teamAccountId: "team-h" }, { kind: "own", accessToken: jwt, teamAccountId: "team-h", label: mask(jwt) }],

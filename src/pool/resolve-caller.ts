@@ -48,9 +48,10 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
       if (config.authorizationKeys.length > 0) throw new AuthenticationError("Missing bearer token: send Authorization: Bearer <key>.");
       return { kind: "anonymous" };
     }
-    if (config.authorizationKeys.length > 0 && matchesAnyKey(raw, config.authorizationKeys)) return { kind: "pool" };
     const comma = raw.indexOf(",");
     const token = (comma >= 0 ? raw.slice(0, comma) : raw).trim();
+    // `<pool key>,<id>` is still the pool: pool accounts carry their own workspace, and the key must never go upstream
+    if (config.authorizationKeys.length > 0 && matchesAnyKey(token, config.authorizationKeys)) return { kind: "pool" };
     const suffix = comma >= 0 ? raw.slice(comma + 1).trim() : "";
     const team = teamAccountId?.trim() || suffix || null;
     if (token === "") throw new AuthenticationError("The bearer has an account id but no token before the comma.");
