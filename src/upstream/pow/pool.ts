@@ -49,6 +49,15 @@ interface Slot {
   exited: Promise<void>;
 }
 
+/**
+ * Where the worker entry lives. In the single binary every entry point sits in Bun's virtual file system under the
+ * build's root (`src/`), and a bare relative specifier resolves there; from source, relative to this module.
+ */
+function defaultWorkerUrl(): string {
+  if (import.meta.url.startsWith("file:///$bunfs/") || import.meta.url.startsWith("file:///B:/~BUN/")) return "./upstream/pow/worker.ts";
+  return new URL("./worker.ts", import.meta.url).href;
+}
+
 export class PowWorkerPool {
   private readonly size: number;
   private readonly chunkSize: number;
@@ -115,7 +124,7 @@ export class PowWorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = this.workerUrl ? new Worker(this.workerUrl) : new Worker(new URL("./worker.ts", import.meta.url).href);
+    const worker = new Worker(this.workerUrl ?? defaultWorkerUrl());
     const cancel = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const { promise: exited, resolve: onExit } = Promise.withResolvers<void>();
     const slot: Slot = { worker, cancel: new Int32Array(cancel), job: null, exited };

@@ -1,0 +1,65 @@
+/**
+ * The single executable: `bun build --compile` (as `npm run build` does) yields one file that starts, serves
+ * /v1/models and /swagger, and answers a chat through the emulator with its embedded proof-of-work Workers and
+ * migrations — nothing beside it, run from an empty directory.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Emulator, startEmulator } from "../emulator/index.ts";
+
+const root = join(import.meta.dir, "../..");
+let workDir: string;
+let emulator: Emulator;
+let child: ReturnType<typeof Bun.spawn> | undefined;
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), "chat2api-binary-"));
+  const build = Bun.spawnSync(
+    ["bun", "build", "--compile", "--minify", "src/main.ts", "src/upstream/pow/worker.ts", "--outfile", join(workDir, "chat2api")],
+    { cwd: root, stdout: "pipe", stderr: "pipe" },
+  );
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  emulator = await startEmulator();
+}, 120_000);
+
+afterAll(async () => {
+  child?.kill();
+  await child?.exited;
+  await emulator?.close();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+async function waitForLine(stream: ReadableStream<Uint8Array>, pattern: RegExp): Promise<string> {
+  const decoder = new TextDecoder();
+  let seen = "";
+  for await (const chunk of stream) {
+    seen += decoder.decode(chunk, { stream: true });
+    const match = pattern.exec(seen);
+    if (match) return match[1] ?? match[0];
+  }
+  throw new Error(`the binary exited before printing ${pattern}: ${seen}`);
+}
+
+test("the compiled binary starts alone and serves models, docs and a chat", async () => {
+  child = Bun.spawn([join(workDir, "chat2api"), "--port", "0", "--host", "127.0.0.1"], {
+    cwd: workDir,
+    env: { PATH: process.env.PATH ?? "", CHATGPT_BASE_URL: emulator.url, LOG_FORMAT: "json", POW_WORKERS: "2" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const url = await waitForLine(child.stderr as ReadableStream<Uint8Array>, /listening on (http:\/\/[0-9.:]+)/);
+  const models = (await (await fetch(`${url}/v1/models`)).json()) as { object: string; data: unknown[] };
+  expect(models.object).toBe("list");
+  expect(models.data.length).toBeGreaterThan(5);
+  expect((await fetch(`${url}/swagger`)).status).toBe(200);
+  const reply = await fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "from the binary" }] }),
+  });
+  const body = (await reply.json()) as { choices: Array<{ message: { content: string } }> };
+  expect(body.choices[0]?.message.content).toBe("You said: from the binary");
+  expect(emulator.log.at(-1)).toMatchObject({ status: 200, powVerified: true });
+}, 60_000);
