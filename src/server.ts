@@ -2,14 +2,16 @@
  * @module Builds the whole server from a Config: logger, proof-of-work workers, account pool, upstream client,
  * services and the app. `main.ts` calls it for the real process; end-to-end tests call it with `port: 0`.
  */
-import type { AnyElysia } from "elysia";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { ChatService } from "./modules/chat/service.ts";
+import { adminModule } from "./modules/admin/index.ts";
+import { createAdminService } from "./modules/admin/service.ts";
 import { chatModule } from "./modules/chat/index.ts";
 import { healthModule } from "./modules/health/index.ts";
 import { modelsModule } from "./modules/models/index.ts";
+import { tokensModule } from "./modules/tokens/index.ts";
 import { createPoolRuntime, type PoolRuntime } from "./pool/pool-runtime.ts";
 import { UpstreamClient } from "./upstream/client.ts";
 import { PowWorkerPool } from "./upstream/pow/pool.ts";
@@ -20,8 +22,6 @@ export interface ServerDeps {
   logger: Logger;
   /** Outbound fetch (tests may wrap it); Bun's by default. */
   fetch?: FetchLike;
-  /** More Elysia modules to mount under API_PREFIX (the pool's management API and page). */
-  extraModules?: (runtime: PoolRuntime) => AnyElysia[];
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -57,6 +57,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     store: runtime.store,
     logger: logger.child({ component: "chat" }),
   });
+  const admin = createAdminService({ store: runtime.store, refresher: runtime.refresher, scheduler: runtime.scheduler });
   const app = createApp({
     apiPrefix: config.apiPrefix,
     maxBodyBytes: config.maxBodyBytes,
@@ -66,7 +67,8 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
       chatModule({ service: chat, logger }),
       modelsModule(),
       healthModule({ ready: async () => (await runtime.store.listAccounts(), true) }),
-      ...(deps.extraModules?.(runtime) ?? []),
+      tokensModule({ service: admin, config }),
+      adminModule({ service: admin, config }),
     ],
   });
   const close = async (): Promise<void> => {
