@@ -97,7 +97,7 @@ describe.skipIf(!hasChromium)("admin page in Chromium", () => {
     expect([html.includes(jwt), html.includes(rt)]).toEqual([false, false]);
   });
 
-  test("status and cooldowns show; disable, then remove an account", async () => {
+  test("status, errors and cooldowns show; disable, revive a failed one, remove an account", async () => {
     const [first] = await store.listAccounts();
     if (!first) throw new Error("no account");
     await store.setCooldown({ subject: first.id, model: "gpt-4o", untilMs: Date.now() + 3_600_000, reason: "capped" });
@@ -107,6 +107,15 @@ describe.skipIf(!hasChromium)("admin page in Chromium", () => {
     await firstRow.getByRole("button", { name: "Disable" }).click();
     await page.waitForFunction((id) => document.querySelector(`#accounts tr[data-id="${id}"] .status`)?.textContent === "disabled", first.id);
     expect((await store.getAccount(first.id))?.status).toBe("disabled");
+    const second = (await store.listAccounts())[1];
+    if (!second) throw new Error("no second account");
+    await store.updateAccount(second.id, { status: "failed", lastError: "refresh token rejected (invalid_grant)" });
+    await page.click("#reload");
+    const secondRow = page.locator(`#accounts tr[data-id="${second.id}"]`);
+    await page.waitForFunction((id) => document.querySelector(`#accounts tr[data-id="${id}"] .status`)?.textContent === "failed", second.id);
+    expect(await secondRow.textContent()).toContain("refresh token rejected (invalid_grant)");
+    await secondRow.getByRole("button", { name: "Enable" }).click();
+    await page.waitForFunction((id) => document.querySelector(`#accounts tr[data-id="${id}"] .status`)?.textContent === "active", second.id);
     await page.locator(`#accounts tr[data-id="${first.id}"]`).getByRole("button", { name: "Remove" }).click();
     await page.waitForFunction(() => document.querySelectorAll("#accounts tr.account").length === 1);
     expect((await store.listAccounts()).map((a) => a.credential)).toEqual([rt]);
