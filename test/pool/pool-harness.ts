@@ -1,13 +1,11 @@
 /**
- * @module Pool end-to-end harness: the emulator, chat2api on port 0 with the pool's management modules mounted, a
- * data directory that survives `restart()`, and captured log lines for secret greps.
+ * @module Pool end-to-end harness: the emulator, chat2api on port 0 (management API included), a data directory that survives `restart()`, and captured log lines for secret greps.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
-import { managementModules } from "../../src/modules/admin/management-modules.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { type Emulator, startEmulator } from "../emulator/index.ts";
 
@@ -48,7 +46,7 @@ export async function startPoolHarness(env: Record<string, string> = {}): Promis
       ...env,
       ...extra,
     });
-    return startServer(config, { logger, extraModules: (runtime) => managementModules(config, runtime) });
+    return startServer(config, { logger });
   };
   let server = await start({});
   const harness: PoolHarness = {

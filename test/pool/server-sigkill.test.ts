@@ -13,6 +13,7 @@ import { ADMIN_KEY, POOL_KEY } from "./pool-harness.ts";
 const dataDir = mkdtempSync(join(tmpdir(), "chat2api-sigkill-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+/** main.ts logs `chat2api <version> listening on <url>` (JSON lines on stderr) once it serves. */
 async function readUrl(stream: ReadableStream<Uint8Array>): Promise<string> {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
@@ -21,7 +22,7 @@ async function readUrl(stream: ReadableStream<Uint8Array>): Promise<string> {
     const { value, done } = await reader.read();
     if (done) throw new Error(`the child exited before listening: ${text}`);
     text += decoder.decode(value, { stream: true });
-    const match = /listening (\S+)\n/.exec(text);
+    const match = /listening on (http:\/\/[^\s"]+)/.exec(text);
     if (match?.[1]) {
       reader.releaseLock();
       return match[1];
@@ -31,7 +32,7 @@ async function readUrl(stream: ReadableStream<Uint8Array>): Promise<string> {
 
 test("SIGKILL mid-flight loses no committed account, cooldown or logged request", async () => {
   await using emulator = await startEmulator();
-  const child = Bun.spawn([process.execPath, join(import.meta.dir, "server-child.ts")], {
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, "../../src/main.ts")], {
     env: {
       ...process.env,
       PORT: "0",
@@ -42,12 +43,13 @@ test("SIGKILL mid-flight loses no committed account, cooldown or logged request"
       AUTHORIZATION: POOL_KEY,
       ADMIN_KEY,
       POW_WORKERS: "1",
+      LOG_FORMAT: "json",
     },
-    stdout: "pipe",
-    stderr: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
   });
   try {
-    const url = await readUrl(child.stdout);
+    const url = await readUrl(child.stderr);
     const admin = (method: string, path: string, body?: unknown) =>
       fetch(`${url}/admin/api${path}`, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
     const chat = () =>
