@@ -22,7 +22,13 @@ export interface Harness extends AsyncDisposable {
   fetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function startHarness(options: { env?: Record<string, string>; emulator?: EmulatorOptions } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** chat2api's environment; a function receives the emulator (for its solver URLs). */
+  env?: Record<string, string> | ((emulator: Emulator) => Record<string, string>);
+  emulator?: EmulatorOptions;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = await startEmulator(options.emulator);
   const dataDir = mkdtempSync(join(tmpdir(), "chat2api-e2e-"));
   const config = loadConfig({
@@ -34,7 +40,7 @@ export async function startHarness(options: { env?: Record<string, string>; emul
     POW_WORKERS: "2",
     LOG_LEVEL: "debug",
     LOG_FORMAT: "json",
-    ...options.env,
+    ...(typeof options.env === "function" ? options.env(emulator) : options.env),
   });
   const logs: string[] = [];
   const logger = createLogger({ level: config.logLevel, format: "json", write: (line) => logs.push(line) });

@@ -86,6 +86,15 @@ function prepend<T>(first: T, reader: ReadableStreamDefaultReader<T>): ReadableS
   });
 }
 
+/**
+ * Without a pool the next attempt uses the same credential, so only what may pass by itself is retried: outages,
+ * and throttling that a fresh device id or proof-of-work may get past.
+ */
+function worthRetrying(outcome: AttemptOutcome): boolean {
+  if (outcome.type === "server-error") return true;
+  return outcome.type === "blocked" && (outcome.reason === "unusual-activity" || outcome.reason === "pow-unsolved");
+}
+
 export class ChatService {
   private readonly deps: ChatServiceDeps;
   private readonly now: () => number;
@@ -228,7 +237,7 @@ export class ChatService {
       if (caller.kind === "pool" && lease === null && attempt > 0) break;
       if (lease) tried.add(lease.accountId);
       const identity = this.identityFor(caller, lease);
-      if (caller.kind === "own" && this.deps.config.enableLimit) {
+      if (caller.kind === "own" && attempt === 0 && this.deps.config.enableLimit) {
         const wait = await this.deps.pool.cooldownFor(caller.accessToken, model.upstreamSlug);
         if (wait !== null) {
           throw toApiError(new UpstreamError("capped", "This access token reached its usage cap for this model", { clearsInSec: wait }), false);
@@ -273,9 +282,9 @@ export class ChatService {
           account: lease?.label ?? caller.kind,
           kind: error.kind,
           status: error.status,
-          failover: shouldFailover(outcome),
         });
-        if (!shouldFailover(outcome) || signal.aborted) break;
+        const again = caller.kind === "pool" ? shouldFailover(outcome) : worthRetrying(outcome);
+        if (!again || signal.aborted) break;
       }
     }
     if (lastError) throw toApiError(lastError, caller.kind === "pool");
@@ -292,7 +301,8 @@ export class ChatService {
   private async report(turn: { lease: AccountLease | null }, caller: Caller, outcome: AttemptOutcome): Promise<void> {
     try {
       if (turn.lease) await this.deps.pool.report(turn.lease, outcome);
-      else if (caller.kind === "own") await this.deps.pool.reportOwn(caller.accessToken, outcome);
+      // a caller's own token only remembers usage caps (ENABLE_LIMIT); a block may be the request's own doing
+      else if (caller.kind === "own" && outcome.type === "capped") await this.deps.pool.reportOwn(caller.accessToken, outcome);
     } catch (error) {
       this.deps.logger.warn("pool report failed", { error });
     }
