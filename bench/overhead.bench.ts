@@ -1,0 +1,204 @@
+/**
+ * Request overhead and memory of chat2api (run by hand: `bun bench/overhead.bench.ts [--write]`).
+ *
+ * Why: chat2api sits between every client and ChatGPT; what it adds to each request must be small next to the
+ * upstream's own cost. The emulator stands in for ChatGPT (a separate process), and the same load of short
+ * non-stream completions is sent
+ *   - "direct": by this process to the emulator with our upstream client (sentinel ▸ proof-of-work ▸ conversation,
+ *     stream read to the end): the protocol work any client of ChatGPT's web backend must do;
+ *   - "chat2api": over HTTP to a chat2api process (a fresh one) pointed at the same emulator.
+ * Then resident memory of the chat2api process: idle, and while 200 slow streams are open at once.
+ * `--write` replaces the "Request overhead" section of bench/RESULTS.md.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { UpstreamClient } from "../src/upstream/client.ts";
+import { createIdentity } from "../src/upstream/identity.ts";
+import { silentLogger } from "../src/logger.ts";
+import { PowWorkerPool } from "../src/upstream/pow/pool.ts";
+
+const ROOT = join(import.meta.dir, "..");
+const REQUESTS = 300;
+const CONCURRENCY = 8;
+const ROUNDS = 3;
+const STREAMS = 200;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await Bun.sleep(50);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
+/** Runs `total` calls of `one` with `concurrency` in flight; returns latencies (ms) and wall time. */
+async function load(one: (i: number) => Promise<void>, total: number, concurrency: number) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await one(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const wallMs = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: (total / wallMs) * 1000 };
+}
+
+const emulatorPort = 5306;
+const chatPort = 5307;
+const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+const emulator = Bun.spawn(["bun", "test/emulator/main.ts"], { cwd: ROOT, env: { ...process.env, EMULATOR_PORT: String(emulatorPort) }, stdout: "ignore", stderr: "inherit" });
+const dataDir = mkdtempSync(join(tmpdir(), "chat2api-bench-"));
+const chat = Bun.spawn(["bun", "src/main.ts"], {
+  cwd: ROOT,
+  env: { ...process.env, PORT: String(chatPort), HOST: "127.0.0.1", CHATGPT_BASE_URL: emulatorUrl, DATA_DIR: dataDir, LOG_LEVEL: "error", POW_WORKERS: "2" },
+  stdout: "ignore",
+  stderr: "inherit",
+});
+
+try {
+  await waitFor(`${emulatorUrl}/_emulator/stats`);
+  await waitFor(`http://127.0.0.1:${chatPort}/healthz`);
+
+  const pow = new PowWorkerPool({ size: 2 });
+  const upstream = new UpstreamClient({
+    hosts: [emulatorUrl],
+    language: "en-US",
+    authKey: null,
+    conversationOnly: false,
+    powDifficultyLimit: "00003a",
+    pow,
+    turnstileSolverUrl: null,
+    arkoseTokenUrls: [],
+    logger: silentLogger,
+  });
+  const body = (i: number) => ({
+    action: "next",
+    messages: [{ id: crypto.randomUUID(), author: { role: "user" }, content: { content_type: "text", parts: [`bench ${i}`] }, metadata: {} }],
+    model: "gpt-4o-mini",
+    parent_message_id: "client-created-root",
+    conversation_mode: { kind: "primary_assistant" },
+    supported_encodings: ["v1"],
+    force_use_sse: true,
+    history_and_training_disabled: true,
+    timezone_offset_min: 0,
+  });
+  const direct = async (i: number): Promise<void> => {
+    const opened = await upstream.openConversation({ identity: createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] }), body: body(i) });
+    for await (const _event of opened.events as unknown as AsyncIterable<unknown>) {
+      // read to the end, as a client must
+    }
+  };
+  const viaChat2api = async (i: number): Promise<void> => {
+    const response = await fetch(`http://127.0.0.1:${chatPort}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `bench ${i}` }] }),
+    });
+    if (response.status !== 200) throw new Error(`chat2api answered ${response.status}: ${await response.text()}`);
+    await response.json();
+  };
+
+  // warm both paths (tokenizer tables, JIT)
+  await load(direct, 20, 4);
+  await load(viaChat2api, 20, 4);
+  const idleRss = rssKiB(chat.pid);
+
+  const rows: string[] = [];
+  const raw: Record<string, string[]> = { direct: [], chat2api: [] };
+  const medians: Record<string, { p50: number[]; p99: number[]; rps: number[] }> = { direct: { p50: [], p99: [], rps: [] }, chat2api: { p50: [], p99: [], rps: [] } };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, fn] of [["direct", direct], ["chat2api", viaChat2api]] as const) {
+      const result = await load(fn, REQUESTS, CONCURRENCY);
+      medians[name]?.p50.push(result.p50);
+      medians[name]?.p99.push(result.p99);
+      medians[name]?.rps.push(result.rps);
+      raw[name]?.push(`${result.p50.toFixed(1)}/${result.p99.toFixed(1)} ms, ${result.rps.toFixed(0)}/s`);
+      console.log(`round ${round + 1} ${name}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.rps.toFixed(0)} req/s`);
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  for (const name of ["direct", "chat2api"]) {
+    const m = medians[name];
+    if (!m) continue;
+    rows.push(`| ${name} | ${median(m.p50).toFixed(1)} | ${median(m.p99).toFixed(1)} | ${median(m.rps).toFixed(0)} | ${raw[name]?.join("; ")} |`);
+  }
+
+  // 200 streams open at once: each answer is 60 words with 40 ms between events (≈ 3 s per stream)
+  await fetch(`${emulatorUrl}/_emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ endpoint: "conversation", times: STREAMS, kind: { type: "slow", delayMs: 40 } }),
+  });
+  let peakRss = 0;
+  let open = 0;
+  let peakOpen = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssKiB(chat.pid));
+    peakOpen = Math.max(peakOpen, open);
+  }, 50);
+  const streamStarted = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: STREAMS }, async (_, i) => {
+      const response = await fetch(`http://127.0.0.1:${chatPort}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `stream ${i} [[words:60]]` }], stream: true }),
+      });
+      open++;
+      const text = await response.text();
+      open--;
+      return response.status === 200 && text.endsWith("data: [DONE]\n\n");
+    }),
+  );
+  clearInterval(sampler);
+  const streamSeconds = (performance.now() - streamStarted) / 1000;
+  const completed = results.filter(Boolean).length;
+  const machine = `nproc ${cpus().length}, ${cpus()[0]?.model ?? "unknown CPU"}, Bun ${Bun.version}`;
+  const section = `## Request overhead
+
+\`bun bench/overhead.bench.ts --write\` — ${new Date().toISOString().slice(0, 10)}, ${machine}.
+${REQUESTS} short non-stream completions per round at concurrency ${CONCURRENCY}, ${ROUNDS} rounds; the emulator runs in its own
+process on the same 2 cores (so every figure includes its cost too). "direct" = this process doing the upstream protocol
+itself (sentinel, proof-of-work in 2 Workers, conversation stream read to the end); "chat2api" = the same requests through
+a chat2api process over HTTP (validation, model resolution, tokenizer usage, rendering, JSON).
+
+| path | p50 ms (median of rounds) | p99 ms | req/s | raw rounds (p50/p99, req/s) |
+|---|---|---|---|---|
+${rows.join("\n")}
+
+Resident memory of the chat2api process (VmRSS): idle after warm-up **${(idleRss / 1024).toFixed(1)} MiB**; with ${STREAMS} streams
+open at once (peak ${peakOpen} concurrently reading, each ≈ 60 words at 40 ms per event): peak **${(peakRss / 1024).toFixed(1)} MiB**;
+${completed}/${STREAMS} streams ended with \`data: [DONE]\`, all done in ${streamSeconds.toFixed(1)} s.
+`;
+  console.log(`\n${section}`);
+  if (process.argv.includes("--write")) {
+    const path = join(ROOT, "bench/RESULTS.md");
+    const current = readFileSync(path, "utf8");
+    const without = current.replace(/## Request overhead[\s\S]*?(?=\n## |$)/, "").trimEnd();
+    writeFileSync(path, `${without}\n\n${section}`);
+  }
+  await pow.close();
+} finally {
+  chat.kill();
+  emulator.kill();
+  await Promise.all([chat.exited, emulator.exited]);
+  rmSync(dataDir, { recursive: true, force: true });
+}
