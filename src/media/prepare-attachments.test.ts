@@ -7,7 +7,7 @@ import { UpstreamError } from "../upstream/errors.ts";
 import { createIdentity } from "../upstream/identity.ts";
 import { UpstreamSession } from "../upstream/session.ts";
 import { makeTestPng, SAMPLE_PDF } from "./__fixtures__/sample-files.ts";
-import { prepareAttachments } from "./prepare-attachments.ts";
+import { localAttachmentInfo, prepareAttachments } from "./prepare-attachments.ts";
 import type { LocalAttachment } from "./resolve-parts.ts";
 
 const emu = await startEmulator();
@@ -82,4 +82,13 @@ test("an upstream outage stays an UpstreamError, so the attempt loop can fail ov
   emu.inject({ endpoint: "files", kind: { type: "status", status: 502 } });
   const error = await prepareAttachments(parts.slice(0, 1), session, quick).then(() => null, (caught: unknown) => caught);
   expect(error instanceof UpstreamError ? { kind: error.kind, status: error.status } : error).toEqual({ kind: "server", status: 502 });
+});
+
+test("local attachment info carries what token counting needs, and no file id", () => {
+  expect(localAttachmentInfo(parts)).toEqual(
+    new Map([
+      ["0:1", { fileId: "", name: "p.png", mimeType: "image/png", sizeBytes: png.byteLength, width: 64, height: 48 }],
+      ["0:2", { fileId: "", name: "r.pdf", mimeType: "application/pdf", sizeBytes: SAMPLE_PDF.byteLength }],
+    ]),
+  );
 });

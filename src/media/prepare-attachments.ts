@@ -50,3 +50,13 @@ function dimensionsOf(part: LocalAttachment): { width?: number; height?: number 
   const { width, height } = part.file;
   return { ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}) };
 }
+
+/**
+ * The attachments as they will be once uploaded, without a file id: enough to count prompt tokens (§10.3) and to
+ * run `toUpstreamMessages` as a check before any account is leased. Never sent upstream.
+ */
+export function localAttachmentInfo(parts: readonly LocalAttachment[]): Map<string, ResolvedAttachment> {
+  return new Map(
+    parts.map((part) => [part.key, { fileId: "", name: part.file.name, mimeType: part.file.mimeType, sizeBytes: part.file.sizeBytes, ...dimensionsOf(part) }]),
+  );
+}
