@@ -122,6 +122,16 @@ test.each<[string, unknown, string]>([
     "The image_url part messages[0].content[1] cannot be used: the content was declared as image/png but is not a PNG image.",
   ],
   [
+    "an empty file",
+    { type: "file", file: { file_data: "", filename: "a.txt" } },
+    "The file part messages[0].content[1] cannot be used: file.file_data must be a non-empty base64 string.",
+  ],
+  [
+    "an empty data: URL",
+    { type: "image_url", image_url: { url: "data:image/png;base64," } },
+    "The image_url part messages[0].content[1] cannot be used: the content is empty.",
+  ],
+  [
     "a BMP image",
     { type: "image_url", image_url: { url: `data:image/bmp;base64,${Buffer.from("BM\u0000\u0000").toString("base64")}` } },
     "The image_url part messages[0].content[1] cannot be used: image/bmp images are not accepted by ChatGPT (send PNG, JPEG, GIF or WebP).",

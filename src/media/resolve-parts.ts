@@ -133,6 +133,7 @@ export async function resolveAttachmentParts(
     return await mapConcurrent(pending, options.concurrency ?? 4, async (part) => {
       try {
         const loaded = await part.load(signal);
+        if (loaded.bytes.byteLength === 0) fail(part.param, part.label, "the content is empty");
         const file = describeFile({ ...loaded, ...(options.newId ? { newId: options.newId } : {}) });
         if (file.mimeType.startsWith("image/") && !VISION_MIME_TYPES.has(file.mimeType)) {
           fail(part.param, part.label, `${file.mimeType} images are not accepted by ChatGPT (send PNG, JPEG, GIF or WebP)`);
