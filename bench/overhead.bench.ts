@@ -101,7 +101,7 @@ try {
     timezone_offset_min: 0,
   });
   const direct = async (i: number): Promise<void> => {
-    const opened = await upstream.openConversation({ identity: createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] }), body: body(i) });
+    const opened = await upstream.openConversation({ identity: createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] }), prepareBody: async () => body(i) });
     for await (const _event of opened.events as unknown as AsyncIterable<unknown>) {
       // read to the end, as a client must
     }

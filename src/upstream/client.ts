@@ -71,20 +71,22 @@ export class UpstreamClient {
 
   async openConversation(input: {
     identity: UpstreamIdentity;
-    body: Record<string, unknown>;
+    /**
+     * The conversation body, built once the session exists: uploads (files belong to the account of this attempt)
+     * happen here, after the sentinel said the account may go ahead and before the conversation is sent.
+     */
+    prepareBody: (session: UpstreamSession) => Promise<Record<string, unknown>>;
     signal?: AbortSignal;
-    /** Called with the persona before the conversation is sent, so the caller can refuse paid models early. */
+    /** Called with the persona before anything is uploaded or sent, so the caller can refuse paid models early. */
     checkPersona?: (persona: string | null) => void;
   }): Promise<OpenedConversation> {
     const session = this.session(input.identity);
-    if (this.options.conversationOnly) {
-      input.checkPersona?.(null);
-      const events = await postConversation(session, input.body, {}, input.signal);
-      return { events, persona: null, session };
-    }
-    const { sentinel, persona } = await this.solveSentinel(session, input.signal);
+    const { sentinel, persona } = this.options.conversationOnly
+      ? { sentinel: {}, persona: null }
+      : await this.solveSentinel(session, input.signal);
     input.checkPersona?.(persona);
-    const events = await postConversation(session, input.body, sentinel, input.signal);
+    const body = await input.prepareBody(session);
+    const events = await postConversation(session, body, sentinel, input.signal);
     return { events, persona, session };
   }
 

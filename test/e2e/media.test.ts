@@ -10,12 +10,6 @@ import { makeTestPng, SAMPLE_PDF } from "../../src/media/__fixtures__/sample-fil
 import type { EmulatedAccount } from "../emulator/index.ts";
 import { type Harness, post, startHarness } from "./harness.ts";
 
-/**
- * Until the chat service calls the media pipeline (resolveRequestMedia + prepareAttachments, see the media report
- * on issue #3) these tests cannot pass; they switch themselves on when it does. Delete this gate once wired.
- */
-const wired = (await Bun.file(new URL("../../src/modules/chat/service.ts", import.meta.url)).text()).includes("prepareAttachments");
-
 const TWENTY_MB = 20 * 1024 * 1024;
 const photo = makeTestPng(320, 200);
 const served: string[] = [];
@@ -47,7 +41,7 @@ async function badRequest(h: Harness, apiKey: string, content: unknown): Promise
   return { status: response.status, error: ((await response.json()) as { error: unknown }).error };
 }
 
-describe.skipIf(!wired)("with ALLOW_PRIVATE_URLS=true (images served from localhost)", () => {
+describe("with ALLOW_PRIVATE_URLS=true (images served from localhost)", () => {
   let h: Harness;
   let account: EmulatedAccount;
   beforeAll(async () => {
@@ -121,7 +115,7 @@ describe.skipIf(!wired)("with ALLOW_PRIVATE_URLS=true (images served from localh
   });
 });
 
-describe.skipIf(!wired)("with private URLs refused (the default)", () => {
+describe("with private URLs refused (the default)", () => {
   let h: Harness;
   let account: EmulatedAccount;
   beforeAll(async () => {

@@ -3,7 +3,7 @@
  * failover only before the first byte), and returns either a finished `chat.completion` or a chunk stream whose
  * first event is already known, so a failure before the first byte gets its real status.
  */
-import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { ChatCompletion } from "openai/resources/chat/completions";
 import type { Config } from "../../config.ts";
 import { ApiError, ModelNotFoundError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
@@ -19,14 +19,29 @@ import { resolveModel, type ResolvedModel } from "../../translate/model-names.ts
 import { createRenderer, type RenderedDelta } from "../../translate/render-events.ts";
 import { type ChatChunkEvent, toChatChunks } from "../../translate/to-chat-chunks.ts";
 import { toChatCompletion } from "../../translate/to-chat-completion.ts";
-import { buildConversationBody, toUpstreamMessages } from "../../translate/to-upstream-messages.ts";
-import { buildUsage, countPromptTokens } from "../../translate/usage.ts";
-import { InvalidRequestError } from "../../errors.ts";
+import { buildUsage } from "../../translate/usage.ts";
+import { secretDigest } from "../../pool/token-kind.ts";
+import { AccountModels } from "./account-models.ts";
+import { type ConversationPlan, planConversation } from "./conversation-plan.ts";
 import type { ChatCompletionRequest } from "./model.ts";
+import { resolveAssetUrl } from "./resolve-asset-url.ts";
 import { isUpstreamError, outcomeOf, toApiError } from "./upstream-failure.ts";
 
 export interface ChatServiceDeps {
-  config: Pick<Config, "retryTimes" | "historyDisabled" | "reasoningDisplay" | "userAgents" | "proxyUrls" | "enableLimit">;
+  config: Pick<
+    Config,
+    | "retryTimes"
+    | "historyDisabled"
+    | "reasoningDisplay"
+    | "userAgents"
+    | "proxyUrls"
+    | "enableLimit"
+    | "checkModel"
+    | "exportProxyUrl"
+    | "allowPrivateUrls"
+    | "maxFileBytes"
+    | "uploadByUrl"
+  >;
   upstream: UpstreamClient;
   resolveCaller: CallerResolver;
   pool: AccountPool;
@@ -98,34 +113,51 @@ function worthRetrying(outcome: AttemptOutcome): boolean {
 export class ChatService {
   private readonly deps: ChatServiceDeps;
   private readonly now: () => number;
+  private readonly accountModels: AccountModels;
 
   constructor(deps: ChatServiceDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
+    this.accountModels = new AccountModels(deps.upstream, 10 * 60_000, this.now);
+  }
+
+  /**
+   * Our table first; a name it does not know passes through when the caller's own account lists it upstream. With
+   * CHECK_MODEL, an own account that does not list the model is told so before a conversation is spent.
+   */
+  private async resolveModelFor(name: string, caller: Caller, signal: AbortSignal): Promise<ResolvedModel> {
+    const own = caller.kind === "own" ? caller : null;
+    const slugsOfOwn = () =>
+      own ? this.accountModels.slugs(`at:${secretDigest(own.accessToken).slice(0, 32)}`, this.identityFor(caller, null), signal) : Promise.resolve([]);
+    let model: ResolvedModel;
+    try {
+      model = resolveModel(name);
+    } catch (error) {
+      if (!(error instanceof ModelNotFoundError) || !own) throw error;
+      model = resolveModel(name, { accountSlugs: await slugsOfOwn().catch(() => []) });
+    }
+    if (this.deps.config.checkModel && own && model.gizmoId === null) {
+      const slugs = await slugsOfOwn().catch(() => null);
+      if (slugs && !slugs.includes(model.upstreamSlug)) throw new ModelNotFoundError(name);
+    }
+    return model;
+  }
+
+  /** CHECK_MODEL for a pool account: whether it lists the model (an unknown answer counts as yes). */
+  private async leaseOffers(lease: AccountLease, identity: UpstreamIdentity, model: ResolvedModel, signal: AbortSignal): Promise<boolean> {
+    if (!this.deps.config.checkModel || model.gizmoId !== null) return true;
+    const slugs = await this.accountModels.slugs(lease.accountId, identity, signal).catch(() => null);
+    return slugs === null || slugs.includes(model.upstreamSlug);
   }
 
   async complete(request: ChatCompletionRequest, context: ChatRequestContext): Promise<ChatResult> {
-    const model = resolveModel(request.model);
-    const messages = request.messages as unknown as ChatCompletionMessageParam[];
-    const upstreamMessages = toUpstreamMessages(messages, { newId: () => crypto.randomUUID() });
-    const promptTokens = countPromptTokens(messages, model.requested);
-    const historyDisabled = request.history_disabled ?? this.deps.config.historyDisabled;
+    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId });
+    const model = await this.resolveModelFor(request.model, caller, context.signal);
+    const plan = await planConversation(request, model, { config: this.deps.config, signal: context.signal });
+    const { promptTokens, historyDisabled } = plan;
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
     const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? undefined);
-    if (request.parent_message_id && !request.conversation_id) {
-      throw new InvalidRequestError("parent_message_id needs the conversation_id it belongs to.", { param: "conversation_id" });
-    }
-    const body = buildConversationBody({
-      messages: upstreamMessages,
-      model,
-      historyDisabled,
-      random: Math.random,
-      ...(request.conversation_id ? { conversationId: request.conversation_id } : {}),
-      ...(request.parent_message_id ? { parentMessageId: request.parent_message_id } : {}),
-    }) as unknown as Record<string, unknown>;
-
-    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId });
-    const turn = await this.openTurn({ caller, model, body, signal: context.signal });
+    const turn = await this.openTurn({ caller, plan, signal: context.signal });
 
     const id = completionId();
     const created = Math.floor(this.now() / 1000);
@@ -228,15 +260,21 @@ export class ChatService {
    * The attempt loop: one predicate (`shouldFailover`) decides whether another account is tried. It ends at the
    * first rendered delta, so everything after it belongs to the client and is never retried.
    */
-  private async openTurn(input: { caller: Caller; model: ResolvedModel; body: Record<string, unknown>; signal: AbortSignal }): Promise<OpenedTurn> {
-    const { caller, model, body, signal } = input;
+  private async openTurn(input: { caller: Caller; plan: ConversationPlan; signal: AbortSignal }): Promise<OpenedTurn> {
+    const { caller, plan, signal } = input;
+    const { model } = plan;
     const tried = new Set<string>();
     let lastError: UpstreamError | null = null;
+    let notOffered = false;
     for (let attempt = 0; attempt <= this.deps.config.retryTimes; attempt++) {
       const lease = caller.kind === "pool" ? await this.deps.pool.lease({ model: model.upstreamSlug, exclude: tried }) : null;
       if (caller.kind === "pool" && lease === null && attempt > 0) break;
       if (lease) tried.add(lease.accountId);
       const identity = this.identityFor(caller, lease);
+      if (lease && !(await this.leaseOffers(lease, identity, model, signal))) {
+        notOffered = true;
+        continue;
+      }
       if (caller.kind === "own" && attempt === 0 && this.deps.config.enableLimit) {
         const wait = await this.deps.pool.cooldownFor(caller.accessToken, model.upstreamSlug);
         if (wait !== null) {
@@ -247,7 +285,7 @@ export class ChatService {
       try {
         const opened = await this.deps.upstream.openConversation({
           identity,
-          body,
+          prepareBody: (session) => plan.bodyFor(session, signal),
           signal,
           checkPersona: (persona) => {
             if (persona !== null && persona !== "chatgpt-paid" && PAID_ONLY_SLUGS.has(model.upstreamSlug)) {
@@ -258,6 +296,7 @@ export class ChatService {
         const renderer = createRenderer({
           reasoningDisplay: this.deps.config.reasoningDisplay,
           reasoningModel: model.reasoning,
+          resolveAsset: (ref) => resolveAssetUrl(opened.session, ref, signal),
         });
         const reader = opened.events.pipeThrough(renderer).getReader();
         const first = await reader.read().catch((error: unknown) => {
@@ -288,6 +327,7 @@ export class ChatService {
       }
     }
     if (lastError) throw toApiError(lastError, caller.kind === "pool");
+    if (notOffered) throw new ModelNotFoundError(model.requested);
     throw new ApiError(503, "upstream_error", "No account could serve this request.", { code: "pool_exhausted" });
   }
 

@@ -1,0 +1,87 @@
+/**
+ * @module What one chat request asks of the upstream, settled before any account is leased: the messages (after
+ * UPLOAD_BY_URL), their media fetched and checked, which of them start the new turn, and the history settings.
+ * `bodyFor(session)` then uploads the media to that attempt's account and builds the conversation body.
+ */
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { InvalidRequestError } from "../../errors.ts";
+import { localAttachmentInfo, prepareAttachments } from "../../media/prepare-attachments.ts";
+import type { LocalAttachment } from "../../media/resolve-parts.ts";
+import { type MediaConfig, resolveRequestMedia } from "../../media/resolve-request-media.ts";
+import type { ResolvedModel } from "../../translate/model-names.ts";
+import { buildConversationBody, toUpstreamMessages } from "../../translate/to-upstream-messages.ts";
+import { countPromptTokens } from "../../translate/usage.ts";
+import type { UpstreamSession } from "../../upstream/session.ts";
+import type { ChatCompletionRequest } from "./model.ts";
+
+export interface ConversationPlan {
+  model: ResolvedModel;
+  messages: ChatCompletionMessageParam[];
+  promptTokens: number;
+  historyDisabled: boolean;
+  bodyFor(session: UpstreamSession, signal?: AbortSignal): Promise<Record<string, unknown>>;
+}
+
+/**
+ * A continued conversation already holds everything up to the client's last assistant reply upstream: only what
+ * follows it is the new turn (sending it all again would make the upstream see the history twice).
+ */
+function newTurnStart(messages: readonly ChatCompletionMessageParam[], continuing: boolean): number {
+  if (!continuing) return 0;
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === "assistant") return i + 1;
+  return 0;
+}
+
+function messageIndexOf(part: LocalAttachment): number {
+  return Number(/^messages\[(\d+)\]/.exec(part.param)?.[1] ?? -1);
+}
+
+export async function planConversation(
+  request: ChatCompletionRequest,
+  model: ResolvedModel,
+  options: { config: MediaConfig & { historyDisabled: boolean }; signal?: AbortSignal },
+): Promise<ConversationPlan> {
+  const historyDisabled = request.history_disabled ?? options.config.historyDisabled;
+  const conversationId = request.conversation_id ?? null;
+  const parentMessageId = request.parent_message_id ?? null;
+  if (parentMessageId && !conversationId) {
+    throw new InvalidRequestError("parent_message_id needs the conversation_id it belongs to.", { param: "conversation_id" });
+  }
+  if (conversationId && !parentMessageId) {
+    throw new InvalidRequestError("To continue a conversation send parent_message_id too: the message_id of the reply you are answering.", {
+      param: "parent_message_id",
+    });
+  }
+  const media = await resolveRequestMedia(request.messages as unknown as ChatCompletionMessageParam[], options.config, {
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const local = localAttachmentInfo(media.parts);
+  // convert once now, so a malformed message is a 400 before any account is leased
+  toUpstreamMessages(media.messages, { newId: () => "", attachments: local });
+  const start = newTurnStart(media.messages, conversationId !== null);
+  if (start >= media.messages.length) {
+    throw new InvalidRequestError("A continued conversation needs a new message after the last assistant reply.", { param: "messages" });
+  }
+  const parts = media.parts.filter((part) => messageIndexOf(part) >= start);
+
+  return {
+    model,
+    messages: media.messages,
+    promptTokens: countPromptTokens(media.messages, model.requested, local),
+    historyDisabled,
+    async bodyFor(session, signal) {
+      const uploaded = parts.length > 0 ? await prepareAttachments(parts, session, signal ? { signal } : {}) : new Map();
+      // earlier messages keep their local stand-ins: they are dropped by the slice and never leave this process
+      const attachments = new Map([...local, ...uploaded]);
+      const upstreamMessages = toUpstreamMessages(media.messages, { newId: () => crypto.randomUUID(), attachments }).slice(start);
+      return buildConversationBody({
+        messages: upstreamMessages,
+        model,
+        historyDisabled,
+        random: Math.random,
+        ...(conversationId ? { conversationId } : {}),
+        ...(parentMessageId ? { parentMessageId } : {}),
+      }) as unknown as Record<string, unknown>;
+    },
+  };
+}
