@@ -49,6 +49,32 @@ describe("settings that shape the handshake", () => {
     expect(response.status).toBe(503);
   });
 
+  test("PROXY_URL carries every upstream call of an account through its proxy ({} → a hash of the account, never the token)", async () => {
+    const seen: string[] = [];
+    // a forward proxy: it receives absolute URLs and fetches them itself
+    await using proxy = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      async fetch(request) {
+        seen.push(`${request.method} ${new URL(request.url).pathname} via ${request.headers.get("proxy-authorization") ?? "-"}`);
+        const upstream = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: "manual" });
+        return new Response(upstream.body, { status: upstream.status, headers: upstream.headers });
+      },
+    });
+    await using h = await startHarness({ env: { PROXY_URL: `http://user-{}:pw@127.0.0.1:${proxy.port}` } });
+    const account = h.emulator.addAccount({ plan: "plus" });
+    const completion = await h.client(account.accessToken).chat.completions.create({ ...chat, model: "gpt-4o" });
+    expect(completion.choices[0]?.message.content).toBe("You said: sentinel");
+    expect(seen.map((line) => line.split(" via ")[0])).toEqual(
+      expect.arrayContaining(["GET /", "POST /backend-api/sentinel/chat-requirements", "POST /backend-api/conversation"]),
+    );
+    const credentials = seen.map((line) => line.split(" via ")[1] ?? "");
+    expect(new Set(credentials).size).toBe(1);
+    const user = Buffer.from((credentials[0] ?? "").replace(/^Basic /, ""), "base64").toString();
+    expect(user).toMatch(/^user-[0-9a-f]{32}:pw$/);
+    expect(user).not.toContain(account.accessToken);
+  });
+
   test("AUTH_KEY is sent upstream as header authkey on every call", async () => {
     await using h = await startHarness({ env: { AUTH_KEY: "gateway-secret" }, emulator: { authKey: "gateway-secret" } });
     const completion = await h.client().chat.completions.create(chat);
