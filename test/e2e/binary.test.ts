@@ -34,10 +34,16 @@ afterAll(async () => {
 async function waitForLine(stream: ReadableStream<Uint8Array>, pattern: RegExp): Promise<string> {
   const decoder = new TextDecoder();
   let seen = "";
-  for await (const chunk of stream) {
-    seen += decoder.decode(chunk, { stream: true });
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    seen += decoder.decode(value, { stream: true });
     const match = pattern.exec(seen);
-    if (match) return match[1] ?? match[0];
+    if (match) {
+      reader.releaseLock();
+      return match[1] ?? match[0];
+    }
   }
   throw new Error(`the binary exited before printing ${pattern}: ${seen}`);
 }

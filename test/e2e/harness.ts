@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
-import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/index.ts";
+import { e2eConfig } from "./test-config.ts";
 
 export interface Harness extends AsyncDisposable {
   emulator: Emulator;
@@ -31,17 +31,7 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = await startEmulator(options.emulator);
   const dataDir = mkdtempSync(join(tmpdir(), "chat2api-e2e-"));
-  const config = loadConfig({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    CHATGPT_BASE_URL: emulator.url,
-    AUTH_BASE_URL: emulator.url,
-    DATA_DIR: dataDir,
-    POW_WORKERS: "2",
-    LOG_LEVEL: "debug",
-    LOG_FORMAT: "json",
-    ...(typeof options.env === "function" ? options.env(emulator) : options.env),
-  });
+  const config = e2eConfig(emulator, dataDir, typeof options.env === "function" ? options.env(emulator) : options.env);
   const logs: string[] = [];
   const logger = createLogger({ level: config.logLevel, format: "json", write: (line) => logs.push(line) });
   const server = await startServer(config, { logger });

@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { type Emulator, startEmulator } from "../emulator/index.ts";
+import { e2eConfig } from "../e2e/test-config.ts";
 
 export const POOL_KEY = "sk-pool-e2e-0123456789";
 export const ADMIN_KEY = "admin-e2e-0123456789";
@@ -33,19 +33,7 @@ export async function startPoolHarness(env: Record<string, string> = {}): Promis
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", format: "json", write: (line) => logs.push(line) });
   const start = async (extra: Record<string, string>): Promise<RunningServer> => {
-    const config = loadConfig({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      CHATGPT_BASE_URL: emulator.url,
-      AUTH_BASE_URL: emulator.url,
-      DATA_DIR: dataDir,
-      POW_WORKERS: "1",
-      AUTHORIZATION: POOL_KEY,
-      ADMIN_KEY,
-      RETRY_TIMES: "3",
-      ...env,
-      ...extra,
-    });
+    const config = e2eConfig(emulator, dataDir, { POW_WORKERS: "1", AUTHORIZATION: POOL_KEY, ADMIN_KEY, RETRY_TIMES: "3", ...env, ...extra });
     return startServer(config, { logger });
   };
   let server = await start({});
