@@ -5,6 +5,7 @@
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
+import { ReplyService } from "./modules/chat/reply-service.ts";
 import { ChatService } from "./modules/chat/service.ts";
 import { adminModule } from "./modules/admin/index.ts";
 import { createAdminService } from "./modules/admin/service.ts";
@@ -49,7 +50,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     logger: logger.child({ component: "upstream" }),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
-  const chat = new ChatService({
+  const replies = new ReplyService({
     config,
     upstream,
     resolveCaller: runtime.resolveCaller,
@@ -57,6 +58,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     store: runtime.store,
     logger: logger.child({ component: "chat" }),
   });
+  const chat = new ChatService(replies);
   const admin = createAdminService({ store: runtime.store, refresher: runtime.refresher, scheduler: runtime.scheduler });
   const app = createApp({
     apiPrefix: config.apiPrefix,

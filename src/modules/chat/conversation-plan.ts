@@ -12,7 +12,14 @@ import type { ResolvedModel } from "../../translate/model-names.ts";
 import { buildConversationBody, toUpstreamMessages } from "../../translate/to-upstream-messages.ts";
 import { countPromptTokens } from "../../translate/usage.ts";
 import type { UpstreamSession } from "../../upstream/session.ts";
-import type { ChatCompletionRequest } from "./model.ts";
+
+/** The conversation part of a request, in OpenAI chat terms plus chat2api's history extensions. */
+export interface ConversationRequest {
+  messages: readonly unknown[];
+  historyDisabled?: boolean;
+  conversationId?: string;
+  parentMessageId?: string;
+}
 
 export interface ConversationPlan {
   model: ResolvedModel;
@@ -37,13 +44,13 @@ function messageIndexOf(part: LocalAttachment): number {
 }
 
 export async function planConversation(
-  request: ChatCompletionRequest,
+  request: ConversationRequest,
   model: ResolvedModel,
   options: { config: MediaConfig & { historyDisabled: boolean }; signal?: AbortSignal },
 ): Promise<ConversationPlan> {
-  const historyDisabled = request.history_disabled ?? options.config.historyDisabled;
-  const conversationId = request.conversation_id ?? null;
-  const parentMessageId = request.parent_message_id ?? null;
+  const historyDisabled = request.historyDisabled ?? options.config.historyDisabled;
+  const conversationId = request.conversationId ?? null;
+  const parentMessageId = request.parentMessageId ?? null;
   if (parentMessageId && !conversationId) {
     throw new InvalidRequestError("parent_message_id needs the conversation_id it belongs to.", { param: "conversation_id" });
   }

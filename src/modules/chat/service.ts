@@ -1,350 +1,71 @@
 /**
- * @module The chat service: resolves the model and the caller, runs the attempt loop (one account per attempt,
- * failover only before the first byte), and returns either a finished `chat.completion` or a chunk stream whose
- * first event is already known, so a failure before the first byte gets its real status.
+ * @module The chat completions service: one reply from the reply service, written as OpenAI's `chat.completion` or
+ * as a stream of `chat.completion.chunk`s (with chat2api's `conversation_id`/`message_id` when history is on).
  */
 import type { ChatCompletion } from "openai/resources/chat/completions";
-import type { Config } from "../../config.ts";
-import { ApiError, ModelNotFoundError } from "../../errors.ts";
-import type { Logger } from "../../logger.ts";
-import type { AccountLease, AccountPool } from "../../pool/account-pool.ts";
-import { type AttemptOutcome, shouldFailover } from "../../pool/attempt-outcome.ts";
-import type { Caller, CallerResolver } from "../../pool/resolve-caller.ts";
-import type { Store } from "../../store/store.ts";
-import type { UpstreamClient } from "../../upstream/client.ts";
-import { UpstreamError } from "../../upstream/errors.ts";
-import { createIdentity, type UpstreamIdentity } from "../../upstream/identity.ts";
-import { limitOutput } from "../../translate/limit-output.ts";
-import { resolveModel, type ResolvedModel } from "../../translate/model-names.ts";
-import { createRenderer, type RenderedDelta } from "../../translate/render-events.ts";
+import type { RenderedDelta } from "../../translate/render-events.ts";
 import { type ChatChunkEvent, toChatChunks } from "../../translate/to-chat-chunks.ts";
 import { toChatCompletion } from "../../translate/to-chat-completion.ts";
-import { buildUsage } from "../../translate/usage.ts";
-import { secretDigest } from "../../pool/token-kind.ts";
-import { AccountModels } from "./account-models.ts";
-import { type ConversationPlan, planConversation } from "./conversation-plan.ts";
 import type { ChatCompletionRequest } from "./model.ts";
-import { resolveAssetUrl } from "./resolve-asset-url.ts";
-import { isUpstreamError, outcomeOf, toApiError } from "./upstream-failure.ts";
-
-export interface ChatServiceDeps {
-  config: Pick<
-    Config,
-    | "retryTimes"
-    | "historyDisabled"
-    | "reasoningDisplay"
-    | "userAgents"
-    | "proxyUrls"
-    | "enableLimit"
-    | "checkModel"
-    | "exportProxyUrl"
-    | "allowPrivateUrls"
-    | "maxFileBytes"
-    | "uploadByUrl"
-  >;
-  upstream: UpstreamClient;
-  resolveCaller: CallerResolver;
-  pool: AccountPool;
-  store: Pick<Store, "logRequest">;
-  logger: Logger;
-  now?: () => number;
-}
-
-export interface ChatRequestContext {
-  bearer: string | null;
-  teamAccountId: string | null;
-  /** Aborted when the client goes away. */
-  signal: AbortSignal;
-  /** Masked client key, for the request log. */
-  clientKey: string | null;
-}
+import type { ReplyContext, ReplyService } from "./reply-service.ts";
 
 export type ChatResult =
   | { type: "json"; body: ChatCompletion }
   | { type: "stream"; chunks: ReadableStream<ChatChunkEvent> };
 
-/** Models only paid accounts may use: a non-paid persona gets 404 before a conversation is spent (§10.1). */
-const PAID_ONLY_SLUGS = new Set(["gpt-4", "o1-preview", "o1-pro", "gpt-4-5"]);
-
-interface OpenedTurn {
-  deltas: ReadableStream<RenderedDelta>;
-  lease: AccountLease | null;
-  startedAt: number;
-  ttftMs: number;
-}
-
 function completionId(): string {
   return `chatcmpl-${crypto.randomUUID().replaceAll("-", "").slice(0, 29)}`;
 }
 
-/** Puts an already-read first value back in front of the rest of a stream. */
-function prepend<T>(first: T, reader: ReadableStreamDefaultReader<T>): ReadableStream<T> {
-  let sentFirst = false;
-  return new ReadableStream<T>({
-    async pull(controller) {
-      if (!sentFirst) {
-        sentFirst = true;
-        controller.enqueue(first);
-        return;
-      }
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-}
-
-/**
- * Without a pool the next attempt uses the same credential, so only what may pass by itself is retried: outages,
- * and throttling that a fresh device id or proof-of-work may get past.
- */
-function worthRetrying(outcome: AttemptOutcome): boolean {
-  if (outcome.type === "server-error") return true;
-  return outcome.type === "blocked" && (outcome.reason === "unusual-activity" || outcome.reason === "pow-unsolved");
+/** Follows `start`/`message-id` deltas: what chat2api adds to each chunk when history is kept. */
+function historyTracker(historyDisabled: boolean) {
+  let conversationId: string | null = null;
+  let messageId: string | null = null;
+  return (delta?: RenderedDelta): Record<string, unknown> => {
+    if (delta && (delta.type === "start" || delta.type === "message-id")) {
+      conversationId = delta.conversationId;
+      if (delta.messageId) messageId = delta.messageId;
+    }
+    return historyDisabled ? {} : { conversation_id: conversationId, message_id: messageId };
+  };
 }
 
 export class ChatService {
-  private readonly deps: ChatServiceDeps;
-  private readonly now: () => number;
-  private readonly accountModels: AccountModels;
+  constructor(
+    private readonly replies: ReplyService,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  constructor(deps: ChatServiceDeps) {
-    this.deps = deps;
-    this.now = deps.now ?? Date.now;
-    this.accountModels = new AccountModels(deps.upstream, 10 * 60_000, this.now);
-  }
-
-  /**
-   * Our table first; a name it does not know passes through when the caller's own account lists it upstream. With
-   * CHECK_MODEL, an own account that does not list the model is told so before a conversation is spent.
-   */
-  private async resolveModelFor(name: string, caller: Caller, signal: AbortSignal): Promise<ResolvedModel> {
-    const own = caller.kind === "own" ? caller : null;
-    const slugsOfOwn = () =>
-      own ? this.accountModels.slugs(`at:${secretDigest(own.accessToken).slice(0, 32)}`, this.identityFor(caller, null), signal) : Promise.resolve([]);
-    let model: ResolvedModel;
-    try {
-      model = resolveModel(name);
-    } catch (error) {
-      if (!(error instanceof ModelNotFoundError) || !own) throw error;
-      model = resolveModel(name, { accountSlugs: await slugsOfOwn().catch(() => []) });
-    }
-    if (this.deps.config.checkModel && own && model.gizmoId === null) {
-      const slugs = await slugsOfOwn().catch(() => null);
-      if (slugs && !slugs.includes(model.upstreamSlug)) throw new ModelNotFoundError(name);
-    }
-    return model;
-  }
-
-  /** CHECK_MODEL for a pool account: whether it lists the model (an unknown answer counts as yes). */
-  private async leaseOffers(lease: AccountLease, identity: UpstreamIdentity, model: ResolvedModel, signal: AbortSignal): Promise<boolean> {
-    if (!this.deps.config.checkModel || model.gizmoId !== null) return true;
-    const slugs = await this.accountModels.slugs(lease.accountId, identity, signal).catch(() => null);
-    return slugs === null || slugs.includes(model.upstreamSlug);
-  }
-
-  async complete(request: ChatCompletionRequest, context: ChatRequestContext): Promise<ChatResult> {
-    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId });
-    const model = await this.resolveModelFor(request.model, caller, context.signal);
-    const plan = await planConversation(request, model, { config: this.deps.config, signal: context.signal });
-    const { promptTokens, historyDisabled } = plan;
+  async complete(request: ChatCompletionRequest, context: ReplyContext): Promise<ChatResult> {
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
     const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? undefined);
-    const turn = await this.openTurn({ caller, plan, signal: context.signal });
-
+    const reply = await this.replies.reply(
+      {
+        model: request.model,
+        messages: request.messages,
+        ...(maxTokens ? { maxTokens } : {}),
+        ...(stop ? { stop } : {}),
+        ...(request.history_disabled !== undefined ? { historyDisabled: request.history_disabled } : {}),
+        ...(request.conversation_id ? { conversationId: request.conversation_id } : {}),
+        ...(request.parent_message_id ? { parentMessageId: request.parent_message_id } : {}),
+      },
+      context,
+    );
     const id = completionId();
     const created = Math.floor(this.now() / 1000);
-    let content = "";
-    let reasoning = "";
-    let conversationId: string | null = null;
-    let messageId: string | null = null;
-    let failed = false;
-    const record = new TransformStream<RenderedDelta, RenderedDelta>({
-      transform(delta, controller) {
-        if (delta.type === "content") content += delta.text;
-        else if (delta.type === "reasoning") reasoning += delta.text;
-        else if (delta.type === "start" || delta.type === "message-id") {
-          conversationId = delta.conversationId;
-          if (delta.messageId) messageId = delta.messageId;
-        } else if (delta.type === "failed") failed = true;
-        controller.enqueue(delta);
-      },
-    });
-    const finish = (status: number): void => {
-      const usage = buildUsage({ promptTokens, content, reasoning, model: model.requested });
-      void this.report(turn, caller, {
-        type: "success",
-        model: model.upstreamSlug,
-        promptTokens,
-        completionTokens: usage.completion_tokens,
-        latencyMs: this.now() - turn.startedAt,
-        ttftMs: turn.ttftMs,
-      });
-      void this.deps.store
-        .logRequest({
-          at: this.now(),
-          clientKey: context.clientKey ?? "anonymous",
-          accountId: turn.lease?.accountId ?? null,
-          model: model.requested,
-          promptTokens,
-          completionTokens: usage.completion_tokens,
-          status,
-          latencyMs: this.now() - turn.startedAt,
-          ttftMs: turn.ttftMs,
-        })
-        .catch((error: unknown) => this.deps.logger.warn("request log write failed", { error }));
-    };
-    const historyFields = (): Record<string, unknown> =>
-      historyDisabled ? {} : { conversation_id: conversationId, message_id: messageId };
-
-    const deltas = turn.deltas
-      .pipeThrough(limitOutput({ model: model.requested, ...(maxTokens ? { maxTokens } : {}), ...(stop ? { stop } : {}) }))
-      .pipeThrough(record);
+    const history = historyTracker(reply.historyDisabled);
+    const common = { id, created, model: reply.model.requested, promptTokens: reply.promptTokens };
 
     if (!request.stream) {
-      const collected = await Array.fromAsync(deltas as unknown as AsyncIterable<RenderedDelta>).catch((error: unknown) => {
-        finish(502);
-        throw isUpstreamError(error) ? toApiError(error, turn.lease !== null) : error;
-      });
-      const failure = collected.find((delta) => delta.type === "failed");
-      if (failure && failure.type === "failed") {
-        finish(502);
-        throw toApiError(new UpstreamError("stream", `The ChatGPT stream failed: ${failure.message}.`), turn.lease !== null);
-      }
-      finish(200);
-      const completion = toChatCompletion(collected, { id, created, model: model.requested, promptTokens });
-      return { type: "json", body: { ...completion, ...historyFields() } as ChatCompletion };
+      const deltas = await Array.fromAsync(reply.deltas as unknown as AsyncIterable<RenderedDelta>);
+      for (const delta of deltas) history(delta);
+      // a reply that failed after it began is a 502 here: there is no stream to carry an error event
+      const completion = toChatCompletion(deltas, common);
+      return { type: "json", body: { ...completion, ...history() } as ChatCompletion };
     }
-
-    const chunks = deltas.pipeThrough(
-        toChatChunks({
-          id,
-          created,
-          model: model.requested,
-          includeUsage: request.stream_options?.include_usage === true,
-          promptTokens,
-          extra: historyFields,
-        }),
-      );
-    // the request log is written when the stream ends, however it ends
-    const reader = chunks.getReader();
-    const logged = new ReadableStream<ChatChunkEvent>({
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            finish(failed ? 502 : 200);
-            controller.close();
-          } else controller.enqueue(value);
-        } catch (error) {
-          finish(502);
-          controller.error(error);
-        }
-      },
-      cancel(reason) {
-        finish(499);
-        return reader.cancel(reason);
-      },
-    });
-    return { type: "stream", chunks: logged };
-  }
-
-  /**
-   * The attempt loop: one predicate (`shouldFailover`) decides whether another account is tried. It ends at the
-   * first rendered delta, so everything after it belongs to the client and is never retried.
-   */
-  private async openTurn(input: { caller: Caller; plan: ConversationPlan; signal: AbortSignal }): Promise<OpenedTurn> {
-    const { caller, plan, signal } = input;
-    const { model } = plan;
-    const tried = new Set<string>();
-    let lastError: UpstreamError | null = null;
-    let notOffered = false;
-    for (let attempt = 0; attempt <= this.deps.config.retryTimes; attempt++) {
-      const lease = caller.kind === "pool" ? await this.deps.pool.lease({ model: model.upstreamSlug, exclude: tried }) : null;
-      if (caller.kind === "pool" && lease === null && attempt > 0) break;
-      if (lease) tried.add(lease.accountId);
-      const identity = this.identityFor(caller, lease);
-      if (lease && !(await this.leaseOffers(lease, identity, model, signal))) {
-        notOffered = true;
-        continue;
-      }
-      if (caller.kind === "own" && attempt === 0 && this.deps.config.enableLimit) {
-        const wait = await this.deps.pool.cooldownFor(caller.accessToken, model.upstreamSlug);
-        if (wait !== null) {
-          throw toApiError(new UpstreamError("capped", "This access token reached its usage cap for this model", { clearsInSec: wait }), false);
-        }
-      }
-      const startedAt = this.now();
-      try {
-        const opened = await this.deps.upstream.openConversation({
-          identity,
-          prepareBody: (session) => plan.bodyFor(session, signal),
-          signal,
-          checkPersona: (persona) => {
-            if (persona !== null && persona !== "chatgpt-paid" && PAID_ONLY_SLUGS.has(model.upstreamSlug)) {
-              throw new ModelNotFoundError(model.requested);
-            }
-          },
-        });
-        const renderer = createRenderer({
-          reasoningDisplay: this.deps.config.reasoningDisplay,
-          reasoningModel: model.reasoning,
-          resolveAsset: (ref) => resolveAssetUrl(opened.session, ref, signal),
-        });
-        const reader = opened.events.pipeThrough(renderer).getReader();
-        const first = await reader.read().catch((error: unknown) => {
-          throw isUpstreamError(error) ? error : new UpstreamError("stream", "The ChatGPT stream failed before the reply began.", { cause: error });
-        });
-        if (first.done || first.value.type === "failed") {
-          await reader.cancel().catch(() => {});
-          const said = !first.done && first.value.type === "failed" ? ` (${first.value.message})` : "";
-          throw new UpstreamError(
-            "unusual-activity",
-            `ChatGPT accepted the request but produced no reply${said}: it usually means the account or IP is being throttled ("unusual activity"). Try again later or use another account.`,
-          );
-        }
-        return { deltas: prepend(first.value, reader), lease, startedAt, ttftMs: this.now() - startedAt };
-      } catch (error) {
-        if (!isUpstreamError(error)) throw error;
-        const outcome = outcomeOf(error, model.upstreamSlug);
-        await this.report({ lease }, caller, outcome);
-        lastError = error;
-        this.deps.logger.info("attempt failed", {
-          attempt,
-          account: lease?.label ?? caller.kind,
-          kind: error.kind,
-          status: error.status,
-        });
-        const again = caller.kind === "pool" ? shouldFailover(outcome) : worthRetrying(outcome);
-        if (!again || signal.aborted) break;
-      }
-    }
-    if (lastError) throw toApiError(lastError, caller.kind === "pool");
-    if (notOffered) throw new ModelNotFoundError(model.requested);
-    throw new ApiError(503, "upstream_error", "No account could serve this request.", { code: "pool_exhausted" });
-  }
-
-  private identityFor(caller: Caller, lease: AccountLease | null): UpstreamIdentity {
-    const options = { userAgents: this.deps.config.userAgents, proxyUrls: this.deps.config.proxyUrls };
-    if (lease) return createIdentity({ accessToken: lease.accessToken, teamAccountId: lease.teamAccountId, stickyKey: lease.accountId }, options);
-    if (caller.kind === "own") return createIdentity({ accessToken: caller.accessToken, teamAccountId: caller.teamAccountId }, options);
-    return createIdentity({ accessToken: null, teamAccountId: null }, options);
-  }
-
-  private async report(turn: { lease: AccountLease | null }, caller: Caller, outcome: AttemptOutcome): Promise<void> {
-    try {
-      if (turn.lease) await this.deps.pool.report(turn.lease, outcome);
-      // a caller's own token only remembers usage caps (ENABLE_LIMIT); a block may be the request's own doing
-      else if (caller.kind === "own" && outcome.type === "capped") await this.deps.pool.reportOwn(caller.accessToken, outcome);
-    } catch (error) {
-      this.deps.logger.warn("pool report failed", { error });
-    }
+    const chunks = reply.deltas.pipeThrough(
+      toChatChunks({ ...common, includeUsage: request.stream_options?.include_usage === true, extra: history }),
+    );
+    return { type: "stream", chunks };
   }
 }

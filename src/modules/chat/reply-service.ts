@@ -1,0 +1,315 @@
+/**
+ * @module The reply service, shared by every OpenAI-shaped endpoint: resolves the caller and the model, plans the
+ * conversation, runs the attempt loop (one account per attempt, failover only before the first byte), and hands
+ * back the rendered deltas of a reply whose first event is already known, so a failure before the first byte gets
+ * its real status. The request log is written when the deltas end, however they end.
+ */
+import type { Config } from "../../config.ts";
+import { ApiError, ModelNotFoundError } from "../../errors.ts";
+import type { Logger } from "../../logger.ts";
+import type { AccountLease, AccountPool } from "../../pool/account-pool.ts";
+import { type AttemptOutcome, shouldFailover } from "../../pool/attempt-outcome.ts";
+import type { Caller, CallerResolver } from "../../pool/resolve-caller.ts";
+import type { Store } from "../../store/store.ts";
+import type { UpstreamClient } from "../../upstream/client.ts";
+import { UpstreamError } from "../../upstream/errors.ts";
+import { createIdentity, type UpstreamIdentity } from "../../upstream/identity.ts";
+import { limitOutput } from "../../translate/limit-output.ts";
+import { resolveModel, type ResolvedModel } from "../../translate/model-names.ts";
+import { createRenderer, type RenderedDelta } from "../../translate/render-events.ts";
+import { buildUsage } from "../../translate/usage.ts";
+import { secretDigest } from "../../pool/token-kind.ts";
+import { AccountModels } from "./account-models.ts";
+import { type ConversationPlan, type ConversationRequest, planConversation } from "./conversation-plan.ts";
+import { resolveAssetUrl } from "./resolve-asset-url.ts";
+import { isUpstreamError, outcomeOf, toApiError } from "./upstream-failure.ts";
+
+export interface ReplyServiceDeps {
+  config: Pick<
+    Config,
+    | "retryTimes"
+    | "historyDisabled"
+    | "reasoningDisplay"
+    | "userAgents"
+    | "proxyUrls"
+    | "enableLimit"
+    | "checkModel"
+    | "exportProxyUrl"
+    | "allowPrivateUrls"
+    | "maxFileBytes"
+    | "uploadByUrl"
+  >;
+  upstream: UpstreamClient;
+  resolveCaller: CallerResolver;
+  pool: AccountPool;
+  store: Pick<Store, "logRequest">;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface ReplyContext {
+  bearer: string | null;
+  teamAccountId: string | null;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  /** Masked client key, for the request log. */
+  clientKey: string | null;
+}
+
+/** What any endpoint asks for, in OpenAI chat terms (the Responses API converts its input to this). */
+export interface ReplyRequest extends ConversationRequest {
+  model: string;
+  maxTokens?: number;
+  stop?: string[];
+}
+
+export interface Reply {
+  model: ResolvedModel;
+  promptTokens: number;
+  historyDisabled: boolean;
+  /** Rendered and limited; its first delta is `start`. Errors are ApiErrors; a `failed` delta is a failure after the start. */
+  deltas: ReadableStream<RenderedDelta>;
+}
+
+/** Models only paid accounts may use: a non-paid persona gets 404 before a conversation is spent (§10.1). */
+const PAID_ONLY_SLUGS = new Set(["gpt-4", "o1-preview", "o1-pro", "gpt-4-5"]);
+
+interface OpenedTurn {
+  deltas: ReadableStream<RenderedDelta>;
+  lease: AccountLease | null;
+  startedAt: number;
+  ttftMs: number;
+}
+
+/** Puts an already-read first value back in front of the rest of a stream. */
+function prepend<T>(first: T, reader: ReadableStreamDefaultReader<T>): ReadableStream<T> {
+  let sentFirst = false;
+  return new ReadableStream<T>({
+    async pull(controller) {
+      if (!sentFirst) {
+        sentFirst = true;
+        controller.enqueue(first);
+        return;
+      }
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/**
+ * Without a pool the next attempt uses the same credential, so only what may pass by itself is retried: outages,
+ * and throttling that a fresh device id or proof-of-work may get past.
+ */
+function worthRetrying(outcome: AttemptOutcome): boolean {
+  if (outcome.type === "server-error") return true;
+  return outcome.type === "blocked" && (outcome.reason === "unusual-activity" || outcome.reason === "pow-unsolved");
+}
+
+export class ReplyService {
+  private readonly deps: ReplyServiceDeps;
+  private readonly now: () => number;
+  private readonly accountModels: AccountModels;
+
+  constructor(deps: ReplyServiceDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+    this.accountModels = new AccountModels(deps.upstream, 10 * 60_000, this.now);
+  }
+
+  /**
+   * Our table first; a name it does not know passes through when the caller's own account lists it upstream. With
+   * CHECK_MODEL, an own account that does not list the model is told so before a conversation is spent.
+   */
+  private async resolveModelFor(name: string, caller: Caller, signal: AbortSignal): Promise<ResolvedModel> {
+    const own = caller.kind === "own" ? caller : null;
+    const slugsOfOwn = () =>
+      own ? this.accountModels.slugs(`at:${secretDigest(own.accessToken).slice(0, 32)}`, this.identityFor(caller, null), signal) : Promise.resolve([]);
+    let model: ResolvedModel;
+    try {
+      model = resolveModel(name);
+    } catch (error) {
+      if (!(error instanceof ModelNotFoundError) || !own) throw error;
+      model = resolveModel(name, { accountSlugs: await slugsOfOwn().catch(() => []) });
+    }
+    if (this.deps.config.checkModel && own && model.gizmoId === null) {
+      const slugs = await slugsOfOwn().catch(() => null);
+      if (slugs && !slugs.includes(model.upstreamSlug)) throw new ModelNotFoundError(name);
+    }
+    return model;
+  }
+
+  /** CHECK_MODEL for a pool account: whether it lists the model (an unknown answer counts as yes). */
+  private async leaseOffers(lease: AccountLease, identity: UpstreamIdentity, model: ResolvedModel, signal: AbortSignal): Promise<boolean> {
+    if (!this.deps.config.checkModel || model.gizmoId !== null) return true;
+    const slugs = await this.accountModels.slugs(lease.accountId, identity, signal).catch(() => null);
+    return slugs === null || slugs.includes(model.upstreamSlug);
+  }
+
+  async reply(request: ReplyRequest, context: ReplyContext): Promise<Reply> {
+    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId });
+    const model = await this.resolveModelFor(request.model, caller, context.signal);
+    const plan = await planConversation(request, model, { config: this.deps.config, signal: context.signal });
+    const { promptTokens } = plan;
+    const turn = await this.openTurn({ caller, plan, signal: context.signal });
+
+    let content = "";
+    let reasoning = "";
+    let failed = false;
+    let logged = false;
+    const finish = (status: number): void => {
+      if (logged) return;
+      logged = true;
+      const usage = buildUsage({ promptTokens, content, reasoning, model: model.requested });
+      void this.report(turn, caller, {
+        type: "success",
+        model: model.upstreamSlug,
+        promptTokens,
+        completionTokens: usage.completion_tokens,
+        latencyMs: this.now() - turn.startedAt,
+        ttftMs: turn.ttftMs,
+      });
+      void this.deps.store
+        .logRequest({
+          at: this.now(),
+          clientKey: context.clientKey ?? "anonymous",
+          accountId: turn.lease?.accountId ?? null,
+          model: model.requested,
+          promptTokens,
+          completionTokens: usage.completion_tokens,
+          status,
+          latencyMs: this.now() - turn.startedAt,
+          ttftMs: turn.ttftMs,
+        })
+        .catch((error: unknown) => this.deps.logger.warn("request log write failed", { error }));
+    };
+    const { maxTokens, stop } = request;
+    const reader = turn.deltas
+      .pipeThrough(limitOutput({ model: model.requested, ...(maxTokens ? { maxTokens } : {}), ...(stop && stop.length > 0 ? { stop } : {}) }))
+      .getReader();
+    const deltas = new ReadableStream<RenderedDelta>({
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            finish(failed ? 502 : 200);
+            controller.close();
+            return;
+          }
+          if (value.type === "content") content += value.text;
+          else if (value.type === "reasoning") reasoning += value.text;
+          else if (value.type === "failed") failed = true;
+          controller.enqueue(value);
+        } catch (error) {
+          finish(502);
+          controller.error(isUpstreamError(error) ? toApiError(error, turn.lease !== null) : error);
+        }
+      },
+      cancel(reason) {
+        finish(499);
+        return reader.cancel(reason);
+      },
+    });
+    return { model, promptTokens, historyDisabled: plan.historyDisabled, deltas };
+  }
+
+  /**
+   * The attempt loop: one predicate (`shouldFailover`) decides whether another account is tried. It ends at the
+   * first rendered delta, so everything after it belongs to the client and is never retried.
+   */
+  private async openTurn(input: { caller: Caller; plan: ConversationPlan; signal: AbortSignal }): Promise<OpenedTurn> {
+    const { caller, plan, signal } = input;
+    const { model } = plan;
+    const tried = new Set<string>();
+    let lastError: UpstreamError | null = null;
+    let notOffered = false;
+    for (let attempt = 0; attempt <= this.deps.config.retryTimes; attempt++) {
+      const lease = caller.kind === "pool" ? await this.deps.pool.lease({ model: model.upstreamSlug, exclude: tried }) : null;
+      if (caller.kind === "pool" && lease === null && attempt > 0) break;
+      if (lease) tried.add(lease.accountId);
+      const identity = this.identityFor(caller, lease);
+      if (lease && !(await this.leaseOffers(lease, identity, model, signal))) {
+        notOffered = true;
+        continue;
+      }
+      if (caller.kind === "own" && attempt === 0 && this.deps.config.enableLimit) {
+        const wait = await this.deps.pool.cooldownFor(caller.accessToken, model.upstreamSlug);
+        if (wait !== null) {
+          throw toApiError(new UpstreamError("capped", "This access token reached its usage cap for this model", { clearsInSec: wait }), false);
+        }
+      }
+      const startedAt = this.now();
+      try {
+        const opened = await this.deps.upstream.openConversation({
+          identity,
+          prepareBody: (session) => plan.bodyFor(session, signal),
+          signal,
+          checkPersona: (persona) => {
+            if (persona !== null && persona !== "chatgpt-paid" && PAID_ONLY_SLUGS.has(model.upstreamSlug)) {
+              throw new ModelNotFoundError(model.requested);
+            }
+          },
+        });
+        const renderer = createRenderer({
+          reasoningDisplay: this.deps.config.reasoningDisplay,
+          reasoningModel: model.reasoning,
+          resolveAsset: (ref) => resolveAssetUrl(opened.session, ref, signal),
+        });
+        const reader = opened.events.pipeThrough(renderer).getReader();
+        const first = await reader.read().catch((error: unknown) => {
+          throw isUpstreamError(error) ? error : new UpstreamError("stream", "The ChatGPT stream failed before the reply began.", { cause: error });
+        });
+        if (first.done || first.value.type === "failed") {
+          await reader.cancel().catch(() => {});
+          const said = !first.done && first.value.type === "failed" ? ` (${first.value.message})` : "";
+          throw new UpstreamError(
+            "unusual-activity",
+            `ChatGPT accepted the request but produced no reply${said}: it usually means the account or IP is being throttled ("unusual activity"). Try again later or use another account.`,
+          );
+        }
+        return { deltas: prepend(first.value, reader), lease, startedAt, ttftMs: this.now() - startedAt };
+      } catch (error) {
+        if (!isUpstreamError(error)) throw error;
+        const outcome = outcomeOf(error, model.upstreamSlug);
+        await this.report({ lease }, caller, outcome);
+        lastError = error;
+        this.deps.logger.info("attempt failed", {
+          attempt,
+          account: lease?.label ?? caller.kind,
+          kind: error.kind,
+          status: error.status,
+        });
+        const again = caller.kind === "pool" ? shouldFailover(outcome) : worthRetrying(outcome);
+        if (!again || signal.aborted) break;
+      }
+    }
+    if (lastError) throw toApiError(lastError, caller.kind === "pool");
+    if (notOffered) throw new ModelNotFoundError(model.requested);
+    throw new ApiError(503, "upstream_error", "No account could serve this request.", { code: "pool_exhausted" });
+  }
+
+  private identityFor(caller: Caller, lease: AccountLease | null): UpstreamIdentity {
+    const options = { userAgents: this.deps.config.userAgents, proxyUrls: this.deps.config.proxyUrls };
+    if (lease) return createIdentity({ accessToken: lease.accessToken, teamAccountId: lease.teamAccountId, stickyKey: lease.accountId }, options);
+    if (caller.kind === "own") return createIdentity({ accessToken: caller.accessToken, teamAccountId: caller.teamAccountId }, options);
+    return createIdentity({ accessToken: null, teamAccountId: null }, options);
+  }
+
+  private async report(turn: { lease: AccountLease | null }, caller: Caller, outcome: AttemptOutcome): Promise<void> {
+    try {
+      if (turn.lease) await this.deps.pool.report(turn.lease, outcome);
+      // a caller's own token only remembers usage caps (ENABLE_LIMIT); a block may be the request's own doing
+      else if (caller.kind === "own" && outcome.type === "capped") await this.deps.pool.reportOwn(caller.accessToken, outcome);
+    } catch (error) {
+      this.deps.logger.warn("pool report failed", { error });
+    }
+  }
+}
