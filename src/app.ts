@@ -37,8 +37,10 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules }:
   let app = new Elysia({ prefix }).use(docsModule({ prefix, version }));
   for (const module of modules) app = app.use(module);
 
+  const startedAt = new WeakMap<Request, number>();
   return new Elysia()
     .onRequest(({ request, set }) => {
+      startedAt.set(request, performance.now());
       const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
       Object.assign(set.headers, corsHeaders(request), { "x-request-id": requestId });
       if (request.method === "OPTIONS") {
@@ -86,6 +88,17 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules }:
       if (apiError.status >= 500) logger.warn("request failed", { path, status: apiError.status, message: apiError.message });
       set.status = apiError.status;
       return errorResponse(apiError, headers);
+    })
+    .onAfterResponse(({ request, set, path }) => {
+      // one access line per request; a stream's line is written when its headers are sent
+      const began = startedAt.get(request);
+      logger.info("request", {
+        method: request.method,
+        path,
+        status: typeof set.status === "number" ? set.status : 200,
+        ms: began === undefined ? null : Math.round(performance.now() - began),
+        requestId: (set.headers as Record<string, string>)["x-request-id"],
+      });
     })
     .use(app);
 }
