@@ -88,8 +88,9 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
     hostname: config.host,
     // reasoning models can think for minutes; streams also send keep-alive comments
     idleTimeout: 255,
-    // the app answers an oversized Content-Length with a JSON 413; this only stops unbounded chunked bodies
-    maxRequestBodySize: Math.max(config.maxBodyBytes * 2, config.maxBodyBytes + 16 * 1024 * 1024),
+    // The app answers an oversized Content-Length with a JSON 413 of its own; Bun's limit (an empty 413) only stops
+    // bodies far beyond it, such as unbounded chunked uploads.
+    maxRequestBodySize: Math.max(config.maxBodyBytes * 4, 64 * 1024 * 1024),
   });
   const server = app.server;
   if (!server) throw new Error("the server did not start");
