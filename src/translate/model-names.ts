@@ -136,3 +136,10 @@ export function tokenizerEncoding(model: string): TokenizerEncoding {
   const row = findRow(model) ?? MODELS.find((candidate) => candidate.slug === model);
   return row?.encoding ?? O200K;
 }
+
+/** Slugs only paid accounts may use: a free or no-login persona is told 404 before a conversation is spent (§10.1). */
+const PAID_ONLY_SLUGS: ReadonlySet<string> = new Set(["gpt-4", "o1-preview", "o1-pro", "gpt-4-5"]);
+
+export function requiresPaidPlan(upstreamSlug: string): boolean {
+  return PAID_ONLY_SLUGS.has(upstreamSlug);
+}

@@ -15,12 +15,13 @@ import type { UpstreamClient } from "../../upstream/client.ts";
 import { UpstreamError } from "../../upstream/errors.ts";
 import { createIdentity, type UpstreamIdentity } from "../../upstream/identity.ts";
 import { limitOutput } from "../../translate/limit-output.ts";
-import { resolveModel, type ResolvedModel } from "../../translate/model-names.ts";
+import { requiresPaidPlan, resolveModel, type ResolvedModel } from "../../translate/model-names.ts";
 import { createRenderer, type RenderedDelta } from "../../translate/render-events.ts";
 import { buildUsage } from "../../translate/usage.ts";
 import { secretDigest } from "../../pool/token-kind.ts";
 import { AccountModels } from "./account-models.ts";
 import { type ConversationPlan, type ConversationRequest, planConversation } from "./conversation-plan.ts";
+import { prepend } from "./prepend.ts";
 import { resolveAssetUrl } from "./resolve-asset-url.ts";
 import { isUpstreamError, outcomeOf, toApiError } from "./upstream-failure.ts";
 
@@ -71,38 +72,11 @@ export interface Reply {
   deltas: ReadableStream<RenderedDelta>;
 }
 
-/** Models only paid accounts may use: a non-paid persona gets 404 before a conversation is spent (§10.1). */
-const PAID_ONLY_SLUGS = new Set(["gpt-4", "o1-preview", "o1-pro", "gpt-4-5"]);
-
 interface OpenedTurn {
   deltas: ReadableStream<RenderedDelta>;
   lease: AccountLease | null;
   startedAt: number;
   ttftMs: number;
-}
-
-/** Puts an already-read first value back in front of the rest of a stream. */
-function prepend<T>(first: T, reader: ReadableStreamDefaultReader<T>): ReadableStream<T> {
-  let sentFirst = false;
-  return new ReadableStream<T>({
-    async pull(controller) {
-      if (!sentFirst) {
-        sentFirst = true;
-        controller.enqueue(first);
-        return;
-      }
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
 }
 
 /**
@@ -253,7 +227,7 @@ export class ReplyService {
           prepareBody: (session) => plan.bodyFor(session, signal),
           signal,
           checkPersona: (persona) => {
-            if (persona !== null && persona !== "chatgpt-paid" && PAID_ONLY_SLUGS.has(model.upstreamSlug)) {
+            if (persona !== null && persona !== "chatgpt-paid" && requiresPaidPlan(model.upstreamSlug)) {
               throw new ModelNotFoundError(model.requested);
             }
           },
