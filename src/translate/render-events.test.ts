@@ -204,6 +204,26 @@ describe("createRenderer", () => {
     expect(calls).toEqual([{ kind: "file-service", id: "file-abc", conversationId: C, messageId: "m-2" }]);
   });
 
+  test("each finished image is also reported as an image delta, with its URL, pointer and the tool call's prompt", async () => {
+    const { resolveAsset } = assets({ "file-abc": "https://files.example/abc.png", file_9: "https://files.example/9.png" });
+    const dalle = { content_type: "image_asset_pointer", asset_pointer: "file-service://file-abc", metadata: { dalle: { prompt: "a revised cat" } } };
+    const generated = { content_type: "image_asset_pointer", asset_pointer: "sediment://file_9" };
+    const gone = { content_type: "image_asset_pointer", asset_pointer: "sediment://file_gone" };
+    const deltas = await render(
+      [
+        message({ id: "m-1", recipient: "t2uay3k.sj1i4kz", status: "finished_successfully", endTurn: false, content: { content_type: "code", language: "json", text: '{"prompt":"a red fox","size":"1024x1024"}' } }),
+        message({ id: "m-2", role: "tool", status: "finished_successfully", endTurn: false, content: { content_type: "multimodal_text", parts: [dalle, generated, gone] } }),
+        ...streamedText("m-3", ["Done."]),
+      ],
+      { resolveAsset },
+    );
+    expect(deltas.filter((delta) => delta.type === "image")).toEqual([
+      { type: "image", url: "https://files.example/abc.png", ref: { kind: "file-service", id: "file-abc", conversationId: C, messageId: "m-2" }, prompt: "a revised cat" },
+      { type: "image", url: "https://files.example/9.png", ref: { kind: "sediment", id: "file_9", conversationId: C, messageId: "m-2" }, prompt: "a red fox" },
+      { type: "image", url: null, ref: { kind: "sediment", id: "file_gone", conversationId: C, messageId: "m-2" }, prompt: "a red fox" },
+    ]);
+  });
+
   test("an image without a download URL says it failed to load", async () => {
     const pointer = { content_type: "image_asset_pointer", asset_pointer: "file-service://file-gone" };
     const deltas = await render([

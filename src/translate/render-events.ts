@@ -58,6 +58,22 @@ function assetRefOf(pointer: ImageAssetPointer, state: MessageState): AssetRef |
   return { kind: scheme, id, conversationId: state.conversationId, messageId: state.last.id };
 }
 
+/** The prompt an image tool was called with: DALL·E keeps it on the image, 4o image generation only in the call. */
+function toolCallPrompt(message: UpstreamMessage): string | null {
+  try {
+    const call: unknown = JSON.parse(messageRawText(message));
+    const prompt = (call as { prompt?: unknown } | null)?.prompt;
+    return typeof prompt === "string" && prompt !== "" ? prompt : null;
+  } catch {
+    return null;
+  }
+}
+
+function pointerPrompt(pointer: ImageAssetPointer): string | null {
+  const prompt = (pointer.metadata?.dalle as { prompt?: unknown } | undefined)?.prompt;
+  return typeof prompt === "string" && prompt !== "" ? prompt : null;
+}
+
 /** 4o image generation streams partial images; their `metadata.generation.height` grows towards `height`. */
 function generationProgress(pointer: ImageAssetPointer): number | null {
   const generation = pointer.metadata?.generation as { height?: unknown } | undefined;
@@ -79,6 +95,7 @@ export function createRenderer(options: RendererOptions): TransformStream<Upstre
   let upstreamComplete = false;
   let current: MessageState | null = null;
   let reported: { messageId: string; conversationId: string | null } | null = null;
+  let toolPrompt: string | null = null;
 
   async function resolve(ref: AssetRef): Promise<string | null> {
     return resolveAsset ? resolveAsset(ref) : null;
@@ -122,6 +139,7 @@ export function createRenderer(options: RendererOptions): TransformStream<Upstre
     if (kind === "reasoning" && reasoningDisplay === "inline") visible = quote(visible);
     const growth = visible.slice(state.shown);
     state.shown = Math.max(state.shown, visible.length);
+    if (kind === "code" && final && message.recipient !== "all") toolPrompt = toolCallPrompt(message) ?? toolPrompt;
     if (kind === "reasoning") emitReasoning(out, owner, growth);
     else if (kind === "code") emitContent(out, owner, growth, codeFenceLabel(message));
     else if (kind === "output") emitContent(out, owner, growth, "Output");
@@ -147,6 +165,7 @@ export function createRenderer(options: RendererOptions): TransformStream<Upstre
       if (!final || state.imagesDone.has(pointer.asset_pointer)) continue;
       state.imagesDone.add(pointer.asset_pointer);
       const url = await resolve(ref);
+      out.push({ type: "image", url, ref, prompt: pointerPrompt(pointer) ?? toolPrompt });
       const separator = state.imageText === "" && pieces.length === 0 ? "" : "\n\n";
       pieces.push(separator + (url ? `![image](${url})` : IMAGE_FAILED_TEXT));
     }

@@ -22,6 +22,12 @@ export type RenderedDelta =
   | { type: "content"; text: string }
   | { type: "reasoning"; text: string }
   | { type: "refusal"; text: string }
+  /**
+   * A generated image, emitted just before the `content` that shows it as `![image](url)`: endpoints that return the
+   * image itself (`/v1/images/generations`) read it here instead of parsing markdown. Chat writers ignore it.
+   * `url` is null when the upstream gave no download URL; `prompt` is the prompt the image tool was called with.
+   */
+  | { type: "image"; url: string | null; ref: AssetRef; prompt: string | null }
   /** The last delta of a successful reply. */
   | { type: "finish"; reason: FinishReason }
   /** The upstream failed after the turn began (error event, cut stream): never followed by `finish`. */

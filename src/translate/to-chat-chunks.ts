@@ -75,6 +75,7 @@ export function toChatChunks(options: ToChatChunksOptions): TransformStream<Rend
     switch (delta.type) {
       case "start":
       case "message-id":
+      case "image":
         return out;
       case "content":
         if (delta.text === "") return out;
