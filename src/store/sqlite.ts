@@ -20,6 +20,27 @@ export function sqlitePathFromUrl(databaseUrl: string): string {
   return databaseUrl.replace(/^sqlite:(\/\/)?/, "");
 }
 
+/** Mutual exclusion per key within this process: each caller waits for the one before it. */
+function createKeyedLock(): Store["withLock"] {
+  const tails = new Map<string, Promise<void>>();
+  return async (key, run) => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => held);
+    tails.set(key, tail);
+    await previous;
+    try {
+      return await run();
+    } finally {
+      release();
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}
+
 export function createSqliteStore({ path, now = Date.now }: SqliteStoreOptions): Store {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { create: true, strict: true });
@@ -31,6 +52,8 @@ export function createSqliteStore({ path, now = Date.now }: SqliteStoreOptions):
   const db = drizzle(sqlite, { schema: { accounts, cooldowns, requestLog } });
 
   return {
+    async ready() {},
+    withLock: createKeyedLock(),
     async listAccounts() {
       return db.select().from(accounts).orderBy(accounts.createdAt, accounts.id).all();
     },

@@ -1,6 +1,6 @@
 /**
- * @module The Store contract: one suite every implementation runs (SQLite now, PostgreSQL later), so they
- * cannot drift apart.
+ * @module The Store contract: one suite every implementation runs (SQLite and PostgreSQL), so they cannot drift
+ * apart.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { AccountRow, Store } from "./store.ts";
@@ -116,6 +116,37 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect((await store.activeCooldowns(0)).map((c) => c.subject)).toEqual(["at:abc"]);
       expect(await store.clearCooldowns("at:abc")).toBe(1);
       expect(await store.activeCooldowns(0)).toEqual([]);
+    });
+
+    test("withLock runs the holders of one key one at a time, so read-modify-write loses nothing", async () => {
+      let counter = 0;
+      let inside = 0;
+      let mostInside = 0;
+      const increment = () =>
+        store.withLock("contract:counter", async () => {
+          inside++;
+          mostInside = Math.max(mostInside, inside);
+          const read = counter;
+          await store.getAccount("missing");
+          counter = read + 1;
+          inside--;
+          return read;
+        });
+      const reads = await Promise.all([increment(), increment(), increment(), increment(), increment()]);
+      expect({ counter, mostInside, reads: [...reads].sort() }).toEqual({ counter: 5, mostInside: 1, reads: [0, 1, 2, 3, 4] });
+    });
+
+    test("withLock on another key does not wait, and a holder that throws releases the lock", async () => {
+      let open = (): void => {};
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      const holding = store.withLock("contract:a", () => gate.then(() => "a"));
+      expect(await store.withLock("contract:b", async () => "b")).toBe("b");
+      open();
+      expect(await holding).toBe("a");
+      await expect(store.withLock("contract:a", () => Promise.reject(new Error("holder failed")))).rejects.toThrow("holder failed");
+      expect(await store.withLock("contract:a", async () => "again")).toBe("again");
     });
 
     test("the request log returns the newest entries first, limited", async () => {

@@ -24,6 +24,8 @@ export interface AddAccountsResult {
 }
 
 export interface Store {
+  /** Resolves once the store is open and migrated; rejects saying why it cannot be (every other call would too). */
+  ready(): Promise<void>;
   listAccounts(): Promise<AccountRow[]>;
   getAccount(id: string): Promise<AccountRow | null>;
   /** Inserts in one transaction; duplicates are skipped by the unique index, never stored twice. */
@@ -43,5 +45,10 @@ export interface Store {
   logRequest(entry: NewRequestLogRow): Promise<void>;
   /** Newest first. */
   recentRequests(limit: number): Promise<RequestLogRow[]>;
+  /**
+   * Runs `run` while holding an exclusive lock named `key`, across every instance sharing this store (SQLite: this
+   * process only, its one user). `run` must read again what it depends on: the previous holder may have changed it.
+   */
+  withLock<T>(key: string, run: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -1,0 +1,120 @@
+/**
+ * @module Runs the Store contract against PostgreSQL, each store in a throwaway schema of its own, plus what only a
+ * shared server can show: two stores (two instances) locking each other out, and migrating together once.
+ * Needs PostgreSQL (TEST_DATABASE_URL, default the local `test` database): without it the suite is skipped, or
+ * fails under CI.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { SQL } from "bun";
+import { createPostgresStore, describePostgresUrl } from "./postgres.ts";
+import type { AccountRow as PgAccountRow } from "./schema.pg.ts";
+import type { AccountRow, Store } from "./store.ts";
+import { runStoreContract } from "./store.contract.ts";
+
+const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const RUN = `chat2api_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+const schemas: string[] = [];
+
+/** A URL whose tables live in a new schema that the store creates on open and afterAll drops. */
+function freshSchemaUrl(): string {
+  const schema = `${RUN}_${schemas.length}`;
+  schemas.push(schema);
+  return `${SERVER_URL}${SERVER_URL.includes("?") ? "&" : "?"}search_path=${schema}`;
+}
+
+const admin = new SQL({ url: SERVER_URL, max: 1, connectionTimeout: 5 });
+const unreachable = await admin`SELECT 1`.then(
+  () => null,
+  (error: unknown) => (error instanceof Error ? error.message : String(error)),
+);
+
+afterAll(async () => {
+  if (unreachable === null) for (const schema of schemas) await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await admin.close();
+});
+
+// row types are derived from each schema; the Store hands out one type, so the two must not drift apart
+const sameRows: [AccountRow, PgAccountRow] = [{} as PgAccountRow, {} as AccountRow];
+void sameRows;
+
+if (unreachable !== null) {
+  const why = `PostgreSQL at ${describePostgresUrl(SERVER_URL)} is unreachable (${unreachable}); start it (pg_ctlcluster <version> main start) or set TEST_DATABASE_URL`;
+  if (process.env.CI) {
+    test("PostgreSQL is reachable for the store tests", () => {
+      throw new Error(why);
+    });
+  } else {
+    console.log(`skipping the PostgreSQL store tests: ${why}`);
+    test.skip("the PostgreSQL store tests (PostgreSQL is unreachable)", () => {});
+  }
+} else {
+  runStoreContract("postgres", async () => {
+    const store = createPostgresStore({ url: freshSchemaUrl() });
+    await store.ready();
+    return store;
+  });
+
+  describe("PostgreSQL only", () => {
+    test("two stores on one schema exclude each other in withLock, as two instances would", async () => {
+      const url = freshSchemaUrl();
+      await using stores = closing([createPostgresStore({ url }), createPostgresStore({ url })]);
+      const [a, b] = stores.list;
+      let counter = 0;
+      let inside = 0;
+      let mostInside = 0;
+      const increment = (store: Store) =>
+        store.withLock("test:counter", async () => {
+          inside++;
+          mostInside = Math.max(mostInside, inside);
+          const read = counter;
+          await store.listAccounts();
+          counter = read + 1;
+          inside--;
+        });
+      await Promise.all([increment(a), increment(b), increment(a), increment(b), increment(a), increment(b)]);
+      expect({ counter, mostInside }).toEqual({ counter: 6, mostInside: 1 });
+    });
+
+    test("instances opening a new schema together migrate it once and all see one pool", async () => {
+      const url = freshSchemaUrl();
+      await using stores = closing([createPostgresStore({ url }), createPostgresStore({ url }), createPostgresStore({ url })]);
+      await Promise.all(stores.list.map((store) => store.ready()));
+      const [a, b, c] = stores.list;
+      await a.addAccounts([{ credential: "shared", kind: "access" }]);
+      expect((await b.addAccounts([{ credential: "shared", kind: "access" }])).duplicates).toBe(1);
+      expect((await c.listAccounts()).map((row) => row.credential)).toEqual(["shared"]);
+      const schema = schemas.at(-1) ?? "";
+      expect(await admin.unsafe(`SELECT name FROM "${schema}".__migrations`)).toEqual([{ name: "0000_init" }]);
+    });
+
+    test("concurrent adds of one credential from two instances store it once", async () => {
+      const url = freshSchemaUrl();
+      await using stores = closing([createPostgresStore({ url }), createPostgresStore({ url })]);
+      const [a, b] = stores.list;
+      const results = await Promise.all([
+        a.addAccounts([{ credential: "race", kind: "access" }]),
+        b.addAccounts([{ credential: "race", kind: "access" }]),
+      ]);
+      expect(results.map((r) => r.added.length + r.duplicates)).toEqual([1, 1]);
+      expect(results.reduce((sum, r) => sum + r.added.length, 0)).toBe(1);
+      expect((await a.listAccounts()).length).toBe(1);
+    });
+
+    test("an unreachable server fails ready() and every call, naming the host but never the password", async () => {
+      const store = createPostgresStore({ url: "postgres://chat2api:s3cret-pw@127.0.0.1:1/nowhere" });
+      const failure = await store.ready().then(
+        () => "opened",
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      expect(failure).toStartWith("PostgreSQL at 127.0.0.1:1/nowhere could not be opened: ");
+      expect(failure).not.toContain("s3cret-pw");
+      await expect(store.listAccounts()).rejects.toThrow("could not be opened");
+      await store.close();
+    });
+  });
+}
+
+/** Stores closed at the end of the test, whatever happens. */
+function closing<const T extends readonly Store[]>(list: T): { list: T } & AsyncDisposable {
+  return { list, [Symbol.asyncDispose]: async () => void (await Promise.all(list.map((store) => store.close()))) };
+}

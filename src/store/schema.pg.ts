@@ -1,0 +1,70 @@
+/**
+ * @module The PostgreSQL schema of the account pool, column for column the SQLite one (schema.sqlite.ts): times are
+ * epoch ms in `bigint` read back as numbers, so both stores hand out the same row types.
+ */
+import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+
+/** Epoch ms: past 2^31, so `bigint`; ms timestamps stay far below 2^53, so numbers are exact. */
+function epochMs(name: string) {
+  return bigint(name, { mode: "number" });
+}
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    /** The token exactly as the user gave it (access or refresh token); the duplicate check is on this. */
+    credential: text("credential").notNull(),
+    kind: text("kind", { enum: ["access", "refresh"] }).notNull(),
+    /** Team workspace id; "" (not NULL) so the unique index treats "no workspace" as one value. */
+    teamAccountId: text("team_account_id").notNull().default(""),
+    accessToken: text("access_token"),
+    /** From the JWT `exp`; null when the token carries none. */
+    accessTokenExpiresAt: epochMs("access_token_expires_at"),
+    /** When the current access token was obtained (the 5-day rule when there is no `exp`). */
+    accessTokenIssuedAt: epochMs("access_token_issued_at"),
+    /** The current refresh token: rotated ones replace the credential's value here. */
+    refreshToken: text("refresh_token"),
+    plan: text("plan"),
+    status: text("status", { enum: ["active", "disabled", "failed"] }).notNull().default("active"),
+    lastError: text("last_error"),
+    lastUsedAt: epochMs("last_used_at"),
+    createdAt: epochMs("created_at").notNull(),
+    successCount: integer("success_count").notNull().default(0),
+    failureCount: integer("failure_count").notNull().default(0),
+  },
+  (table) => [uniqueIndex("accounts_credential_team").on(table.credential, table.teamAccountId)],
+);
+
+export const cooldowns = pgTable(
+  "cooldowns",
+  {
+    /** An account id, or `at:<sha256>` for a caller's own access token (never the token itself). */
+    subject: text("subject").notNull(),
+    /** Upstream model slug, or `*` for the whole account. */
+    model: text("model").notNull(),
+    untilMs: epochMs("until_ms").notNull(),
+    reason: text("reason", { enum: ["capped", "blocked"] }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.subject, table.model] })],
+);
+
+export const requestLog = pgTable(
+  "request_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    at: epochMs("at").notNull(),
+    /** Masked client key (first 6 / last 4). */
+    clientKey: text("client_key").notNull(),
+    accountId: text("account_id"),
+    model: text("model").notNull(),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    status: integer("status").notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+    ttftMs: integer("ttft_ms"),
+  },
+  (table) => [index("request_log_at").on(table.at)],
+);
+
+export type NewAccountRow = typeof accounts.$inferInsert;
