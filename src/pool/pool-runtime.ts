@@ -4,6 +4,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
+import { createPostgresStore } from "../store/postgres.ts";
 import { createSqliteStore, sqlitePathFromUrl } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
 import { createOAuthRefresh } from "../upstream/auth/oauth-refresh.ts";
@@ -42,16 +43,23 @@ export interface PoolRuntimeDeps {
   logger: Logger;
   fetch?: typeof fetch;
   now?: () => number;
-  /** A ready Store (tests, PostgreSQL later); by default opened from DATABASE_URL. */
+  /** A Store to use instead of opening DATABASE_URL (tests). */
   store?: Store;
 }
 
-/** Opens everything; call `scheduler.start()` when the server listens (it refreshes stale tokens first). */
+/** DATABASE_URL → its Store: `sqlite:<path>` for one machine, `postgres://…` for instances sharing one pool. */
+export function openStore(databaseUrl: string, now: () => number): Store {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return createPostgresStore({ url: databaseUrl, now });
+  if (databaseUrl.startsWith("sqlite:")) return createSqliteStore({ path: sqlitePathFromUrl(databaseUrl), now });
+  throw new Error("DATABASE_URL: expected sqlite:<path> or postgres://…");
+}
+
+/**
+ * Opens everything; call `scheduler.start()` when the server listens: it waits until the store is open (so a
+ * database that cannot be reached or migrated fails the start), then refreshes stale tokens.
+ */
 export function createPoolRuntime(config: PoolConfig, { logger, fetch: doFetch, now = Date.now, store: given }: PoolRuntimeDeps): PoolRuntime {
-  if (!given && !config.databaseUrl.startsWith("sqlite:")) {
-    throw new Error("DATABASE_URL: only sqlite:<path> is implemented so far; postgres:// comes with the PostgreSQL store.");
-  }
-  const store = given ?? createSqliteStore({ path: sqlitePathFromUrl(config.databaseUrl), now });
+  const store = given ?? openStore(config.databaseUrl, now);
   const log = logger.child({ component: "pool" });
   const oauthRefresh = createOAuthRefresh({
     authBaseUrl: config.authBaseUrl,
@@ -62,7 +70,14 @@ export function createPoolRuntime(config: PoolConfig, { logger, fetch: doFetch, 
   const refresher = createRefresher({ store, oauthRefresh, logger: log, now });
   const pool = createAccountPool({ store, refresher, config, logger: log, now });
   const resolveCaller = createCallerResolver({ config, refresher });
-  const scheduler = createRefreshScheduler({ refresher, logger: log, enabled: config.scheduledRefresh, pattern: config.refreshCron });
+  const schedule = createRefreshScheduler({ refresher, logger: log, enabled: config.scheduledRefresh, pattern: config.refreshCron });
+  const scheduler: RefreshScheduler = {
+    ...schedule,
+    async start() {
+      await store.ready();
+      return schedule.start();
+    },
+  };
   return {
     store,
     pool,

@@ -1,11 +1,12 @@
 /**
- * @module Keeps access tokens fresh: refreshes pool accounts (one flight per account) and exchanges callers' own
- * refresh tokens (one flight per token, cached until near expiry). A revoked token is remembered and never sent
+ * @module Keeps access tokens fresh: refreshes pool accounts (one flight per account in this process, one at a time
+ * across the instances sharing the store) and exchanges callers' own refresh tokens (one flight per token, cached
+ * until near expiry). A revoked token is remembered and never sent
  * again (upstream.md §16.4); a passing failure changes nothing but the account's last error.
  */
 import type { Logger } from "../logger.ts";
 import { maskSecret } from "../logger.ts";
-import type { Store } from "../store/store.ts";
+import type { AccountRow, Store } from "../store/store.ts";
 import type { OAuthRefresh } from "../upstream/auth/oauth-refresh.ts";
 import { readJwtClaims } from "../upstream/auth/read-jwt-claims.ts";
 import { createSingleFlight } from "./single-flight.ts";
@@ -67,13 +68,39 @@ export function createRefresher({ store, oauthRefresh, logger, now = Date.now }:
   const ownCache = new Map<string, TokenState & { accessToken: string }>();
   const ownRevoked = new Map<string, string>();
 
-  async function refreshAccountNow(accountId: string, force: boolean): Promise<AccountRefreshResult> {
-    const account = await store.getAccount(accountId);
-    if (!account) return { type: "skipped", reason: "no such account" };
-    const refreshToken = account.refreshToken;
-    if (!refreshToken) return { type: "skipped", reason: "no refresh token" };
-    if (account.status !== "active") return { type: "skipped", reason: `account is ${account.status}` };
-    if (!force && !isTokenStale(account, now())) return { type: "skipped", reason: "access token still fresh" };
+  /** The account when it is to be refreshed now, else why not. */
+  function refreshable(account: AccountRow | null, force: boolean): (AccountRow & { refreshToken: string }) | string {
+    if (!account) return "no such account";
+    const { refreshToken } = account;
+    if (!refreshToken) return "no refresh token";
+    if (account.status !== "active") return `account is ${account.status}`;
+    if (!force && !isTokenStale(account, now())) return "access token still fresh";
+    return { ...account, refreshToken };
+  }
+
+  /**
+   * Another instance sharing the store refreshed the account while this one waited for the lock: its token differs
+   * from the one read before waiting, or was issued after this refresh was asked for.
+   */
+  function refreshedMeanwhile(before: AccountRow, current: AccountRow, askedAt: number): boolean {
+    if (current.accessToken !== before.accessToken || current.refreshToken !== before.refreshToken) return true;
+    return current.accessTokenIssuedAt !== null && current.accessTokenIssuedAt > askedAt;
+  }
+
+  async function refreshAccountNow(accountId: string, force: boolean, askedAt: number): Promise<AccountRefreshResult> {
+    const before = refreshable(await store.getAccount(accountId), force);
+    if (typeof before === "string") return { type: "skipped", reason: before };
+    // the lock spans instances: whoever waited reads the account again, and with it any rotated refresh token
+    return store.withLock(`refresh:${accountId}`, async () => {
+      const account = refreshable(await store.getAccount(accountId), force);
+      if (typeof account === "string") return { type: "skipped", reason: account };
+      if (refreshedMeanwhile(before, account, askedAt)) return { type: "skipped", reason: "refreshed by another instance a moment ago" };
+      return exchangeForAccount(account);
+    });
+  }
+
+  async function exchangeForAccount(account: AccountRow & { refreshToken: string }): Promise<AccountRefreshResult> {
+    const { id: accountId, refreshToken } = account;
     const grant = await oauthRefresh(refreshToken);
     const label = maskSecret(account.credential);
     switch (grant.type) {
@@ -116,7 +143,8 @@ export function createRefresher({ store, oauthRefresh, logger, now = Date.now }:
   return {
     refreshAccount(accountId, { force }) {
       // a forced and a lazy refresh of the same account share the flight: either gives a fresh token
-      return flight(`account:${accountId}`, () => refreshAccountNow(accountId, force));
+      const askedAt = now();
+      return flight(`account:${accountId}`, () => refreshAccountNow(accountId, force, askedAt));
     },
 
     async refreshAll({ force }) {

@@ -7,8 +7,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { SQL } from "bun";
 import { createPostgresStore, describePostgresUrl } from "./postgres.ts";
-import type { AccountRow as PgAccountRow } from "./schema.pg.ts";
-import type { AccountRow, Store } from "./store.ts";
+import type * as pg from "./schema.pg.ts";
+import type { AccountRow, CooldownRow, RequestLogRow, Store } from "./store.ts";
 import { runStoreContract } from "./store.contract.ts";
 
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -34,7 +34,8 @@ afterAll(async () => {
 });
 
 // row types are derived from each schema; the Store hands out one type, so the two must not drift apart
-const sameRows: [AccountRow, PgAccountRow] = [{} as PgAccountRow, {} as AccountRow];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameRows: [Same<AccountRow, pg.AccountRow>, Same<CooldownRow, pg.CooldownRow>, Same<RequestLogRow, pg.RequestLogRow>] = [true, true, true];
 void sameRows;
 
 if (unreachable !== null) {

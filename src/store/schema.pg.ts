@@ -67,4 +67,8 @@ export const requestLog = pgTable(
   (table) => [index("request_log_at").on(table.at)],
 );
 
+export type AccountRow = typeof accounts.$inferSelect;
 export type NewAccountRow = typeof accounts.$inferInsert;
+export type CooldownRow = typeof cooldowns.$inferSelect;
+export type RequestLogRow = typeof requestLog.$inferSelect;
+export type NewRequestLogRow = typeof requestLog.$inferInsert;
