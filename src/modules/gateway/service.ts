@@ -1,0 +1,81 @@
+/**
+ * @module The pass-through gateway (ENABLE_GATEWAY, upstream.md §9.3): one request under /backend-api or
+ * /backend-anon forwarded to a CHATGPT_BASE_URL host, both bodies streamed, so another chat2api or a browser client
+ * can use this server as its upstream. Knows nothing of Elysia.
+ */
+import type { Config } from "../../config.ts";
+import { UpstreamFailureError } from "../../errors.ts";
+import type { Logger } from "../../logger.ts";
+import type { FetchLike } from "../../upstream/session.ts";
+import { admitGatewayCaller } from "./admit-gateway-caller.ts";
+import { bindUpstreamRoute } from "./bind-upstream-route.ts";
+import { clientResponseHeaders } from "./client-response-headers.ts";
+import { upstreamRequestHeaders } from "./upstream-request-headers.ts";
+
+export type GatewayConfig = Pick<Config, "apiPrefix" | "authorizationKeys" | "adminKey" | "authKey" | "chatgptBaseUrls" | "proxyUrls">;
+
+export interface GatewayServiceOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  fetch?: FetchLike;
+  /** How long to wait for the upstream's response head; the body may then stream for as long as it likes. */
+  headTimeoutMs?: number;
+}
+
+export class GatewayService {
+  private readonly config: GatewayConfig;
+  private readonly logger: Logger;
+  private readonly fetch: FetchLike;
+  private readonly headTimeoutMs: number;
+  private readonly prefix: string;
+
+  constructor({ config, logger, fetch: fetchLike, headTimeoutMs = 60_000 }: GatewayServiceOptions) {
+    this.config = config;
+    this.logger = logger;
+    this.fetch = fetchLike ?? ((input, init) => fetch(input, init));
+    this.headTimeoutMs = headTimeoutMs;
+    this.prefix = config.apiPrefix ? `/${config.apiPrefix}` : "";
+  }
+
+  async forward(request: Request): Promise<Response> {
+    const caller = admitGatewayCaller(request.headers, this.config);
+    const { host, proxyUrl } = bindUpstreamRoute(caller.stickyKey, this.config);
+    const incoming = new URL(request.url);
+    // the raw path, percent-escapes intact: decoding and re-encoding could change what the upstream sees
+    const path = incoming.pathname.slice(this.prefix.length);
+    const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
+
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error("timeout")), this.headTimeoutMs);
+    let upstream: Response;
+    try {
+      upstream = await this.fetch(`${host}${path}${incoming.search}`, {
+        method: request.method,
+        headers: upstreamRequestHeaders(request.headers, { host, authKey: this.config.authKey }),
+        body: hasBody ? request.body : null,
+        // the client leaving aborts the upstream request, mid-body included
+        signal: AbortSignal.any([request.signal, timeout.signal]),
+        redirect: "manual",
+        ...(proxyUrl ? { proxy: proxyUrl } : {}),
+      });
+    } catch (error) {
+      if (request.signal.aborted) throw error;
+      const upstreamHost = new URL(host).host;
+      if (timeout.signal.aborted) {
+        throw new UpstreamFailureError(504, `${upstreamHost} did not answer within ${this.headTimeoutMs / 1000} s.`, { code: "upstream_timeout" });
+      }
+      throw new UpstreamFailureError(502, `Could not reach ${upstreamHost}: ${error instanceof Error ? error.message : String(error)}.`, {
+        code: "upstream_unreachable",
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    this.logger.debug("gateway", { method: request.method, path, host, status: upstream.status, caller: caller.kind });
+    // the body goes on as a stream: event streams reach the client event by event
+    return new Response(upstream.body, {
+      status: upstream.status,
+      statusText: upstream.statusText,
+      headers: clientResponseHeaders(upstream.headers, { host, prefix: this.prefix }),
+    });
+  }
+}
