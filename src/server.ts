@@ -10,8 +10,8 @@ import { ChatService } from "./modules/chat/service.ts";
 import { adminModule } from "./modules/admin/index.ts";
 import { createAdminService } from "./modules/admin/service.ts";
 import { chatModule } from "./modules/chat/index.ts";
-import { gatewayModule } from "./modules/gateway/index.ts";
 import { healthModule } from "./modules/health/index.ts";
+import { imagesModule } from "./modules/images/index.ts";
 import { modelsModule } from "./modules/models/index.ts";
 import { tokensModule } from "./modules/tokens/index.ts";
 import { createPoolRuntime, type PoolRuntime } from "./pool/pool-runtime.ts";
@@ -68,12 +68,11 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     version: VERSION,
     modules: [
       chatModule({ service: chat, logger }),
+      imagesModule({ replies, upstream, config }),
       modelsModule(),
       healthModule({ ready: async () => (await runtime.store.listAccounts(), true) }),
       tokensModule({ service: admin, config }),
       adminModule({ service: admin, config }),
-      // last: a catch-all under /backend-api and /backend-anon
-      ...(config.enableGateway ? [gatewayModule({ config, logger, fetch: deps.fetch })] : []),
     ],
   });
   const close = async (): Promise<void> => {

@@ -1,0 +1,56 @@
+/**
+ * @module `POST /v1/images/generations`: validates with the TypeBox model and answers with the service's
+ * `ImagesResponse`. Errors are typed and rendered by the app's one error handler.
+ */
+import { Elysia } from "elysia";
+import type { Config } from "../../config.ts";
+import { InvalidRequestError } from "../../errors.ts";
+import { maskSecret } from "../../logger.ts";
+import type { UpstreamClient } from "../../upstream/client.ts";
+import type { ReplyService } from "../chat/reply-service.ts";
+import { createImageDownloader } from "./download-image.ts";
+import { ImageGenerationRequest } from "./model.ts";
+import { ImagesService } from "./service.ts";
+
+export interface ImagesModuleDeps {
+  replies: Pick<ReplyService, "reply">;
+  upstream: Pick<UpstreamClient, "session">;
+  config: Pick<Config, "userAgents" | "proxyUrls">;
+}
+
+function bearerOf(header: string | null): string | null {
+  return /^Bearer\s+(.+)$/i.exec(header?.trim() ?? "")?.[1]?.trim() || null;
+}
+
+export function imagesModule({ replies, upstream, config }: ImagesModuleDeps) {
+  const service = new ImagesService({ replies, download: createImageDownloader({ upstream, config }) });
+  return new Elysia({ name: "images" }).post(
+    "/v1/images/generations",
+    async ({ body, request }) => {
+      const bearer = bearerOf(request.headers.get("authorization"));
+      return service.generate(body, {
+        bearer,
+        teamAccountId: request.headers.get("chatgpt-account-id"),
+        signal: request.signal,
+        clientKey: bearer ? maskSecret(bearer) : null,
+      });
+    },
+    {
+      transform({ body }) {
+        if (body === null || typeof body !== "object" || Array.isArray(body)) {
+          throw new InvalidRequestError("The request body must be a JSON object with a 'prompt'.", { code: "invalid_body" });
+        }
+      },
+      body: ImageGenerationRequest,
+      detail: {
+        tags: ["Images"],
+        summary: "Create images",
+        description:
+          "OpenAI's image generations, drawn by ChatGPT's image generation (every model name maps to it). Each of `n` (1–4) " +
+          "images is its own ChatGPT conversation, kept in the account's history because the image's download link needs it. " +
+          "`size`, `quality`, `style` and `background` are passed to ChatGPT as part of the prompt. `b64_json` by default; " +
+          "`response_format: \"url\"` returns ChatGPT's signed download link.",
+      },
+    },
+  );
+}
