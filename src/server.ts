@@ -10,6 +10,7 @@ import { ChatService } from "./modules/chat/service.ts";
 import { adminModule } from "./modules/admin/index.ts";
 import { createAdminService } from "./modules/admin/service.ts";
 import { chatModule } from "./modules/chat/index.ts";
+import { gatewayModule } from "./modules/gateway/index.ts";
 import { healthModule } from "./modules/health/index.ts";
 import { imagesModule } from "./modules/images/index.ts";
 import { modelsModule } from "./modules/models/index.ts";
@@ -73,6 +74,8 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
       healthModule({ ready: async () => (await runtime.store.listAccounts(), true) }),
       tokensModule({ service: admin, config }),
       adminModule({ service: admin, config }),
+      // last: a catch-all under /backend-api and /backend-anon
+      ...(config.enableGateway ? [gatewayModule({ config, logger, fetch: deps.fetch })] : []),
     ],
   });
   const close = async (): Promise<void> => {
