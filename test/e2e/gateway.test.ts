@@ -104,7 +104,9 @@ describe("AUTH_KEY between the hops", () => {
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
     const viaFront = await chain.front.fetch("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(chat) });
-    expect(viaFront.ok).toBe(false);
+    // A hands B's refusal on: a 401 that says what B wants
+    expect(viaFront.status).toBe(401);
+    expect(((await viaFront.json()) as { error: { message: string } }).error.message).toContain("authkey");
     expect(chain.gateway.emulator.log).toEqual([]);
   });
 });

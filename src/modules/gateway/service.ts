@@ -5,7 +5,7 @@
  */
 import type { Config } from "../../config.ts";
 import { UpstreamFailureError } from "../../errors.ts";
-import type { Logger } from "../../logger.ts";
+import { type Logger, redactText } from "../../logger.ts";
 import type { FetchLike } from "../../upstream/session.ts";
 import { admitGatewayCaller } from "./admit-gateway-caller.ts";
 import { bindUpstreamRoute } from "./bind-upstream-route.ts";
@@ -20,6 +20,14 @@ export interface GatewayServiceOptions {
   fetch?: FetchLike;
   /** How long to wait for the upstream's response head; the body may then stream for as long as it likes. */
   headTimeoutMs?: number;
+}
+
+/** Bun names the proxy URL in some errors: its user:password must not reach the client. */
+function describeNetworkError(error: unknown): string {
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  const text = error instanceof Error ? error.message : String(error);
+  const described = typeof code === "string" && !text.includes(code) ? `${code} (${text})` : text;
+  return redactText(described.replace(/\/\/[^/@\s]+@/g, "//"));
 }
 
 export class GatewayService {
@@ -64,7 +72,7 @@ export class GatewayService {
       if (timeout.signal.aborted) {
         throw new UpstreamFailureError(504, `${upstreamHost} did not answer within ${this.headTimeoutMs / 1000} s.`, { code: "upstream_timeout" });
       }
-      throw new UpstreamFailureError(502, `Could not reach ${upstreamHost}: ${error instanceof Error ? error.message : String(error)}.`, {
+      throw new UpstreamFailureError(502, `Could not reach ${upstreamHost}: ${describeNetworkError(error)}.`, {
         code: "upstream_unreachable",
       });
     } finally {
