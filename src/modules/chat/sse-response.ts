@@ -1,7 +1,8 @@
 /**
- * @module Writes a chunk stream as OpenAI's SSE: one `data: <json>` line per chunk, `data: [DONE]`, then the
- * response closes. Idle gaps get `: keep-alive` comments (reasoning models think for minutes); a failure after the
- * first byte becomes one `data: {"error":…}` event before the close.
+ * @module Writes a stream of objects as OpenAI's SSE, in one of two dialects: chat completions (one `data: <json>`
+ * line per chunk, `data: [DONE]`, then the close) or the Responses API's named events (`event: <type>`, no
+ * `[DONE]`). Idle gaps get `: keep-alive` comments (reasoning models think for minutes); a failure after the first
+ * byte becomes the dialect's error event before the close.
  */
 import { ApiError, InternalError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
@@ -10,9 +11,25 @@ import { toApiError } from "./upstream-failure.ts";
 
 const encoder = new TextEncoder();
 
-function frame(payload: string): Uint8Array {
-  return encoder.encode(`data: ${payload}\n\n`);
+/** How one API frames its items, ends its stream, and reports a failure no item carried. */
+export interface SseDialect {
+  frame(item: object): string;
+  /** Written after the last item (`data: [DONE]`), or nothing. */
+  end: string | null;
+  /** An item after which nothing may follow (an in-stream error, a final event). */
+  isLast(item: object): boolean;
+  failure(error: ApiError): string;
 }
+
+const dataLine = (payload: string): string => `data: ${payload}\n\n`;
+
+export const chatCompletionsSse: SseDialect = {
+  frame: (item) => dataLine(JSON.stringify(item)),
+  end: dataLine("[DONE]"),
+  // an in-stream error is the last event: no [DONE] after it, so no client mistakes it for an answer
+  isLast: (item) => "error" in item,
+  failure: (error) => dataLine(JSON.stringify(error.toJSON())),
+};
 
 function errorOf(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -24,9 +41,13 @@ export interface SseOptions {
   headers: Record<string, string>;
   keepAliveMs?: number;
   logger: Logger;
+  dialect?: SseDialect;
 }
 
-export function sseResponse(chunks: ReadableStream<object>, { headers, keepAliveMs = 15_000, logger }: SseOptions): Response {
+export function sseResponse(
+  chunks: ReadableStream<object>,
+  { headers, keepAliveMs = 15_000, logger, dialect = chatCompletionsSse }: SseOptions,
+): Response {
   const reader = chunks.getReader();
   let keepAlive: ReturnType<typeof setInterval> | undefined;
   let lastWrite = Date.now();
@@ -44,13 +65,12 @@ export function sseResponse(chunks: ReadableStream<object>, { headers, keepAlive
         lastWrite = Date.now();
         if (done) {
           clearInterval(keepAlive);
-          controller.enqueue(frame("[DONE]"));
+          if (dialect.end !== null) controller.enqueue(encoder.encode(dialect.end));
           controller.close();
           return;
         }
-        controller.enqueue(frame(JSON.stringify(value)));
-        if ("error" in value) {
-          // an in-stream error is the last event: no [DONE] after it, so no client mistakes it for an answer
+        controller.enqueue(encoder.encode(dialect.frame(value)));
+        if (dialect.isLast(value)) {
           clearInterval(keepAlive);
           await reader.cancel().catch(() => {});
           controller.close();
@@ -59,7 +79,7 @@ export function sseResponse(chunks: ReadableStream<object>, { headers, keepAlive
         clearInterval(keepAlive);
         const apiError = errorOf(error);
         logger.warn("stream failed after the first byte", { message: apiError.message });
-        controller.enqueue(frame(JSON.stringify(apiError.toJSON())));
+        controller.enqueue(encoder.encode(dialect.failure(apiError)));
         controller.close();
       }
     },

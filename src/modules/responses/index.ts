@@ -1,0 +1,57 @@
+/**
+ * @module `POST /v1/responses` (OpenAI's Responses API): validates with the TypeBox model, hands plain values to
+ * the service, and writes JSON or named-event SSE. No try/catch: errors are rendered by the app's one handler.
+ */
+import { Elysia } from "elysia";
+import { InvalidRequestError } from "../../errors.ts";
+import { maskSecret, type Logger } from "../../logger.ts";
+import { sseResponse } from "../chat/sse-response.ts";
+import { CreateResponseRequest } from "./model.ts";
+import type { ReplyService } from "../chat/reply-service.ts";
+import { responsesSse } from "./responses-sse.ts";
+import { ResponsesService } from "./service.ts";
+
+function bearerOf(header: string | null): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1]?.trim() || null;
+}
+
+export function responsesModule({ replies, logger }: { replies: ReplyService; logger: Logger }) {
+  const service = new ResponsesService(replies);
+  return new Elysia({ name: "responses" }).post(
+    "/v1/responses",
+    async ({ body, request, set }) => {
+      const bearer = bearerOf(request.headers.get("authorization"));
+      const teamAccountId = request.headers.get("chatgpt-account-id") ?? body["Chatgpt-Account-Id"] ?? null;
+      const aborter = new AbortController();
+      request.signal.addEventListener("abort", () => aborter.abort(), { once: true });
+      const result = await service.create(body, {
+        bearer,
+        teamAccountId,
+        signal: aborter.signal,
+        clientKey: bearer ? maskSecret(bearer) : null,
+      });
+      if (result.type === "json") return result.body;
+      return sseResponse(result.events, { headers: set.headers as Record<string, string>, logger, dialect: responsesSse() });
+    },
+    {
+      // a body that is not an object would otherwise reach the schema as something Elysia tried to coerce
+      transform({ body }) {
+        if (body === null || typeof body !== "object" || Array.isArray(body)) {
+          throw new InvalidRequestError("The request body must be a JSON object with 'model' and 'input'.", { code: "invalid_body" });
+        }
+      },
+      body: CreateResponseRequest,
+      detail: {
+        tags: ["Responses"],
+        summary: "Create a model response",
+        description:
+          "OpenAI's Responses API, answered by ChatGPT. `input` is a string or message items (`input_text`, `input_image`, " +
+          "`input_file`); `instructions` is the system message. `stream: true` answers with named events (`response.created` … " +
+          "`response.completed`). `previous_response_id` continues a conversation when history is on (HISTORY_DISABLED=false). " +
+          "Function tools are accepted and ignored; a `tool_choice` forcing a call is a 400.",
+      },
+    },
+  );
+}

@@ -1,0 +1,189 @@
+/**
+ * @module The Responses API service: `instructions` + `input` become chat messages for the shared reply service,
+ * and the reply is written as one `response` or as a stream of Responses events. With history on, response ids
+ * carry the upstream conversation, so `previous_response_id` continues it.
+ *
+ * Tools: ChatGPT's web app cannot call client functions. Function tools are accepted and ignored (the model answers
+ * in text, as it may with `tool_choice: "auto"`); a `tool_choice` that forces a call is a 400, since no answer
+ * could honour it.
+ */
+import type { Tool } from "openai/resources/responses/responses";
+import { ApiError, InvalidRequestError } from "../../errors.ts";
+import type { RenderedDelta } from "../../translate/rendered-delta.ts";
+import { responsesInput, toInputParam } from "../../translate/responses-input.ts";
+import { toResponse } from "../../translate/to-response.ts";
+import { type ResponseBuilderOptions, type ResponseEvent, type ResponseFields, toResponsesEvents, type WireResponse } from "../../translate/to-responses-events.ts";
+import type { ReplyContext, ReplyService } from "../chat/reply-service.ts";
+import { ContinuationMemory } from "./continuation-memory.ts";
+import type { CreateResponseRequest } from "./model.ts";
+import { decodeResponseId, encodeResponseId, randomResponseId, type UpstreamPlace } from "./response-id.ts";
+
+export type ResponsesResult = { type: "json"; body: WireResponse } | { type: "stream"; events: ReadableStream<ResponseEvent> };
+
+export interface ResponsesServiceOptions {
+  now?: () => number;
+  memory?: ContinuationMemory;
+}
+
+function itemId(kind: "msg" | "rs"): string {
+  return `${kind}_${crypto.randomUUID().replaceAll("-", "")}${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+}
+
+function forcesToolCall(choice: CreateResponseRequest["tool_choice"]): boolean {
+  if (choice === "required") return true;
+  if (!choice || typeof choice === "string") return false;
+  return choice.type === "function" || choice.type === "custom" || choice.type === "mcp" || (choice.type === "allowed_tools" && (choice as { mode?: unknown }).mode === "required");
+}
+
+/** The chat path names `messages[2].content[1]`; the client sent `input[1].content[1]`. */
+function inInputTerms(error: unknown, origins: readonly string[]): unknown {
+  if (!(error instanceof ApiError) || !error.param?.startsWith("messages[")) return error;
+  const param = toInputParam(error.param, origins);
+  return new ApiError(error.status, error.type, error.message.replaceAll(error.param, param), {
+    param,
+    code: error.code,
+    headers: error.headers,
+    cause: error,
+  });
+}
+
+/** Follows `start`/`message-id` deltas: the place a follow-up turn continues from. */
+function placeTracker() {
+  let conversationId: string | null = null;
+  let messageId: string | null = null;
+  return {
+    see(delta: RenderedDelta): void {
+      if (delta.type !== "start" && delta.type !== "message-id") return;
+      conversationId = delta.conversationId ?? conversationId;
+      if (delta.messageId) messageId = delta.messageId;
+    },
+    place: (): UpstreamPlace | null => (conversationId && messageId ? { conversationId, messageId } : null),
+  };
+}
+
+/**
+ * The deltas with a failure after the start turned into a `failed` delta, so the stream ends in Responses events
+ * (`error`, `response.failed`) rather than a cut; `see` watches every delta on its way.
+ */
+function observed(deltas: ReadableStream<RenderedDelta>, see: (delta: RenderedDelta) => void): ReadableStream<RenderedDelta> {
+  const reader = deltas.getReader();
+  return new ReadableStream<RenderedDelta>({
+    async pull(controller) {
+      let delta: RenderedDelta;
+      try {
+        const { done, value } = await reader.read();
+        if (done) return controller.close();
+        delta = value;
+      } catch (error) {
+        delta = { type: "failed", message: error instanceof ApiError ? error.message : "the stream broke" };
+      }
+      see(delta);
+      controller.enqueue(delta);
+      if (delta.type === "failed") controller.close();
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+export class ResponsesService {
+  private readonly now: () => number;
+  private readonly memory: ContinuationMemory;
+
+  constructor(
+    private readonly replies: ReplyService,
+    options: ResponsesServiceOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.memory = options.memory ?? new ContinuationMemory();
+  }
+
+  async create(request: CreateResponseRequest, context: ReplyContext): Promise<ResponsesResult> {
+    if (forcesToolCall(request.tool_choice)) {
+      throw new InvalidRequestError("tool_choice cannot force a tool call: function calling is not available through ChatGPT's web app.", {
+        param: "tool_choice",
+        code: "unsupported_value",
+      });
+    }
+    const { messages, origins } = responsesInput(request.input, request.instructions);
+    const previous = request.previous_response_id ? this.continuationOf(request.previous_response_id) : null;
+    const maxTokens = request.max_output_tokens ?? undefined;
+    // store:false asks for nothing kept (a temporary chat); a continued conversation is already kept
+    const historyDisabled = request.store === false ? true : previous ? false : undefined;
+    const reply = await this.replies
+      .reply(
+        {
+          model: request.model,
+          messages,
+          ...(maxTokens ? { maxTokens } : {}),
+          ...(historyDisabled !== undefined ? { historyDisabled } : {}),
+          ...(previous ?? {}),
+        },
+        context,
+      )
+      .catch((error: unknown) => {
+        throw inInputTerms(error, origins);
+      });
+
+    const base = {
+      createdAt: Math.floor(this.now() / 1000),
+      now: () => Math.floor(this.now() / 1000),
+      model: reply.model.requested,
+      promptTokens: reply.promptTokens,
+      newItemId: itemId,
+      fields: this.fieldsOf(request),
+    } satisfies Omit<ResponseBuilderOptions, "idFor">;
+    const idOf = (place: UpstreamPlace | null): string => (place && !reply.historyDisabled ? encodeResponseId(place) : randomResponseId());
+    const tracker = placeTracker();
+
+    if (!request.stream) {
+      const deltas = await Array.fromAsync(reply.deltas as unknown as AsyncIterable<RenderedDelta>);
+      for (const delta of deltas) tracker.see(delta);
+      // the whole reply is known: the id can name its last message directly
+      const id = idOf(tracker.place());
+      return { type: "json", body: toResponse(deltas, { ...base, idFor: () => id }) };
+    }
+    let id: string | null = null;
+    const see = (delta: RenderedDelta): void => {
+      tracker.see(delta);
+      id ??= idOf(tracker.place());
+      const last = tracker.place();
+      if (delta.type === "finish" && last && !reply.historyDisabled) this.memory.remember(id, last.messageId);
+    };
+    const events = observed(reply.deltas, see).pipeThrough(toResponsesEvents({ ...base, idFor: () => id ?? randomResponseId() }));
+    return { type: "stream", events };
+  }
+
+  private continuationOf(previousId: string): { conversationId: string; parentMessageId: string } {
+    const place = decodeResponseId(previousId);
+    if (!place) {
+      throw new InvalidRequestError(
+        `Previous response with id '${previousId}' not found. Only responses created with history on (HISTORY_DISABLED=false, store not false) can be continued.`,
+        { param: "previous_response_id", code: "previous_response_not_found" },
+      );
+    }
+    return { conversationId: place.conversationId, parentMessageId: this.memory.recall(previousId) ?? place.messageId };
+  }
+
+  /** What the response echoes, with the API's defaults for what the request left out. */
+  private fieldsOf(request: CreateResponseRequest): ResponseFields {
+    return {
+      instructions: request.instructions ?? null,
+      // echoed as sent, like the real API; they were accepted and not used (see the module comment)
+      tools: (request.tools ?? []) as unknown as Tool[],
+      tool_choice: (request.tool_choice ?? "auto") as ResponseFields["tool_choice"],
+      temperature: request.temperature ?? 1,
+      top_p: request.top_p ?? 1,
+      parallel_tool_calls: request.parallel_tool_calls ?? true,
+      metadata: request.metadata ?? {},
+      max_output_tokens: request.max_output_tokens ?? null,
+      previous_response_id: request.previous_response_id ?? null,
+      reasoning: (request.reasoning ?? null) as ResponseFields["reasoning"],
+      text: (request.text ?? { format: { type: "text" } }) as ResponseFields["text"],
+      truncation: request.truncation ?? "disabled",
+      background: false,
+      ...(request.user !== undefined ? { user: request.user } : {}),
+    };
+  }
+}
