@@ -14,6 +14,7 @@ import { gatewayModule } from "./modules/gateway/index.ts";
 import { healthModule } from "./modules/health/index.ts";
 import { imagesModule } from "./modules/images/index.ts";
 import { modelsModule } from "./modules/models/index.ts";
+import { responsesModule } from "./modules/responses/index.ts";
 import { tokensModule } from "./modules/tokens/index.ts";
 import { createPoolRuntime, type PoolRuntime } from "./pool/pool-runtime.ts";
 import { UpstreamClient } from "./upstream/client.ts";
@@ -69,6 +70,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     version: VERSION,
     modules: [
       chatModule({ service: chat, logger }),
+      responsesModule({ replies, logger }),
       imagesModule({ replies, upstream, config }),
       modelsModule(),
       healthModule({ ready: async () => (await runtime.store.listAccounts(), true) }),
