@@ -101,6 +101,29 @@ if (unreachable !== null) {
       expect((await a.listAccounts()).length).toBe(1);
     });
 
+    test("a waiter gives up after lockTimeoutMs instead of hanging behind a stuck holder", async () => {
+      const url = freshSchemaUrl();
+      await using stores = closing([createPostgresStore({ url }), createPostgresStore({ url, lockTimeoutMs: 50 })]);
+      const [holder, waiter] = stores.list;
+      let open = (): void => {};
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      let entered = (): void => {};
+      const holding = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const held = holder.withLock("test:stuck", async () => {
+        entered();
+        await gate;
+      });
+      await holding;
+      await expect(waiter.withLock("test:stuck", async () => "never")).rejects.toThrow("lock timeout");
+      open();
+      await held;
+      expect(await waiter.withLock("test:stuck", async () => "free again")).toBe("free again");
+    });
+
     test("an unreachable server fails ready() and every call, naming the host but never the password", async () => {
       const store = createPostgresStore({ url: "postgres://chat2api:s3cret-pw@127.0.0.1:1/nowhere" });
       const failure = await store.ready().then(
