@@ -1,0 +1,52 @@
+import { describe, expect, test } from "bun:test";
+import { UpstreamFailureError } from "../errors.ts";
+import type { RenderedDelta } from "./rendered-delta.ts";
+import { toResponse } from "./to-response.ts";
+import { type ResponseBuilderOptions, type ResponseEvent, toResponsesEvents } from "./to-responses-events.ts";
+
+function options(): ResponseBuilderOptions {
+  let next = 0;
+  return {
+    idFor: () => "resp_1",
+    createdAt: 100,
+    now: () => 200,
+    model: "gpt-4o-mini",
+    promptTokens: 7,
+    newItemId: (kind) => `${kind}_${next++}`,
+    fields: { instructions: "Be brief.", metadata: { a: "b" }, parallel_tool_calls: true, temperature: 0.5, tool_choice: "auto", tools: [], top_p: 1 },
+  };
+}
+
+const reply: RenderedDelta[] = [
+  { type: "start", conversationId: null, messageId: "m" },
+  { type: "reasoning", text: "Hmm." },
+  { type: "content", text: "Answer" },
+  { type: "finish", reason: "length" },
+];
+
+describe("toResponse", () => {
+  test("equals the response of the stream's final event for the same deltas", async () => {
+    const stream = new ReadableStream<RenderedDelta>({
+      start(controller) {
+        for (const delta of reply) controller.enqueue(delta);
+        controller.close();
+      },
+    }).pipeThrough(toResponsesEvents(options()));
+    const last = (await Array.fromAsync(stream as unknown as AsyncIterable<ResponseEvent>)).at(-1);
+    expect(last?.type).toBe("response.incomplete");
+    expect(toResponse(reply, options())).toEqual(last && "response" in last ? last.response : ({} as never));
+  });
+
+  test.each<[string, RenderedDelta[], string]>([
+    ["a failed delta", [reply[0] as RenderedDelta, { type: "content", text: "x" }, { type: "failed", message: "cut" }], "The upstream failed while answering: cut"],
+    ["no finish", [reply[0] as RenderedDelta, { type: "content", text: "x" }], "The upstream ended the reply without finishing it."],
+  ])("%s → 502 upstream_stream_failed, never a 200", (_label, deltas, message) => {
+    let caught: unknown = null;
+    try {
+      toResponse(deltas, options());
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught instanceof UpstreamFailureError ? [caught.status, caught.code, caught.message] : caught).toEqual([502, "upstream_stream_failed", message]);
+  });
+});

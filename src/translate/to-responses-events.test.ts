@@ -1,0 +1,202 @@
+import { describe, expect, test } from "bun:test";
+import type { RenderedDelta } from "./rendered-delta.ts";
+import { createResponseBuilder, type ResponseBuilderOptions, type ResponseEvent, toResponsesEvents } from "./to-responses-events.ts";
+import { countTextTokens } from "./usage.ts";
+
+const MODEL = "gpt-4o-mini";
+
+function options(): ResponseBuilderOptions {
+  let next = 0;
+  return {
+    idFor: (first) => (first.type === "start" ? `resp_${first.messageId}` : "resp_x"),
+    createdAt: 100,
+    now: () => 200,
+    model: MODEL,
+    promptTokens: 10,
+    newItemId: (kind) => `${kind}_${next++}`,
+    fields: { instructions: null, metadata: {}, parallel_tool_calls: true, temperature: 1, tool_choice: "auto", tools: [], top_p: 1 },
+  };
+}
+
+function run(deltas: RenderedDelta[], end = false): ResponseEvent[] {
+  const builder = createResponseBuilder(options());
+  return [...deltas.flatMap((delta) => builder.push(delta)), ...(end ? builder.end() : [])];
+}
+
+const start: RenderedDelta = { type: "start", conversationId: "c", messageId: "m1" };
+const shell = {
+  id: "resp_m1",
+  object: "response",
+  created_at: 100,
+  error: null,
+  incomplete_details: null,
+  model: MODEL,
+  instructions: null,
+  metadata: {},
+  parallel_tool_calls: true,
+  temperature: 1,
+  tool_choice: "auto",
+  tools: [],
+  top_p: 1,
+};
+
+function usage(content: string, reasoning = "") {
+  const reasoningTokens = countTextTokens(reasoning, MODEL);
+  const output = countTextTokens(content, MODEL) + reasoningTokens;
+  return {
+    input_tokens: 10,
+    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: reasoningTokens },
+    total_tokens: 10 + output,
+  };
+}
+
+describe("toResponsesEvents", () => {
+  test("a text reply is the spec's event sequence, numbered from 0, ending in response.completed with usage", () => {
+    const events = run([start, { type: "content", text: "Hi " }, { type: "content", text: "there" }, { type: "finish", reason: "stop" }]);
+    const text = { type: "output_text", text: "Hi there", annotations: [] };
+    const where = { item_id: "msg_0", output_index: 0, content_index: 0 };
+    const message = { id: "msg_0", type: "message", status: "completed", role: "assistant", content: [text] };
+    expect(events).toEqual([
+      { type: "response.created", sequence_number: 0, response: { ...shell, status: "in_progress", completed_at: null, output: [] } },
+      { type: "response.in_progress", sequence_number: 1, response: { ...shell, status: "in_progress", completed_at: null, output: [] } },
+      { type: "response.output_item.added", sequence_number: 2, output_index: 0, item: { ...message, status: "in_progress", content: [] } },
+      { type: "response.content_part.added", sequence_number: 3, ...where, part: { ...text, text: "" } },
+      { type: "response.output_text.delta", sequence_number: 4, ...where, delta: "Hi ", logprobs: [] },
+      { type: "response.output_text.delta", sequence_number: 5, ...where, delta: "there", logprobs: [] },
+      { type: "response.output_text.done", sequence_number: 6, ...where, text: "Hi there", logprobs: [] },
+      { type: "response.content_part.done", sequence_number: 7, ...where, part: text },
+      { type: "response.output_item.done", sequence_number: 8, output_index: 0, item: message },
+      {
+        type: "response.completed",
+        sequence_number: 9,
+        response: { ...shell, status: "completed", completed_at: 200, output: [message], usage: usage("Hi there") },
+      },
+    ] as unknown as ResponseEvent[]);
+  });
+
+  test.each([
+    ["stop", "response.completed", "completed", "completed", null],
+    ["length", "response.incomplete", "incomplete", "incomplete", { reason: "max_output_tokens" }],
+    ["content_filter", "response.incomplete", "incomplete", "incomplete", { reason: "content_filter" }],
+  ] as const)("finish %s → %s with status %s, the message %s, and its incomplete_details", (reason, type, status, itemStatus, details) => {
+    const last = run([start, { type: "content", text: "x" }, { type: "finish", reason }]).at(-1);
+    const response = last && "response" in last ? last.response : null;
+    expect([last?.type, response?.status, response?.incomplete_details, response?.output[0]?.type === "message" ? response.output[0].status : null]).toEqual([
+      type,
+      status,
+      details,
+      itemStatus,
+    ]);
+  });
+
+  test("reasoning is a reasoning item with one summary part, closed before the message opens", () => {
+    const events = run([start, { type: "reasoning", text: "Think" }, { type: "reasoning", text: "ing." }, { type: "content", text: "Done" }, { type: "finish", reason: "stop" }]);
+    expect(events.map((event) => event.type)).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.reasoning_summary_part.added",
+      "response.reasoning_summary_text.delta",
+      "response.reasoning_summary_text.delta",
+      "response.reasoning_summary_text.done",
+      "response.reasoning_summary_part.done",
+      "response.output_item.done",
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.output_text.delta",
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.completed",
+    ]);
+    const last = events.at(-1);
+    expect(last?.type === "response.completed" ? last.response : null).toEqual({
+      ...shell,
+      status: "completed",
+      completed_at: 200,
+      output: [
+        { id: "rs_0", type: "reasoning", summary: [{ type: "summary_text", text: "Thinking." }] },
+        { id: "msg_1", type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text: "Done", annotations: [] }] },
+      ],
+      usage: usage("Done", "Thinking."),
+    } as never);
+  });
+
+  test("reasoning after text closes the message and opens new items: output keeps the order", () => {
+    const last = run([start, { type: "content", text: "a" }, { type: "reasoning", text: "r" }, { type: "content", text: "b" }, { type: "finish", reason: "stop" }]).at(-1);
+    const output = last?.type === "response.completed" ? last.response.output.map((item) => [item.type, item.id]) : null;
+    expect(output).toEqual([
+      ["message", "msg_0"],
+      ["reasoning", "rs_1"],
+      ["message", "msg_2"],
+    ]);
+  });
+
+  test("a refusal after text is a second content part of the same message", () => {
+    const events = run([start, { type: "content", text: "a" }, { type: "refusal", text: "No." }, { type: "finish", reason: "content_filter" }]);
+    expect(events.filter((event) => event.type.startsWith("response.refusal"))).toEqual([
+      { type: "response.refusal.delta", sequence_number: 8, item_id: "msg_0", output_index: 0, content_index: 1, delta: "No." },
+      { type: "response.refusal.done", sequence_number: 9, item_id: "msg_0", output_index: 0, content_index: 1, refusal: "No." },
+    ]);
+    const last = events.at(-1);
+    expect(last?.type === "response.incomplete" && last.response.output[0]?.type === "message" ? last.response.output[0].content : null).toEqual([
+      { type: "output_text", text: "a", annotations: [] },
+      { type: "refusal", refusal: "No." },
+    ]);
+  });
+
+  test("a failure after the start closes the open item, then an error event (flat and nested) and response.failed", () => {
+    const events = run([start, { type: "content", text: "partial" }, { type: "failed", message: "cut" }, { type: "content", text: "ignored" }]);
+    const message = "The upstream failed while streaming: cut";
+    expect(events.slice(-3)).toEqual([
+      {
+        type: "response.output_item.done",
+        sequence_number: 7,
+        output_index: 0,
+        item: { id: "msg_0", type: "message", status: "incomplete", role: "assistant", content: [{ type: "output_text", text: "partial", annotations: [] }] },
+      },
+      {
+        type: "error",
+        sequence_number: 8,
+        code: "server_error",
+        message,
+        param: null,
+        error: { type: "server_error", code: "server_error", message, param: null },
+      },
+      {
+        type: "response.failed",
+        sequence_number: 9,
+        response: {
+          ...shell,
+          status: "failed",
+          completed_at: null,
+          error: { code: "server_error", message },
+          output: [{ id: "msg_0", type: "message", status: "incomplete", role: "assistant", content: [{ type: "output_text", text: "partial", annotations: [] }] }],
+          usage: usage("partial"),
+        },
+      },
+    ] as unknown as ResponseEvent[]);
+  });
+
+  test("a reply that ends without a finish fails instead of completing", async () => {
+    const stream = new ReadableStream<RenderedDelta>({
+      start(controller) {
+        controller.enqueue(start);
+        controller.enqueue({ type: "content", text: "half" });
+        controller.close();
+      },
+    }).pipeThrough(toResponsesEvents(options()));
+    const types = (await Array.fromAsync(stream as unknown as AsyncIterable<ResponseEvent>)).map((event) => event.type);
+    expect(types.slice(-2)).toEqual(["error", "response.failed"]);
+  });
+
+  test("the id is asked once, with the first delta", () => {
+    const seen: RenderedDelta[] = [];
+    const builder = createResponseBuilder({ ...options(), idFor: (first) => (seen.push(first), "resp_once") });
+    const events = [start, { type: "content", text: "x" } as const, { type: "finish", reason: "stop" } as const].flatMap((delta) => builder.push(delta));
+    expect(seen).toEqual([start]);
+    expect(events.flatMap((event) => ("response" in event ? [event.response.id] : []))).toEqual(["resp_once", "resp_once", "resp_once"]);
+  });
+});
