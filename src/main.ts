@@ -27,7 +27,10 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
-const server = await startServer(config, { logger });
+const server = await startServer(config, { logger }).catch((error: unknown) => {
+  logger.error(`chat2api could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
 logger.info(`chat2api ${VERSION} listening on ${server.url}`, {
   prefix: config.apiPrefix ? "(set)" : null,
   upstream: config.chatgptBaseUrls,

@@ -90,11 +90,18 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
 
 export async function startServer(config: Readonly<Config>, deps: ServerDeps): Promise<RunningServer> {
   const { app, runtime, close } = buildApp(config, deps);
+  // a database that cannot be opened or migrated stops the start, before the port is taken
+  await runtime.store.ready().catch(async (error: unknown) => {
+    await close().catch(() => {});
+    throw error;
+  });
   app.listen({
     port: config.port,
     hostname: config.host,
     // reasoning models can think for minutes; streams also send keep-alive comments
     idleTimeout: 255,
+    // a second instance on the same port must fail loudly, not silently share the traffic
+    reusePort: false,
     // The app answers an oversized Content-Length with a JSON 413 of its own; Bun's limit (an empty 413) only stops
     // bodies far beyond it, such as unbounded chunked uploads.
     maxRequestBodySize: Math.max(config.maxBodyBytes * 4, 64 * 1024 * 1024),
