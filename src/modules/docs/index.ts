@@ -48,6 +48,8 @@ export function docsModule(options: { prefix: string; version: string }) {
           tags: [
             { name: "Chat", description: "Chat completions" },
             { name: "Models", description: "Models" },
+            { name: "Responses", description: "The Responses API" },
+            { name: "Images", description: "Image generations" },
             { name: "Health", description: "Liveness and readiness" },
             { name: "Tokens", description: "chat2api-compatible token management" },
             { name: "Admin", description: "Account pool management" },
