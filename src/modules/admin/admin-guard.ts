@@ -6,13 +6,10 @@ import { Elysia } from "elysia";
 import type { Config } from "../../config.ts";
 import { AuthenticationError, PermissionDeniedError } from "../../errors.ts";
 import { matchesAnyKey } from "../../pool/resolve-caller.ts";
+import { bearerOf } from "../request-context.ts";
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
-function bearerOf(header: string | null): string | null {
-  const match = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? "");
-  return match?.[1]?.trim() || null;
-}
 
 /** `owner` seeds the plugin: Elysia drops a second plugin of the same name and seed, which would unguard a module. */
 export function adminGuard({ config, owner }: { config: Pick<Config, "adminKey" | "authorizationKeys">; owner: string }) {

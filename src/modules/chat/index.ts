@@ -4,31 +4,17 @@
  */
 import { Elysia } from "elysia";
 import { InvalidRequestError } from "../../errors.ts";
-import { maskSecret, type Logger } from "../../logger.ts";
+import type { Logger } from "../../logger.ts";
+import { replyContextOf } from "../request-context.ts";
 import { ChatCompletionRequest } from "./model.ts";
 import type { ChatService } from "./service.ts";
 import { sseResponse } from "./sse-response.ts";
-
-function bearerOf(header: string | null): string | null {
-  if (!header) return null;
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return match?.[1]?.trim() || null;
-}
 
 export function chatModule({ service, logger }: { service: ChatService; logger: Logger }) {
   return new Elysia({ name: "chat" }).post(
     "/v1/chat/completions",
     async ({ body, request, set }) => {
-      const bearer = bearerOf(request.headers.get("authorization"));
-      const teamAccountId = request.headers.get("chatgpt-account-id") ?? body["Chatgpt-Account-Id"] ?? null;
-      const aborter = new AbortController();
-      request.signal.addEventListener("abort", () => aborter.abort(), { once: true });
-      const result = await service.complete(body, {
-        bearer,
-        teamAccountId,
-        signal: aborter.signal,
-        clientKey: bearer ? maskSecret(bearer) : null,
-      });
+      const result = await service.complete(body, replyContextOf(request, body["Chatgpt-Account-Id"]));
       if (result.type === "json") return result.body;
       return sseResponse(result.chunks, { headers: set.headers as Record<string, string>, logger });
     },

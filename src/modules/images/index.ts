@@ -5,7 +5,7 @@
 import { Elysia } from "elysia";
 import type { Config } from "../../config.ts";
 import { InvalidRequestError } from "../../errors.ts";
-import { maskSecret } from "../../logger.ts";
+import { replyContextOf } from "../request-context.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
 import type { ReplyService } from "../chat/reply-service.ts";
 import { createImageDownloader } from "./download-image.ts";
@@ -18,22 +18,13 @@ export interface ImagesModuleDeps {
   config: Pick<Config, "userAgents" | "proxyUrls">;
 }
 
-function bearerOf(header: string | null): string | null {
-  return /^Bearer\s+(.+)$/i.exec(header?.trim() ?? "")?.[1]?.trim() || null;
-}
 
 export function imagesModule({ replies, upstream, config }: ImagesModuleDeps) {
   const service = new ImagesService({ replies, download: createImageDownloader({ upstream, config }) });
   return new Elysia({ name: "images" }).post(
     "/v1/images/generations",
     async ({ body, request }) => {
-      const bearer = bearerOf(request.headers.get("authorization"));
-      return service.generate(body, {
-        bearer,
-        teamAccountId: request.headers.get("chatgpt-account-id"),
-        signal: request.signal,
-        clientKey: bearer ? maskSecret(bearer) : null,
-      });
+      return service.generate(body, replyContextOf(request));
     },
     {
       transform({ body }) {

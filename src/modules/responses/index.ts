@@ -4,34 +4,21 @@
  */
 import { Elysia } from "elysia";
 import { InvalidRequestError } from "../../errors.ts";
-import { maskSecret, type Logger } from "../../logger.ts";
+import type { Logger } from "../../logger.ts";
+import { replyContextOf } from "../request-context.ts";
 import { sseResponse } from "../chat/sse-response.ts";
 import { CreateResponseRequest } from "./model.ts";
 import type { ReplyService } from "../chat/reply-service.ts";
 import { responsesSse } from "./responses-sse.ts";
 import { ResponsesService } from "./service.ts";
 
-function bearerOf(header: string | null): string | null {
-  if (!header) return null;
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return match?.[1]?.trim() || null;
-}
 
 export function responsesModule({ replies, logger }: { replies: ReplyService; logger: Logger }) {
   const service = new ResponsesService(replies);
   return new Elysia({ name: "responses" }).post(
     "/v1/responses",
     async ({ body, request, set }) => {
-      const bearer = bearerOf(request.headers.get("authorization"));
-      const teamAccountId = request.headers.get("chatgpt-account-id") ?? body["Chatgpt-Account-Id"] ?? null;
-      const aborter = new AbortController();
-      request.signal.addEventListener("abort", () => aborter.abort(), { once: true });
-      const result = await service.create(body, {
-        bearer,
-        teamAccountId,
-        signal: aborter.signal,
-        clientKey: bearer ? maskSecret(bearer) : null,
-      });
+      const result = await service.create(body, replyContextOf(request, body["Chatgpt-Account-Id"]));
       if (result.type === "json") return result.body;
       return sseResponse(result.events, { headers: set.headers as Record<string, string>, logger, dialect: responsesSse() });
     },

@@ -1,0 +1,24 @@
+/**
+ * @module What every API route reads from the HTTP request before calling a service: the bearer, the Team
+ * workspace id, the client's going-away signal, and the masked key for the request log.
+ */
+import { maskSecret } from "../logger.ts";
+import type { ReplyContext } from "./chat/reply-service.ts";
+
+export function bearerOf(header: string | null): string | null {
+  const match = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? "");
+  return match?.[1]?.trim() || null;
+}
+
+/** `bodyTeamAccountId`: chat2api users send the Team id as the body key `Chatgpt-Account-Id`; the header wins. */
+export function replyContextOf(request: Request, bodyTeamAccountId?: string | null): ReplyContext {
+  const bearer = bearerOf(request.headers.get("authorization"));
+  const aborter = new AbortController();
+  request.signal.addEventListener("abort", () => aborter.abort(), { once: true });
+  return {
+    bearer,
+    teamAccountId: request.headers.get("chatgpt-account-id") ?? bodyTeamAccountId ?? null,
+    signal: aborter.signal,
+    clientKey: bearer ? maskSecret(bearer) : null,
+  };
+}
