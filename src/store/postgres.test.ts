@@ -5,50 +5,18 @@
  * fails under CI.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { SQL } from "bun";
 import { createPostgresStore, describePostgresUrl } from "./postgres.ts";
 import type * as pg from "./schema.pg.ts";
 import type { AccountRow, CooldownRow, RequestLogRow, Store } from "./store.ts";
 import { runStoreContract } from "./store.contract.ts";
-
-const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const RUN = `chat2api_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-const schemas: string[] = [];
-
-/** A URL whose tables live in a new schema that the store creates on open and afterAll drops. */
-function freshSchemaUrl(): string {
-  const schema = `${RUN}_${schemas.length}`;
-  schemas.push(schema);
-  return `${SERVER_URL}${SERVER_URL.includes("?") ? "&" : "?"}search_path=${schema}`;
-}
-
-const admin = new SQL({ url: SERVER_URL, max: 1, connectionTimeout: 5 });
-const unreachable = await admin`SELECT 1`.then(
-  () => null,
-  (error: unknown) => (error instanceof Error ? error.message : String(error)),
-);
-
-afterAll(async () => {
-  if (unreachable === null) for (const schema of schemas) await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await admin.close();
-});
+import { withTestPostgres } from "../../test/support/pg-test-schemas.ts";
 
 // row types are derived from each schema; the Store hands out one type, so the two must not drift apart
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameRows: [Same<AccountRow, pg.AccountRow>, Same<CooldownRow, pg.CooldownRow>, Same<RequestLogRow, pg.RequestLogRow>] = [true, true, true];
 void sameRows;
 
-if (unreachable !== null) {
-  const why = `PostgreSQL at ${describePostgresUrl(SERVER_URL)} is unreachable (${unreachable}); start it (pg_ctlcluster <version> main start) or set TEST_DATABASE_URL`;
-  if (process.env.CI) {
-    test("PostgreSQL is reachable for the store tests", () => {
-      throw new Error(why);
-    });
-  } else {
-    console.log(`skipping the PostgreSQL store tests: ${why}`);
-    test.skip("the PostgreSQL store tests (PostgreSQL is unreachable)", () => {});
-  }
-} else {
+await withTestPostgres("the PostgreSQL store tests", ({ admin, freshSchemaUrl, lastSchema, serverUrl }) => {
   runStoreContract("postgres", async () => {
     const store = createPostgresStore({ url: freshSchemaUrl() });
     await store.ready();
@@ -84,7 +52,7 @@ if (unreachable !== null) {
       await a.addAccounts([{ credential: "shared", kind: "access" }]);
       expect((await b.addAccounts([{ credential: "shared", kind: "access" }])).duplicates).toBe(1);
       expect((await c.listAccounts()).map((row) => row.credential)).toEqual(["shared"]);
-      const schema = schemas.at(-1) ?? "";
+      const schema = lastSchema();
       expect(await admin.unsafe(`SELECT name FROM "${schema}".__migrations`)).toEqual([{ name: "0000_init" }]);
     });
 
@@ -136,7 +104,7 @@ if (unreachable !== null) {
       await store.close();
     });
   });
-}
+});
 
 /** Stores closed at the end of the test, whatever happens. */
 function closing<const T extends readonly Store[]>(list: T): { list: T } & AsyncDisposable {

@@ -4,32 +4,20 @@
  * Needs PostgreSQL (TEST_DATABASE_URL, default the local `test` database): skipped without it, failed under CI.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { SQL } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "../../src/logger.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { LOCK_NAMESPACE } from "../../src/store/migrate-pg.ts";
-import { describePostgresUrl } from "../../src/store/postgres.ts";
 import type { FetchLike } from "../../src/upstream/session.ts";
 import { e2eConfig } from "../e2e/test-config.ts";
 import { type Emulator, startEmulator } from "../emulator/index.ts";
+import { type PgTestSchemas, withTestPostgres } from "../support/pg-test-schemas.ts";
 import { ADMIN_KEY, POOL_KEY } from "./pool-harness.ts";
 
-const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const RUN = `chat2api_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-const schemas: string[] = [];
-const admin = new SQL({ url: SERVER_URL, max: 1, connectionTimeout: 5 });
-const unreachable = await admin`SELECT 1`.then(
-  () => null,
-  (error: unknown) => (error instanceof Error ? error.message : String(error)),
-);
-
-afterAll(async () => {
-  if (unreachable === null) for (const schema of schemas) await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await admin.close();
-});
+/** Set when PostgreSQL is there (the suite below only runs then). */
+let pg: PgTestSchemas;
 
 interface Instance {
   server: RunningServer;
@@ -50,9 +38,7 @@ interface Cluster extends AsyncDisposable {
 
 /** The emulator and two chat2api servers on one fresh schema, each with its own data directory. */
 async function startCluster(): Promise<Cluster> {
-  const schema = `${RUN}_${schemas.length}`;
-  schemas.push(schema);
-  const databaseUrl = `${SERVER_URL}${SERVER_URL.includes("?") ? "&" : "?"}search_path=${schema}`;
+  const databaseUrl = pg.freshSchemaUrl();
   const emulator = await startEmulator();
   let held: Promise<void> | null = null;
   let release = (): void => {};
@@ -120,7 +106,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
 
 /** Whether some session waits for the refresh lock of this account (the other instance, queued behind the holder). */
 async function someoneWaitsToRefresh(accountId: string): Promise<boolean> {
-  const rows: Array<{ waiting: number }> = await admin`
+  const rows: Array<{ waiting: number }> = await pg.admin`
     SELECT count(*)::int AS waiting FROM pg_locks
     WHERE locktype = 'advisory' AND NOT granted AND objsubid = 2
       AND classid = (hashtext(${LOCK_NAMESPACE})::bigint & 4294967295)::oid
@@ -136,17 +122,8 @@ async function accountIds(instance: Instance): Promise<string[]> {
   return ((await (await instance.admin("GET", "/accounts")).json()) as { data: Array<{ id: string }> }).data.map((x) => x.id);
 }
 
-if (unreachable !== null) {
-  const why = `PostgreSQL at ${describePostgresUrl(SERVER_URL)} is unreachable (${unreachable}); start it (pg_ctlcluster <version> main start) or set TEST_DATABASE_URL`;
-  if (process.env.CI) {
-    test("PostgreSQL is reachable for the multi-instance tests", () => {
-      throw new Error(why);
-    });
-  } else {
-    console.log(`skipping the multi-instance tests: ${why}`);
-    test.skip("the multi-instance tests (PostgreSQL is unreachable)", () => {});
-  }
-} else {
+await withTestPostgres("the multi-instance tests", (postgres) => {
+  pg = postgres;
   describe("two instances on one PostgreSQL pool", () => {
     test("an account added through A serves a request through B, and B's request log shows A's requests", async () => {
       await using cluster = await startCluster();
@@ -214,4 +191,4 @@ if (unreachable !== null) {
       expect((await cluster.a.chat("gpt-4o")).status).toBe(200);
     });
   });
-}
+});
