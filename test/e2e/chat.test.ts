@@ -140,6 +140,31 @@ describe("access-token chats", () => {
   });
 });
 
+describe("Responses-shaped bodies on /chat/completions (Cursor's agent mode)", () => {
+  test("`input` + `instructions` without `messages` is read as the chat it means, answered as chat chunks", async () => {
+    const response = await h.fetch("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "gpt-4o-mini",
+        instructions: "Be brief.",
+        input: [{ role: "user", content: [{ type: "input_text", text: "From Cursor" }] }],
+        stream: true,
+      }),
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const chunks = text
+      .split("\n\n")
+      .filter((event) => event.startsWith("data: {"))
+      .map((event) => JSON.parse(event.slice(6)) as ChatCompletionChunk);
+    expect(chunks.every((chunk) => chunk.object === "chat.completion.chunk")).toBe(true);
+    expect(textOf(chunks)).toBe("You said: From Cursor");
+    const sent = h.emulator.log.filter((entry) => entry.path.endsWith("/conversation")).at(-1)?.body as { messages: Array<{ author: { role: string } }> };
+    expect(sent.messages.map((message) => message.author.role)).toEqual(["system", "user"]);
+  });
+});
+
 describe("output limits", () => {
   test("max_tokens cuts the reply at exactly that many tokens with finish_reason length", async () => {
     const completion = await h.client().chat.completions.create({

@@ -5,6 +5,7 @@
 import { Elysia } from "elysia";
 import { InvalidRequestError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
+import { responsesInput } from "../../translate/responses-input.ts";
 import { replyContextOf } from "../request-context.ts";
 import { ChatCompletionRequest } from "./model.ts";
 import type { ChatService } from "./service.ts";
@@ -24,7 +25,14 @@ export function chatModule({ service, logger }: { service: ChatService; logger: 
         if (body === null || typeof body !== "object" || Array.isArray(body)) {
           throw new InvalidRequestError("The request body must be a JSON object with 'model' and 'messages'.", { code: "invalid_body" });
         }
-        const messages = (body as { messages?: unknown }).messages;
+        const request = body as { messages?: unknown; input?: unknown; instructions?: unknown; max_output_tokens?: unknown };
+        // Cursor's agent mode has been seen sending Responses-shaped bodies here: read them as the chat they mean
+        if (request.messages === undefined && (typeof request.input === "string" || Array.isArray(request.input))) {
+          const instructions = typeof request.instructions === "string" ? request.instructions : null;
+          request.messages = responsesInput(request.input, instructions).messages;
+          if (typeof request.max_output_tokens === "number") (request as { max_tokens?: number }).max_tokens = request.max_output_tokens;
+        }
+        const messages = request.messages;
         if (messages !== undefined && !Array.isArray(messages)) {
           throw new InvalidRequestError("Invalid value for 'messages': expected an array of message objects.", { param: "messages", code: "invalid_type" });
         }
