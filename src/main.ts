@@ -43,7 +43,8 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal}: shutting down`);
-  await server.stop();
+  // replies in flight get a moment to finish (systemd waits 90 s by default before it kills)
+  await server.stop({ graceMs: 20_000 });
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -32,7 +32,11 @@ export interface RunningServer extends AsyncDisposable {
   url: string;
   port: number;
   runtime: PoolRuntime;
-  stop(): Promise<void>;
+  /**
+   * Stops taking requests and closes everything. `graceMs`: how long replies in flight may finish first (a restart
+   * under systemd should not cut answers mid-sentence); after it, open connections are closed.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 export const VERSION: string = packageJson.version;
@@ -110,7 +114,12 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
   if (!server) throw new Error("the server did not start");
   await runtime.scheduler.start();
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
-  const stop = async (): Promise<void> => {
+  const stop = async ({ graceMs = 0 }: { graceMs?: number } = {}): Promise<void> => {
+    if (graceMs > 0) {
+      const drained = server.stop(false).then(() => true);
+      const waited = await Promise.race([drained, Bun.sleep(graceMs).then(() => false)]);
+      if (!waited) deps.logger.warn(`replies still open after ${graceMs} ms; closing them`);
+    }
     await app.stop(true);
     await close();
   };
