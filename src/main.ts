@@ -1,7 +1,7 @@
 /**
  * @module Entry point: `--help`, configuration, start, graceful shutdown on SIGTERM/SIGINT (systemd, Ctrl-C).
  */
-import { ConfigError, configHelp, loadConfig } from "./config.ts";
+import { type Config, ConfigError, configHelp, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { startServer, VERSION } from "./server.ts";
 
@@ -15,17 +15,17 @@ if (args.includes("--version")) {
   process.exit(0);
 }
 
-let config;
-try {
-  config = loadConfig(process.env, args);
-} catch (error) {
-  if (error instanceof ConfigError) {
+function configOrExit(): Readonly<Config> {
+  try {
+    return loadConfig(process.env, args);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
     console.error(`chat2api: ${error.message}`);
-    process.exit(2);
+    return process.exit(2);
   }
-  throw error;
 }
 
+const config = configOrExit();
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
 const server = await startServer(config, { logger }).catch((error: unknown) => {
   logger.error(`chat2api could not start: ${error instanceof Error ? error.message : String(error)}`);
