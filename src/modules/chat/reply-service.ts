@@ -13,6 +13,7 @@ import type { Caller, CallerResolver } from "../../pool/resolve-caller.ts";
 import type { Store } from "../../store/store.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
 import { UpstreamError } from "../../upstream/errors.ts";
+import type { UpstreamSession } from "../../upstream/session.ts";
 import { createIdentity, type UpstreamIdentity } from "../../upstream/identity.ts";
 import { limitOutput } from "../../translate/limit-output.ts";
 import { requiresPaidPlan, resolveModel, type ResolvedModel } from "../../translate/model-names.ts";
@@ -70,10 +71,13 @@ export interface Reply {
   historyDisabled: boolean;
   /** Rendered and limited; its first delta is `start`. Errors are ApiErrors; a `failed` delta is a failure after the start. */
   deltas: ReadableStream<RenderedDelta>;
+  /** The session of the attempt that answered: what the reply points at belongs to its account (and its proxy). */
+  session?: UpstreamSession;
 }
 
 interface OpenedTurn {
   deltas: ReadableStream<RenderedDelta>;
+  session: UpstreamSession;
   lease: AccountLease | null;
   startedAt: number;
   ttftMs: number;
@@ -192,7 +196,7 @@ export class ReplyService {
         return reader.cancel(reason);
       },
     });
-    return { model, promptTokens, historyDisabled: plan.historyDisabled, deltas };
+    return { model, promptTokens, historyDisabled: plan.historyDisabled, deltas, session: turn.session };
   }
 
   /**
@@ -249,7 +253,7 @@ export class ReplyService {
             `ChatGPT accepted the request but produced no reply${said}: it usually means the account or IP is being throttled ("unusual activity"). Try again later or use another account.`,
           );
         }
-        return { deltas: prepend(first.value, reader), lease, startedAt, ttftMs: this.now() - startedAt };
+        return { deltas: prepend(first.value, reader), session: opened.session, lease, startedAt, ttftMs: this.now() - startedAt };
       } catch (error) {
         if (!isUpstreamError(error)) throw error;
         const outcome = outcomeOf(error, model.upstreamSlug);

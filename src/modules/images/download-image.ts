@@ -20,7 +20,8 @@ export interface DownloadedImage {
   mimeType: string;
 }
 
-export type ImageDownloader = (url: string, signal: AbortSignal) => Promise<DownloadedImage>;
+/** `session`: the generating attempt's, so the download leaves as that account would; a fresh identity without one. */
+export type ImageDownloader = (url: string, signal: AbortSignal, session?: UpstreamSession) => Promise<DownloadedImage>;
 
 export interface ImageDownloaderOptions {
   upstream: Pick<UpstreamClient, "session">;
@@ -69,8 +70,8 @@ function browserHeaders(session: UpstreamSession): Record<string, string> {
 export function createImageDownloader(options: ImageDownloaderOptions): ImageDownloader {
   const maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  return async (url, signal) => {
-    const session = options.upstream.session(createIdentity({ accessToken: null, teamAccountId: null }, options.config));
+  return async (url, signal, generatedBy) => {
+    const session = generatedBy ?? options.upstream.session(createIdentity({ accessToken: null, teamAccountId: null }, options.config));
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     let current = url;
     try {

@@ -7,6 +7,7 @@ import type { ImagesResponse } from "openai/resources/images";
 import { ApiError, InvalidRequestError, UpstreamFailureError } from "../../errors.ts";
 import { mapConcurrent } from "../../media/map-concurrent.ts";
 import type { RenderedDelta } from "../../translate/render-events.ts";
+import type { UpstreamSession } from "../../upstream/session.ts";
 import type { ReplyContext, ReplyService } from "../chat/reply-service.ts";
 import type { ImageDownloader } from "./download-image.ts";
 import { type ImageJob, imageJobOf, UPSTREAM_IMAGE_MODEL } from "./image-job.ts";
@@ -19,6 +20,8 @@ interface GeneratedImage {
   url: string;
   prompt: string | null;
   promptTokens: number;
+  /** The session that generated it: the download goes out as that account would (its proxy, its browser). */
+  session?: UpstreamSession;
 }
 
 export interface ImagesServiceDeps {
@@ -97,14 +100,14 @@ export class ImagesService {
       context,
     );
     const deltas = await Array.fromAsync(reply.deltas as unknown as AsyncIterable<RenderedDelta>);
-    return { ...imageOf(deltas), promptTokens: reply.promptTokens };
+    return { ...imageOf(deltas), promptTokens: reply.promptTokens, ...(reply.session ? { session: reply.session } : {}) };
   }
 
   private async response(job: ImageJob, images: readonly GeneratedImage[], signal: AbortSignal): Promise<ImagesResponse> {
     const data = await mapConcurrent(images, CONCURRENT_GENERATIONS, async (image) => {
       const revised = image.prompt ? { revised_prompt: image.prompt } : {};
       if (job.responseFormat === "url") return { url: image.url, ...revised };
-      const { bytes } = await this.deps.download(image.url, signal);
+      const { bytes } = await this.deps.download(image.url, signal, image.session);
       return { b64_json: Buffer.from(bytes).toString("base64"), ...revised };
     });
     const body: ImagesResponse = { created: Math.floor(this.now() / 1000), data };
