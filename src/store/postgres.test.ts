@@ -17,8 +17,8 @@ const sameRows: [Same<AccountRow, pg.AccountRow>, Same<CooldownRow, pg.CooldownR
 void sameRows;
 
 await withTestPostgres("the PostgreSQL store tests", ({ admin, freshSchemaUrl, lastSchema, serverUrl }) => {
-  runStoreContract("postgres", async () => {
-    const store = createPostgresStore({ url: freshSchemaUrl() });
+  runStoreContract("postgres", async (options) => {
+    const store = createPostgresStore({ url: freshSchemaUrl(), ...options });
     await store.ready();
     return store;
   });

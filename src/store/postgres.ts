@@ -4,9 +4,10 @@
  * reports a failure to open.
  */
 import { SQL } from "bun";
-import { desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sql";
 import { LOCK_NAMESPACE, migratePg } from "./migrate-pg.ts";
+import { pruneInBatches } from "./prune-in-batches.ts";
 import { accounts, cooldowns, requestLog } from "./schema.pg.ts";
 import type { NewAccountRow } from "./schema.pg.ts";
 import type { AccountRow, Store } from "./store.ts";
@@ -19,6 +20,8 @@ export interface PostgresStoreOptions {
   lockTimeoutMs?: number;
   /** Connections for queries; locks have their own few, so waiting for a lock never starves the queries it guards. */
   maxConnections?: number;
+  /** Rows per DELETE of `pruneRequests` (tests make it small). */
+  pruneBatchSize?: number;
 }
 
 /** Where the database is, for messages: never the user name or password. */
@@ -33,7 +36,7 @@ export function describePostgresUrl(url: string): string {
 
 const LOCK_CONNECTIONS = 4;
 
-export function createPostgresStore({ url, now = Date.now, lockTimeoutMs = 60_000, maxConnections = 10 }: PostgresStoreOptions): Store {
+export function createPostgresStore({ url, now = Date.now, lockTimeoutMs = 60_000, maxConnections = 10, pruneBatchSize }: PostgresStoreOptions): Store {
   const client = new SQL({ url, max: maxConnections });
   const lockClient = new SQL({ url, max: LOCK_CONNECTIONS });
   const db = drizzle({ client, schema: { accounts, cooldowns, requestLog } });
@@ -120,6 +123,13 @@ export function createPostgresStore({ url, now = Date.now, lockTimeoutMs = 60_00
         await db.insert(requestLog).values(entry);
       }),
     recentRequests: (limit) => opened(() => db.select().from(requestLog).orderBy(desc(requestLog.id)).limit(limit)),
+    pruneRequests: (olderThanMs) =>
+      opened(() =>
+        pruneInBatches(async (limit) => {
+          const batch = db.select({ id: requestLog.id }).from(requestLog).where(lt(requestLog.at, olderThanMs)).orderBy(requestLog.at).limit(limit);
+          return (await db.delete(requestLog).where(inArray(requestLog.id, batch)).returning({ id: requestLog.id })).length;
+        }, pruneBatchSize),
+      ),
     withLock: (key, run) =>
       opened(() =>
         // a transaction-scoped lock goes with its connection: a crashed instance cannot leave it held

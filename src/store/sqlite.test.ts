@@ -9,9 +9,9 @@ import { runStoreContract } from "./store.contract.ts";
 const dir = mkdtempSync(join(tmpdir(), "store-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-runStoreContract("sqlite in memory", async () => createSqliteStore({ path: ":memory:" }));
+runStoreContract("sqlite in memory", async (options) => createSqliteStore({ path: ":memory:", ...options }));
 let n = 0;
-runStoreContract("sqlite file (WAL)", async () => createSqliteStore({ path: join(dir, `c${n++}.db`) }));
+runStoreContract("sqlite file (WAL)", async (options) => createSqliteStore({ path: join(dir, `c${n++}.db`), ...options }));
 
 test("reopening a database applies no migration twice and keeps its rows", async () => {
   const path = join(dir, "reopen.db");

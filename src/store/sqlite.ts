@@ -2,9 +2,10 @@
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { desc, eq, gt, sql } from "drizzle-orm";
+import { desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrateSqlite } from "./migrate-sqlite.ts";
+import { pruneInBatches } from "./prune-in-batches.ts";
 import { accounts, cooldowns, requestLog } from "./schema.sqlite.ts";
 import type { AccountRow, NewAccountRow } from "./schema.sqlite.ts";
 import type { Store } from "./store.ts";
@@ -13,6 +14,8 @@ export interface SqliteStoreOptions {
   /** A file path, or ":memory:". */
   path: string;
   now?: () => number;
+  /** Rows per DELETE of `pruneRequests` (tests make it small). */
+  pruneBatchSize?: number;
 }
 
 /** `sqlite:<path>` (DATABASE_URL) → the path. */
@@ -41,7 +44,7 @@ function createKeyedLock(): Store["withLock"] {
   };
 }
 
-export function createSqliteStore({ path, now = Date.now }: SqliteStoreOptions): Store {
+export function createSqliteStore({ path, now = Date.now, pruneBatchSize }: SqliteStoreOptions): Store {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { create: true, strict: true });
   sqlite.run("PRAGMA journal_mode = WAL");
@@ -121,6 +124,14 @@ export function createSqliteStore({ path, now = Date.now }: SqliteStoreOptions):
     },
     async recentRequests(limit) {
       return db.select().from(requestLog).orderBy(desc(requestLog.id)).limit(limit).all();
+    },
+    async pruneRequests(olderThanMs) {
+      const batch = (limit: number) =>
+        db.select({ id: requestLog.id }).from(requestLog).where(lt(requestLog.at, olderThanMs)).orderBy(requestLog.at).limit(limit);
+      return pruneInBatches(
+        async (limit) => db.delete(requestLog).where(inArray(requestLog.id, batch(limit))).returning({ id: requestLog.id }).all().length,
+        pruneBatchSize,
+      );
     },
     async close() {
       sqlite.close();

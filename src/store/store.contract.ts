@@ -3,7 +3,7 @@
  * apart.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import type { AccountRow, Store } from "./store.ts";
+import type { AccountRow, NewRequestLogRow, Store } from "./store.ts";
 
 /** What a new account row holds in every field the input left out. */
 const DEFAULTS = {
@@ -20,7 +20,12 @@ const DEFAULTS = {
   failureCount: 0,
 } satisfies Partial<AccountRow>;
 
-export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
+/** What the contract may ask of a store it makes, beyond the defaults. */
+export interface ContractStoreOptions {
+  pruneBatchSize?: number;
+}
+
+export function runStoreContract(name: string, makeStore: (options?: ContractStoreOptions) => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -169,5 +174,32 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         { at: 2, clientKey: "sk-abc…wxyz", accountId: null, model: "gpt-4o", promptTokens: 2, completionTokens: 4, status: 200, latencyMs: 20, ttftMs: 5 },
       ]);
     });
+
+    test("pruneRequests deletes the rows logged before the cutoff, keeps the rest and says how many went", async () => {
+      for (const at of [1_000, 5_000, 2_000, 9_000, 4_999]) await store.logRequest(logEntry(at));
+      expect(await store.pruneRequests(5_000)).toBe(3);
+      expect((await store.recentRequests(100)).map((row) => row.at)).toEqual([9_000, 5_000]);
+      expect(await store.pruneRequests(5_000)).toBe(0);
+    });
+
+    test("pruneRequests on an empty log deletes nothing", async () => {
+      expect(await store.pruneRequests(Date.now())).toBe(0);
+    });
+
+    test("pruneRequests deletes past one batch, in as many batches as it takes", async () => {
+      const small = await makeStore({ pruneBatchSize: 2 });
+      try {
+        for (let at = 1; at <= 7; at++) await small.logRequest(logEntry(at));
+        await small.logRequest(logEntry(100));
+        expect(await small.pruneRequests(7)).toBe(6);
+        expect((await small.recentRequests(100)).map((row) => row.at)).toEqual([100, 7]);
+      } finally {
+        await small.close();
+      }
+    });
   });
+}
+
+function logEntry(at: number): NewRequestLogRow {
+  return { at, clientKey: "sk-abc…wxyz", accountId: "acc", model: "gpt-4o", status: 200, latencyMs: 1 };
 }

@@ -46,6 +46,11 @@ export interface Store {
   /** Newest first. */
   recentRequests(limit: number): Promise<RequestLogRow[]>;
   /**
+   * Deletes the request-log rows logged before `olderThanMs` (epoch ms; a row at exactly that time stays) and returns
+   * how many went. Deletes in batches, so a first prune of a long log does not hold the database for one long write.
+   */
+  pruneRequests(olderThanMs: number): Promise<number>;
+  /**
    * Runs `run` while holding an exclusive lock named `key`, across every instance sharing this store (SQLite: this
    * process only, its one user). `run` must read again what it depends on: the previous holder may have changed it.
    */
