@@ -35,6 +35,8 @@ export interface Config {
   checkModel: boolean;
   scheduledRefresh: boolean;
   refreshCron: string;
+  /** Days the request log keeps a row; 0 keeps every row forever. */
+  requestLogDays: number;
   randomToken: boolean;
   oaiLanguage: string;
   userAgents: readonly string[];
@@ -206,6 +208,14 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
       return v.trim();
     },
     expected: "a cron pattern such as '0 3 */4 * *'",
+  },
+  requestLogDays: {
+    key: "requestLogDays",
+    env: "REQUEST_LOG_DAYS",
+    help: "days the request log keeps a row, pruned daily (0 = forever)",
+    fallback: "30",
+    parse: int(0, 36500),
+    expected: "a whole number of days 0-36500",
   },
   randomToken: { key: "randomToken", env: "RANDOM_TOKEN", help: "random instead of round-robin selection", fallback: "false", parse: bool, expected: "true or false" },
   oaiLanguage: { key: "oaiLanguage", env: "OAI_LANGUAGE", help: "oai-language header sent upstream", fallback: "en-US", parse: (v) => v.trim(), expected: "a language tag" },
