@@ -5,6 +5,7 @@
 import { Elysia, type AnyElysia } from "elysia";
 import { ApiError, InternalError, InvalidRequestError, NotFoundError, PayloadTooLargeError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
+import type { Metrics } from "./metrics/metrics.ts";
 import { docsModule } from "./modules/docs/index.ts";
 import { explainValidation } from "./modules/validation-param.ts";
 
@@ -15,6 +16,8 @@ export interface AppOptions {
   version: string;
   /** Feature modules, each one Elysia instance. */
   modules: AnyElysia[];
+  /** Told of every answered request, by route pattern. */
+  metrics?: Pick<Metrics, "observeRequest">;
 }
 
 function corsHeaders(request: Request): Record<string, string> {
@@ -32,7 +35,13 @@ function errorResponse(error: ApiError, headers: Record<string, string>): Respon
   });
 }
 
-export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules }: AppOptions) {
+/** The route pattern without API_PREFIX (a secret); "unmatched" when no route matched, so raw paths never become labels. */
+function routeLabel(route: string | undefined, prefix: string): string {
+  if (!route) return "unmatched";
+  return prefix && route.startsWith(prefix) ? route.slice(prefix.length) || "/" : route;
+}
+
+export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, metrics }: AppOptions) {
   const prefix = apiPrefix ? `/${apiPrefix}` : "";
   let app = new Elysia({ prefix }).use(docsModule({ prefix, version }));
   for (const module of modules) app = app.use(module);
@@ -89,16 +98,19 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules }:
       set.status = apiError.status;
       return errorResponse(apiError, headers);
     })
-    .onAfterResponse(({ request, set, path }) => {
+    .onAfterResponse(({ request, set, path, route }) => {
       // one access line per request; a stream's line is written when its headers are sent
       const began = startedAt.get(request);
+      const status = typeof set.status === "number" ? set.status : 200;
+      const elapsedMs = began === undefined ? null : performance.now() - began;
       logger.info("request", {
         method: request.method,
         path,
-        status: typeof set.status === "number" ? set.status : 200,
-        ms: began === undefined ? null : Math.round(performance.now() - began),
+        status,
+        ms: elapsedMs === null ? null : Math.round(elapsedMs),
         requestId: (set.headers as Record<string, string>)["x-request-id"],
       });
+      metrics?.observeRequest({ method: request.method, route: routeLabel(route, prefix), status, seconds: (elapsedMs ?? 0) / 1000 });
     })
     .use(app);
 }

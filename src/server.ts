@@ -12,11 +12,15 @@ import { createAdminService } from "./modules/admin/service.ts";
 import { chatModule } from "./modules/chat/index.ts";
 import { gatewayModule } from "./modules/gateway/index.ts";
 import { healthModule } from "./modules/health/index.ts";
+import { metricsModule } from "./modules/health/metrics-module.ts";
 import { imagesModule } from "./modules/images/index.ts";
 import { modelsModule } from "./modules/models/index.ts";
 import { responsesModule } from "./modules/responses/index.ts";
 import { tokensModule } from "./modules/tokens/index.ts";
+import { countPowSolves } from "./metrics/count-pow-solves.ts";
+import { createMetrics } from "./metrics/metrics.ts";
 import { createPoolRuntime, type PoolRuntime } from "./pool/pool-runtime.ts";
+import { createRequestLogRetention } from "./pool/retention.ts";
 import { UpstreamClient } from "./upstream/client.ts";
 import { PowWorkerPool } from "./upstream/pow/pool.ts";
 import type { FetchLike } from "./upstream/session.ts";
@@ -43,15 +47,17 @@ export const VERSION: string = packageJson.version;
 
 export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
   const { logger } = deps;
+  const metrics = createMetrics({ version: VERSION });
   const pow = new PowWorkerPool({ size: config.powWorkers });
   const runtime = createPoolRuntime(config, { logger, ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}) });
+  const retention = createRequestLogRetention({ store: runtime.store, logger: logger.child({ component: "retention" }), days: config.requestLogDays });
   const upstream = new UpstreamClient({
     hosts: config.chatgptBaseUrls,
     language: config.oaiLanguage,
     authKey: config.authKey,
     conversationOnly: config.conversationOnly,
     powDifficultyLimit: config.powDifficulty,
-    pow,
+    pow: countPowSolves(pow, metrics),
     turnstileSolverUrl: config.turnstileSolverUrl,
     arkoseTokenUrls: config.arkoseTokenUrls,
     logger: logger.child({ component: "upstream" }),
@@ -64,6 +70,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     pool: runtime.pool,
     store: runtime.store,
     logger: logger.child({ component: "chat" }),
+    onAttempt: (outcome) => metrics.countAttempt(outcome),
   });
   const chat = new ChatService(replies);
   const admin = createAdminService({ store: runtime.store, refresher: runtime.refresher, scheduler: runtime.scheduler });
@@ -72,12 +79,14 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     maxBodyBytes: config.maxBodyBytes,
     logger,
     version: VERSION,
+    metrics,
     modules: [
       chatModule({ service: chat, logger }),
       responsesModule({ replies, logger }),
       imagesModule({ replies, upstream, config }),
       modelsModule(),
       healthModule({ ready: async () => (await runtime.store.listAccounts(), true) }),
+      metricsModule({ metrics, store: runtime.store, config }),
       tokensModule({ service: admin, config }),
       adminModule({ service: admin, config }),
       // last: a catch-all under /backend-api and /backend-anon
@@ -86,14 +95,16 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
   });
   const close = async (): Promise<void> => {
     runtime.scheduler.stop();
+    // a prune in progress finishes before the store closes under it
+    await retention.stop();
     await pow.close();
     await runtime.close();
   };
-  return { app, runtime, close };
+  return { app, runtime, retention, close };
 }
 
 export async function startServer(config: Readonly<Config>, deps: ServerDeps): Promise<RunningServer> {
-  const { app, runtime, close } = buildApp(config, deps);
+  const { app, runtime, retention, close } = buildApp(config, deps);
   // a database that cannot be opened or migrated stops the start, before the port is taken
   await runtime.store.ready().catch(async (error: unknown) => {
     await close().catch(() => {});
@@ -113,6 +124,8 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
   const server = app.server;
   if (!server) throw new Error("the server did not start");
   await runtime.scheduler.start();
+  // not awaited: a first prune of a long log must not hold up the start; it logs its own outcome
+  void retention.start();
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
   const stop = async ({ graceMs = 0 }: { graceMs?: number } = {}): Promise<void> => {
     if (graceMs > 0) {

@@ -47,6 +47,8 @@ export interface ReplyServiceDeps {
   store: Pick<Store, "logRequest">;
   logger: Logger;
   now?: () => number;
+  /** Told the outcome of every upstream attempt, whoever's credential it used (metrics). */
+  onAttempt?: (outcome: AttemptOutcome["type"]) => void;
 }
 
 export interface ReplyContext {
@@ -282,6 +284,7 @@ export class ReplyService {
   }
 
   private async report(turn: { lease: AccountLease | null }, caller: Caller, outcome: AttemptOutcome): Promise<void> {
+    this.deps.onAttempt?.(outcome.type);
     try {
       if (turn.lease) await this.deps.pool.report(turn.lease, outcome);
       // a caller's own token only remembers usage caps (ENABLE_LIMIT); a block may be the request's own doing
