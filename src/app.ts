@@ -47,6 +47,20 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, m
   for (const module of modules) app = app.use(module);
 
   const startedAt = new WeakMap<Request, number>();
+  /** One access line and one metrics observation per request, wherever its response was made. */
+  const record = (request: Request, set: { status?: unknown; headers: unknown }, path: string, route: string | undefined): void => {
+    const began = startedAt.get(request);
+    const status = typeof set.status === "number" ? set.status : 200;
+    const elapsedMs = began === undefined ? null : performance.now() - began;
+    logger.info("request", {
+      method: request.method,
+      path,
+      status,
+      ms: elapsedMs === null ? null : Math.round(elapsedMs),
+      requestId: (set.headers as Record<string, string>)["x-request-id"],
+    });
+    metrics?.observeRequest({ method: request.method, route: routeLabel(route, prefix), status, seconds: (elapsedMs ?? 0) / 1000 });
+  };
   return new Elysia()
     .onRequest(({ request, set }) => {
       startedAt.set(request, performance.now());
@@ -55,6 +69,9 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, m
       if (request.method === "OPTIONS") {
         // browsers need Authorization named explicitly: a bare `*` does not cover it (CLIENTS.md §1)
         const asked = request.headers.get("access-control-request-headers");
+        set.status = 204;
+        // Elysia runs no later hook for a response made here: record it now
+        record(request, set, new URL(request.url).pathname, undefined);
         return new Response(null, {
           status: 204,
           headers: {
@@ -67,6 +84,8 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, m
       }
       const length = Number(request.headers.get("content-length") ?? "0");
       if (length > maxBodyBytes) {
+        set.status = 413;
+        record(request, set, new URL(request.url).pathname, undefined);
         return errorResponse(new PayloadTooLargeError(maxBodyBytes), set.headers as Record<string, string>);
       }
     })
@@ -99,18 +118,8 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, m
       return errorResponse(apiError, headers);
     })
     .onAfterResponse(({ request, set, path, route }) => {
-      // one access line per request; a stream's line is written when its headers are sent
-      const began = startedAt.get(request);
-      const status = typeof set.status === "number" ? set.status : 200;
-      const elapsedMs = began === undefined ? null : performance.now() - began;
-      logger.info("request", {
-        method: request.method,
-        path,
-        status,
-        ms: elapsedMs === null ? null : Math.round(elapsedMs),
-        requestId: (set.headers as Record<string, string>)["x-request-id"],
-      });
-      metrics?.observeRequest({ method: request.method, route: routeLabel(route, prefix), status, seconds: (elapsedMs ?? 0) / 1000 });
+      // a stream's line is written when its headers are sent
+      record(request, set, path, route);
     })
     .use(app);
 }
