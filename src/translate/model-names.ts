@@ -143,3 +143,10 @@ const PAID_ONLY_SLUGS: ReadonlySet<string> = new Set(["gpt-4", "o1-preview", "o1
 export function requiresPaidPlan(upstreamSlug: string): boolean {
   return PAID_ONLY_SLUGS.has(upstreamSlug);
 }
+
+/** Upstream slugs a free ChatGPT account can use (some with a cap); the pool sends these to free accounts first. */
+const FREE_SLUGS: ReadonlySet<string> = new Set(["auto", "text-davinci-002-render-sha", "gpt-4o-mini", "gpt-5-mini"]);
+
+export function isFreeSlug(upstreamSlug: string): boolean {
+  return FREE_SLUGS.has(upstreamSlug);
+}
