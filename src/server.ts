@@ -12,6 +12,7 @@ import { createAdminService } from "./modules/admin/service.ts";
 import { chatModule } from "./modules/chat/index.ts";
 import { gatewayModule } from "./modules/gateway/index.ts";
 import { healthModule } from "./modules/health/index.ts";
+import { homeModule } from "./modules/home/index.ts";
 import { metricsModule } from "./modules/health/metrics-module.ts";
 import { imagesModule } from "./modules/images/index.ts";
 import { modelsModule } from "./modules/models/index.ts";
@@ -85,6 +86,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
       responsesModule({ replies, logger }),
       imagesModule({ replies, upstream, config }),
       modelsModule(),
+      homeModule({ prefix: config.apiPrefix ? `/${config.apiPrefix}` : "", version: VERSION }),
       healthModule({ ready: async () => (await runtime.store.listAccounts(), true) }),
       metricsModule({ metrics, store: runtime.store, config }),
       tokensModule({ service: admin, config }),
