@@ -169,6 +169,26 @@ describe("failures after the first byte", () => {
   });
 });
 
+describe("a client that goes away", () => {
+  test("closing a stream mid-way cancels the upstream reply, and the request log records 499", async () => {
+    h.emulator.inject({ endpoint: "conversation", account: "anon", kind: { type: "slow", delayMs: 100 } });
+    const aborter = new AbortController();
+    const response = await h.fetch("/v1/chat/completions", {
+      ...post({ ...chat, messages: [{ role: "user", content: "long [[words:200]]" }], stream: true }),
+      signal: aborter.signal,
+    });
+    const reader = response.body?.getReader();
+    await reader?.read();
+    aborter.abort();
+    const logged = async (): Promise<number[]> => {
+      const body = (await (await h.fetch("/admin/api/requests?limit=5")).json()) as { data: Array<{ status: number }> };
+      return body.data.map((row) => row.status);
+    };
+    for (let i = 0; i < 100 && !(await logged()).includes(499); i++) await Bun.sleep(20);
+    expect(await logged()).toContain(499);
+  });
+});
+
 describe("HTTP conventions", () => {
   test("CORS preflight names Authorization explicitly; responses carry x-request-id", async () => {
     const preflight = await h.fetch("/v1/chat/completions", {
