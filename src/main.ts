@@ -32,6 +32,7 @@ const server = await startServer(config, { logger }).catch((error: unknown) => {
   process.exit(1);
 });
 logger.info(`chat2api ${VERSION} listening on ${server.url}`, {
+  bind: `${config.host}:${server.port}`,
   prefix: config.apiPrefix ? "(set)" : null,
   upstream: config.chatgptBaseUrls,
   powWorkers: config.powWorkers,
