@@ -35,6 +35,8 @@ export interface Config {
   checkModel: boolean;
   scheduledRefresh: boolean;
   refreshCron: string;
+  /** OAuth exchanges of callers' own refresh tokens one client address may cause per minute (the server: 10×). */
+  refreshExchangesPerMinute: number;
   /** Days the request log keeps a row; 0 keeps every row forever. */
   requestLogDays: number;
   randomToken: boolean;
@@ -208,6 +210,14 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
       return v.trim();
     },
     expected: "a cron pattern such as '0 3 */4 * *'",
+  },
+  refreshExchangesPerMinute: {
+    key: "refreshExchangesPerMinute",
+    env: "REFRESH_EXCHANGE_LIMIT",
+    help: "callers' own refresh tokens exchanged per client address per minute (the whole server: 10x)",
+    fallback: "10",
+    parse: int(1, 10_000),
+    expected: "a whole number 1-10000",
   },
   requestLogDays: {
     key: "requestLogDays",

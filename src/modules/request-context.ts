@@ -10,14 +10,20 @@ export function bearerOf(header: string | null): string | null {
   return match?.[1]?.trim() || null;
 }
 
+/** What tells a request's peer address (Bun's server); absent when a test calls the app without one. */
+export interface PeerAddressSource {
+  requestIP(request: Request): { address: string } | null;
+}
+
 /** `bodyTeamAccountId`: chat2api users send the Team id as the body key `Chatgpt-Account-Id`; the header wins. */
-export function replyContextOf(request: Request, bodyTeamAccountId?: string | null): ReplyContext {
+export function replyContextOf(request: Request, bodyTeamAccountId?: string | null, server?: PeerAddressSource | null): ReplyContext {
   const bearer = bearerOf(request.headers.get("authorization"));
   const aborter = new AbortController();
   request.signal.addEventListener("abort", () => aborter.abort(), { once: true });
   return {
     bearer,
     teamAccountId: request.headers.get("chatgpt-account-id") ?? bodyTeamAccountId ?? null,
+    clientAddress: server?.requestIP(request)?.address ?? null,
     signal: aborter.signal,
     clientKey: bearer ? maskSecret(bearer) : null,
   };

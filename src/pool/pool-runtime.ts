@@ -12,6 +12,7 @@ import type { AccountPool } from "./account-pool.ts";
 import { createAccountPool } from "./account-pool.ts";
 import type { RefreshScheduler } from "./refresh-scheduler.ts";
 import { createRefreshScheduler } from "./refresh-scheduler.ts";
+import { createRateLimiter } from "./rate-limiter.ts";
 import type { Refresher } from "./refresher.ts";
 import { createRefresher } from "./refresher.ts";
 import type { CallerResolver } from "./resolve-caller.ts";
@@ -36,6 +37,7 @@ export type PoolConfig = Pick<
   | "randomToken"
   | "scheduledRefresh"
   | "refreshCron"
+  | "refreshExchangesPerMinute"
   | "databaseUrl"
 >;
 
@@ -67,7 +69,13 @@ export function createPoolRuntime(config: PoolConfig, { logger, fetch: doFetch, 
     redirectUri: config.oauthRedirectUri,
     ...(doFetch ? { fetch: doFetch } : {}),
   });
-  const refresher = createRefresher({ store, oauthRefresh, logger: log, now });
+  const perMinute = config.refreshExchangesPerMinute;
+  const exchangeLimiter = createRateLimiter({
+    perKey: { burst: perMinute, perMinute },
+    overall: { burst: perMinute * 10, perMinute: perMinute * 10 },
+    now,
+  });
+  const refresher = createRefresher({ store, oauthRefresh, logger: log, now, exchangeLimiter });
   const pool = createAccountPool({ store, refresher, config, logger: log, now });
   const resolveCaller = createCallerResolver({ config, refresher });
   const schedule = createRefreshScheduler({ refresher, logger: log, enabled: config.scheduledRefresh, pattern: config.refreshCron });

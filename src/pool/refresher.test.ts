@@ -5,6 +5,7 @@ import { createSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
 import type { OAuthRefresh, RefreshGrant } from "../upstream/auth/oauth-refresh.ts";
 import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
+import { createRateLimiter } from "./rate-limiter.ts";
 import { createRefresher, isTokenStale } from "./refresher.ts";
 
 const DAY = 86_400_000;
@@ -107,4 +108,26 @@ test("refreshAll reports refreshed, failed (with masked labels) and skipped acco
   const forced = await refresher.refreshAll({ force: true });
   expect({ refreshed: forced.refreshed, failed: forced.failed, skipped: forced.skipped }).toEqual({ refreshed: 2, failed: 0, skipped: 1 });
   expect(oauth.calls.filter((c) => c === dead).length).toBe(1);
+});
+
+test("own exchanges past a client's budget are throttled without an OAuth call; answers from memory cost nothing", async () => {
+  const calls: string[] = [];
+  const oauthRefresh: OAuthRefresh = async (rt) => {
+    calls.push(rt);
+    return rt.includes("dead") ? { type: "revoked", reason: "refresh token rejected (invalid_grant)" } : ok(rt.slice(0, 8));
+  };
+  const exchangeLimiter = createRateLimiter({ perKey: { burst: 2, perMinute: 2 }, overall: { burst: 20, perMinute: 20 }, now: () => NOW });
+  const refresher = createRefresher({ store, oauthRefresh, logger: silentLogger, now: () => NOW, exchangeLimiter });
+  const good = fakeRefreshToken("good");
+  const dead = fakeRefreshToken("dead");
+  const from = { clientAddress: "203.0.113.7" };
+  expect((await refresher.exchange(good, from)).type).toBe("ok");
+  expect((await refresher.exchange(dead, from)).type).toBe("revoked");
+  // the budget is spent, but what is remembered still answers
+  expect((await refresher.exchange(good, from)).type).toBe("ok");
+  expect((await refresher.exchange(dead, from)).type).toBe("revoked");
+  expect(await refresher.exchange(fakeRefreshToken("third"), from)).toEqual({ type: "throttled", retryAfterSec: 30 });
+  // another address has its own budget
+  expect((await refresher.exchange(fakeRefreshToken("third"), { clientAddress: "203.0.113.8" })).type).toBe("ok");
+  expect(calls.length).toBe(3);
 });

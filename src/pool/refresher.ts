@@ -9,6 +9,8 @@ import { maskSecret } from "../logger.ts";
 import type { AccountRow, Store } from "../store/store.ts";
 import type { OAuthRefresh } from "../upstream/auth/oauth-refresh.ts";
 import { readJwtClaims } from "../upstream/auth/read-jwt-claims.ts";
+import { LruMap } from "./lru-map.ts";
+import type { RateLimiter } from "./rate-limiter.ts";
 import { createSingleFlight } from "./single-flight.ts";
 import { secretDigest } from "./token-kind.ts";
 
@@ -17,6 +19,7 @@ const DAY_MS = 86_400_000;
 export const REFRESH_BEFORE_EXPIRY_MS = DAY_MS;
 /** Without `exp`, a token older than this counts as stale (chat2api's rule, upstream.md §8.2). */
 export const MAX_AGE_WITHOUT_EXPIRY_MS = 5 * DAY_MS;
+/** Own tokens remembered, good and revoked alike: bounded, since anyone can send a token-shaped bearer. */
 const OWN_CACHE_LIMIT = 10_000;
 
 export interface TokenState {
@@ -46,14 +49,22 @@ export interface RefreshReport {
   failures: Array<{ accountId: string; label: string; reason: string }>;
 }
 
-export type OwnExchange = { type: "ok"; accessToken: string } | { type: "revoked"; reason: string } | { type: "unavailable"; reason: string };
+export type OwnExchange =
+  | { type: "ok"; accessToken: string }
+  | { type: "revoked"; reason: string }
+  | { type: "unavailable"; reason: string }
+  /** The OAuth call this exchange needs is over the client's (or everyone's) budget; nothing was sent. */
+  | { type: "throttled"; retryAfterSec: number };
 
 export interface Refresher {
   refreshAccount(accountId: string, options: { force: boolean }): Promise<AccountRefreshResult>;
   /** Every account that has a refresh token, one after another (gentle on the OAuth host). */
   refreshAll(options: { force: boolean }): Promise<RefreshReport>;
-  /** A caller's own refresh token → access token. */
-  exchange(refreshToken: string): Promise<OwnExchange>;
+  /**
+   * A caller's own refresh token → access token. Answers from memory when it can; an OAuth call is spent from
+   * `clientAddress`'s budget (and everyone's), so strangers cannot make the server call the OAuth host at will.
+   */
+  exchange(refreshToken: string, options?: { clientAddress?: string | null }): Promise<OwnExchange>;
 }
 
 export interface RefresherDeps {
@@ -61,12 +72,14 @@ export interface RefresherDeps {
   oauthRefresh: OAuthRefresh;
   logger: Logger;
   now?: () => number;
+  /** Budget of OAuth calls for callers' own tokens, keyed by client address; unlimited when absent. */
+  exchangeLimiter?: RateLimiter;
 }
 
-export function createRefresher({ store, oauthRefresh, logger, now = Date.now }: RefresherDeps): Refresher {
+export function createRefresher({ store, oauthRefresh, logger, now = Date.now, exchangeLimiter }: RefresherDeps): Refresher {
   const flight = createSingleFlight();
-  const ownCache = new Map<string, TokenState & { accessToken: string }>();
-  const ownRevoked = new Map<string, string>();
+  const ownCache = new LruMap<string, TokenState & { accessToken: string }>(OWN_CACHE_LIMIT);
+  const ownRevoked = new LruMap<string, string>(OWN_CACHE_LIMIT);
 
   /** The account when it is to be refreshed now, else why not. */
   function refreshable(account: AccountRow | null, force: boolean): (AccountRow & { refreshToken: string }) | string {
@@ -132,14 +145,6 @@ export function createRefresher({ store, oauthRefresh, logger, now = Date.now }:
     }
   }
 
-  function remember(key: string, state: TokenState & { accessToken: string }): void {
-    if (ownCache.size >= OWN_CACHE_LIMIT) {
-      const oldest = ownCache.keys().next().value;
-      if (oldest !== undefined) ownCache.delete(oldest);
-    }
-    ownCache.set(key, state);
-  }
-
   return {
     refreshAccount(accountId, { force }) {
       // a forced and a lazy refresh of the same account share the flight: either gives a fresh token
@@ -162,13 +167,15 @@ export function createRefresher({ store, oauthRefresh, logger, now = Date.now }:
       return report;
     },
 
-    exchange(refreshToken) {
+    exchange(refreshToken, options = {}) {
       const key = secretDigest(refreshToken);
       const revoked = ownRevoked.get(key);
       if (revoked !== undefined) return Promise.resolve({ type: "revoked", reason: revoked });
       const cached = ownCache.get(key);
       if (cached && !isTokenStale(cached, now())) return Promise.resolve({ type: "ok", accessToken: cached.accessToken });
       return flight(`own:${key}`, async (): Promise<OwnExchange> => {
+        const budget = exchangeLimiter?.take(options.clientAddress ?? "unknown") ?? { allowed: true };
+        if (!budget.allowed) return { type: "throttled", retryAfterSec: budget.retryAfterSec };
         const grant = await oauthRefresh(refreshToken);
         if (grant.type === "revoked") {
           ownRevoked.set(key, grant.reason);
@@ -177,7 +184,7 @@ export function createRefresher({ store, oauthRefresh, logger, now = Date.now }:
         }
         if (grant.type === "unavailable") return grant;
         const claims = readJwtClaims(grant.accessToken);
-        remember(key, { accessToken: grant.accessToken, accessTokenExpiresAt: claims.expiresAtMs, accessTokenIssuedAt: now() });
+        ownCache.set(key, { accessToken: grant.accessToken, accessTokenExpiresAt: claims.expiresAtMs, accessTokenIssuedAt: now() });
         return { type: "ok", accessToken: grant.accessToken };
       });
     },

@@ -4,7 +4,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import type { Config } from "../config.ts";
-import { AuthenticationError, UpstreamFailureError } from "../errors.ts";
+import { AuthenticationError, RateLimitError, UpstreamFailureError } from "../errors.ts";
 import { maskSecret } from "../logger.ts";
 import type { Refresher } from "./refresher.ts";
 import { isJwt, isRefreshToken, isShareToken } from "./token-kind.ts";
@@ -19,6 +19,8 @@ export interface ResolveCallerInput {
   bearer: string | null;
   /** From the ChatGPT-Account-ID header or the body's `Chatgpt-Account-Id`; wins over a `,<id>` suffix. */
   teamAccountId: string | null;
+  /** The client's network address: refresh-token exchanges are budgeted per address. */
+  clientAddress?: string | null;
 }
 
 export interface ResolveCallerDeps {
@@ -41,7 +43,7 @@ export function matchesAnyKey(candidate: string, keys: readonly string[]): boole
 export type CallerResolver = (input: ResolveCallerInput) => Promise<Caller>;
 
 export function createCallerResolver({ config, refresher }: ResolveCallerDeps): CallerResolver {
-  return async function resolveCaller({ bearer, teamAccountId }) {
+  return async function resolveCaller({ bearer, teamAccountId, clientAddress = null }) {
     const raw = bearer?.trim() ?? "";
     if (raw === "") {
       // with AUTHORIZATION set the server is private: a request without a key is not let through as anonymous
@@ -62,7 +64,7 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
       return { kind: "anonymous" };
     }
     if (!isRefreshToken(token)) return { kind: "own", accessToken: token, teamAccountId: team, label: maskSecret(token) };
-    const exchanged = await refresher.exchange(token);
+    const exchanged = await refresher.exchange(token, { clientAddress });
     switch (exchanged.type) {
       case "ok":
         return { kind: "own", accessToken: exchanged.accessToken, teamAccountId: team, label: maskSecret(token) };
@@ -73,6 +75,11 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
         );
       case "unavailable":
         throw new UpstreamFailureError(502, `Could not exchange the refresh token for an access token: ${exchanged.reason}.`);
+      case "throttled":
+        throw new RateLimitError(
+          `Too many refresh tokens exchanged from your address; try again in ${exchanged.retryAfterSec} s, or send the access token instead.`,
+          exchanged.retryAfterSec,
+        );
       default: {
         const _exhaustiveCheck: never = exchanged;
         return _exhaustiveCheck;

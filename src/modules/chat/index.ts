@@ -14,8 +14,8 @@ import { sseResponse } from "./sse-response.ts";
 export function chatModule({ service, logger }: { service: ChatService; logger: Logger }) {
   return new Elysia({ name: "chat" }).post(
     "/v1/chat/completions",
-    async ({ body, request, set }) => {
-      const result = await service.complete(body, replyContextOf(request, body["Chatgpt-Account-Id"]));
+    async ({ body, request, set, server }) => {
+      const result = await service.complete(body, replyContextOf(request, body["Chatgpt-Account-Id"], server));
       if (result.type === "json") return result.body;
       return sseResponse(result.chunks, { headers: set.headers as Record<string, string>, logger });
     },

@@ -20,6 +20,7 @@ import { requiresPaidPlan, resolveModel, type ResolvedModel } from "../../transl
 import { createRenderer, type RenderedDelta } from "../../translate/render-events.ts";
 import { buildUsage } from "../../translate/usage.ts";
 import { secretDigest } from "../../pool/token-kind.ts";
+import { unavailablePoolError } from "../../pool/unavailable-pool.ts";
 import { AccountModels } from "./account-models.ts";
 import { type ConversationPlan, type ConversationRequest, planConversation } from "./conversation-plan.ts";
 import { prepend } from "./prepend.ts";
@@ -44,7 +45,7 @@ export interface ReplyServiceDeps {
   upstream: UpstreamClient;
   resolveCaller: CallerResolver;
   pool: AccountPool;
-  store: Pick<Store, "logRequest">;
+  store: Pick<Store, "logRequest" | "listAccounts">;
   logger: Logger;
   now?: () => number;
   /** Told the outcome of every upstream attempt, whoever's credential it used (metrics). */
@@ -54,6 +55,8 @@ export interface ReplyServiceDeps {
 export interface ReplyContext {
   bearer: string | null;
   teamAccountId: string | null;
+  /** The client's network address, when known (budgets per client). */
+  clientAddress?: string | null;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   /** Masked client key, for the request log. */
@@ -135,7 +138,7 @@ export class ReplyService {
   }
 
   async reply(request: ReplyRequest, context: ReplyContext): Promise<Reply> {
-    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId });
+    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
     const model = await this.resolveModelFor(request.model, caller, context.signal);
     const plan = await planConversation(request, model, { config: this.deps.config, signal: context.signal });
     const { promptTokens } = plan;
@@ -213,7 +216,12 @@ export class ReplyService {
     let notOffered = false;
     for (let attempt = 0; attempt <= this.deps.config.retryTimes; attempt++) {
       const lease = caller.kind === "pool" ? await this.deps.pool.lease({ model: model.upstreamSlug, exclude: tried }) : null;
-      if (caller.kind === "pool" && lease === null && attempt > 0) break;
+      if (caller.kind === "pool" && lease === null) {
+        if (attempt > 0) break;
+        // an empty pool is no-login mode (chat2api's rule); accounts that cannot serve are never papered over by it
+        const refusal = unavailablePoolError(await this.deps.store.listAccounts());
+        if (refusal) throw refusal;
+      }
       if (lease) tried.add(lease.accountId);
       const identity = this.identityFor(caller, lease);
       if (lease && !(await this.leaseOffers(lease, identity, model, signal))) {

@@ -23,8 +23,8 @@ export function imagesModule({ replies, upstream, config }: ImagesModuleDeps) {
   const service = new ImagesService({ replies, download: createImageDownloader({ upstream, config }) });
   return new Elysia({ name: "images" }).post(
     "/v1/images/generations",
-    async ({ body, request }) => {
-      return service.generate(body, replyContextOf(request));
+    async ({ body, request, server }) => {
+      return service.generate(body, replyContextOf(request, null, server));
     },
     {
       transform({ body }) {

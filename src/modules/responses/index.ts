@@ -17,8 +17,8 @@ export function responsesModule({ replies, logger }: { replies: ReplyService; lo
   const service = new ResponsesService(replies);
   return new Elysia({ name: "responses" }).post(
     "/v1/responses",
-    async ({ body, request, set }) => {
-      const result = await service.create(body, replyContextOf(request, body["Chatgpt-Account-Id"]));
+    async ({ body, request, set, server }) => {
+      const result = await service.create(body, replyContextOf(request, body["Chatgpt-Account-Id"], server));
       if (result.type === "json") return result.body;
       return sseResponse(result.events, { headers: set.headers as Record<string, string>, logger, dialect: responsesSse() });
     },
