@@ -2,6 +2,7 @@
  * @module The logger: one line per event (JSON or pretty), with secrets redacted in one place.
  */
 import type { LogLevel } from "./config.ts";
+import { stderrLogSink } from "./log-sink.ts";
 
 export type LogFields = Record<string, unknown>;
 
@@ -66,7 +67,7 @@ export interface LoggerOptions {
   fields?: LogFields;
 }
 
-export function createLogger({ level, format, write = (line) => process.stderr.write(`${line}\n`), fields = {} }: LoggerOptions): Logger {
+export function createLogger({ level, format, write = (line) => stderrLogSink().write(line), fields = {} }: LoggerOptions): Logger {
   const threshold = LEVELS[level];
   const emit = (lineLevel: LogLevel, message: string, extra?: LogFields): void => {
     if (LEVELS[lineLevel] < threshold) return;
