@@ -67,6 +67,7 @@ function textOf(parts: ChatCompletionContentPart[], param: string): string {
 
 function toMessage(role: Role, content: unknown, param: string): ChatCompletionMessageParam {
   if (typeof content === "string") return { role, content } as ChatCompletionMessageParam;
+  if (content === undefined) throw new InvalidRequestError(`Missing required parameter: '${param}.content'.`, { param: `${param}.content`, code: "missing_required_parameter" });
   if (!Array.isArray(content)) return invalid(`${param}.content`, `Invalid value for '${param}.content': expected a string or an array of content parts.`);
   const parts = content.map((part, index) => toPart(part, `${param}.content[${index}]`));
   if (role === "user") return { role, content: parts };

@@ -75,19 +75,40 @@ export function listAttachmentParts(messages: readonly ChatCompletionMessagePara
 
 type AnyPart = ChatCompletionContentPart | ChatCompletionContentPartRefusal;
 
-function describeToolCall(call: ChatCompletionMessageToolCall): string {
-  const [name, input] = call.type === "function" ? [call.function.name, call.function.arguments] : [call.custom.name, call.custom.input];
-  return `[Called tool \`${name}\` (call id ${call.id}) with arguments: ${input}]`;
+/**
+ * The route schemas guarantee these shapes; messages also come from other converters, so a field that is not a
+ * string is a 400 naming it rather than a TypeError here or in the token count that reads the same fields.
+ */
+function stringAt(value: unknown, param: string): string {
+  if (typeof value !== "string") throw new InvalidRequestError(`Invalid value for '${param}': expected a string.`, { param, code: "invalid_type" });
+  return value;
+}
+
+function fieldsOf(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function describeToolCall(call: ChatCompletionMessageToolCall, param: string): string {
+  const fields = fieldsOf(call);
+  const [key, inputKey] = fields.type === "custom" ? ["custom", "input"] : ["function", "arguments"];
+  const target = fieldsOf(fields[key]);
+  const name = stringAt(target.name, `${param}.${key}.name`);
+  const input = stringAt(target[inputKey], `${param}.${key}.${inputKey}`);
+  return `[Called tool \`${name}\` (call id ${stringAt(fields.id, `${param}.id`)}) with arguments: ${input}]`;
 }
 
 /**
  * The ChatGPT backend has no function calling: an assistant turn that only called tools would arrive empty and the
  * model would lose what it asked for. Writing the calls out keeps the conversation readable to it.
  */
-function assistantExtras(message: Extract<ChatCompletionMessageParam, { role: "assistant" }>): string[] {
-  const extras = (message.tool_calls ?? []).map(describeToolCall);
+function assistantExtras(message: Extract<ChatCompletionMessageParam, { role: "assistant" }>, param: string): string[] {
+  const calls: unknown = message.tool_calls ?? [];
+  if (!Array.isArray(calls)) throw new InvalidRequestError(`Invalid value for '${param}.tool_calls': expected an array.`, { param: `${param}.tool_calls`, code: "invalid_type" });
+  const extras = calls.map((call: ChatCompletionMessageToolCall, index) => describeToolCall(call, `${param}.tool_calls[${index}]`));
   if (message.function_call) {
-    extras.push(`[Called function \`${message.function_call.name}\` with arguments: ${message.function_call.arguments}]`);
+    const call = fieldsOf(message.function_call);
+    const name = stringAt(call.name, `${param}.function_call.name`);
+    extras.push(`[Called function \`${name}\` with arguments: ${stringAt(call.arguments, `${param}.function_call.arguments`)}]`);
   }
   return extras;
 }
@@ -97,9 +118,9 @@ function assistantExtras(message: Extract<ChatCompletionMessageParam, { role: "a
  * a message by it in the prompt is rejected or misread. As user-authored text naming the call, the model still
  * sees the result and which request it answers.
  */
-function toolResultHeader(message: ChatCompletionMessageParam): string | null {
-  if (message.role === "tool") return `[Result of tool call ${message.tool_call_id}]`;
-  if (message.role === "function") return `[Result of function \`${message.name}\`]`;
+function toolResultHeader(message: ChatCompletionMessageParam, param: string): string | null {
+  if (message.role === "tool") return `[Result of tool call ${stringAt(message.tool_call_id, `${param}.tool_call_id`)}]`;
+  if (message.role === "function") return `[Result of function \`${stringAt(message.name, `${param}.name`)}\`]`;
   return null;
 }
 
@@ -158,12 +179,12 @@ function convertParts(
   const converted: ConvertedParts = { parts: [], attachments: [], allText: true };
   content.forEach((part, partIndex) => {
     const param = `messages[${messageIndex}].content[${partIndex}]`;
-    switch (part.type) {
+    switch (fieldsOf(part).type) {
       case "text":
-        converted.parts.push(part.text);
+        converted.parts.push(stringAt((part as { text?: unknown }).text, `${param}.text`));
         return;
       case "refusal":
-        converted.parts.push(part.refusal);
+        converted.parts.push(stringAt((part as { refusal?: unknown }).refusal, `${param}.refusal`));
         return;
       case "image_url":
       case "file": {
@@ -178,7 +199,7 @@ function convertParts(
       case "input_audio":
         throw new InvalidRequestError(`Audio input is not supported (${param}).`, { param });
       default: {
-        const type: unknown = (part as { type: unknown }).type;
+        const type: unknown = fieldsOf(part).type;
         throw new InvalidRequestError(`Unsupported content part type ${JSON.stringify(type)} (${param}).`, { param });
       }
     }
@@ -192,16 +213,18 @@ function convertMessage(
   options: ToUpstreamMessagesOptions,
 ): UpstreamMessageInput {
   const param = `messages[${messageIndex}]`;
+  if (typeof message !== "object" || message === null) {
+    throw new InvalidRequestError(`Invalid value for '${param}': expected a message object.`, { param, code: "invalid_type" });
+  }
   const role = upstreamRole(message, param);
   const raw: unknown = message.content;
-  const content = typeof raw === "string" ? [raw] : Array.isArray(raw) ? (raw as AnyPart[]) : [];
   const converted =
-    typeof content[0] === "string"
-      ? { parts: content as string[], attachments: [], allText: true }
-      : convertParts(content as AnyPart[], messageIndex, options.attachments);
+    typeof raw === "string"
+      ? { parts: [raw], attachments: [], allText: true }
+      : convertParts(Array.isArray(raw) ? (raw as AnyPart[]) : [], messageIndex, options.attachments);
 
-  const header = toolResultHeader(message);
-  const extras = message.role === "assistant" ? assistantExtras(message) : [];
+  const header = toolResultHeader(message, param);
+  const extras = message.role === "assistant" ? assistantExtras(message, param) : [];
   const id = options.newId();
   if (converted.allText) {
     const texts = [...(header ? [header] : []), ...(converted.parts as string[]), ...extras];

@@ -6,12 +6,14 @@ import { Elysia } from "elysia";
 import { InvalidRequestError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import { responsesInput } from "../../translate/responses-input.ts";
+import { bodyCheck } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
 import { ChatCompletionRequest } from "./model.ts";
 import type { ChatService } from "./service.ts";
 import { sseResponse } from "./sse-response.ts";
 
 export function chatModule({ service, logger }: { service: ChatService; logger: Logger }) {
+  const checkBody = bodyCheck(ChatCompletionRequest);
   return new Elysia({ name: "chat" }).post(
     "/v1/chat/completions",
     async ({ body, request, set, server }) => {
@@ -36,6 +38,7 @@ export function chatModule({ service, logger }: { service: ChatService; logger: 
         if (messages !== undefined && !Array.isArray(messages)) {
           throw new InvalidRequestError("Invalid value for 'messages': expected an array of message objects.", { param: "messages", code: "invalid_type" });
         }
+        checkBody(body);
       },
       body: ChatCompletionRequest,
       detail: {

@@ -5,6 +5,7 @@
 import { Elysia } from "elysia";
 import type { Config } from "../../config.ts";
 import { InvalidRequestError } from "../../errors.ts";
+import { bodyCheck } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
 import type { ReplyService } from "../chat/reply-service.ts";
@@ -21,6 +22,7 @@ export interface ImagesModuleDeps {
 
 export function imagesModule({ replies, upstream, config }: ImagesModuleDeps) {
   const service = new ImagesService({ replies, download: createImageDownloader({ upstream, config }) });
+  const checkBody = bodyCheck(ImageGenerationRequest);
   return new Elysia({ name: "images" }).post(
     "/v1/images/generations",
     async ({ body, request, server }) => {
@@ -31,6 +33,7 @@ export function imagesModule({ replies, upstream, config }: ImagesModuleDeps) {
         if (body === null || typeof body !== "object" || Array.isArray(body)) {
           throw new InvalidRequestError("The request body must be a JSON object with a 'prompt'.", { code: "invalid_body" });
         }
+        checkBody(body);
       },
       body: ImageGenerationRequest,
       detail: {

@@ -5,6 +5,7 @@
 import { Elysia } from "elysia";
 import { InvalidRequestError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
+import { bodyCheck } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
 import { sseResponse } from "../chat/sse-response.ts";
 import { CreateResponseRequest } from "./model.ts";
@@ -15,6 +16,7 @@ import { ResponsesService } from "./service.ts";
 
 export function responsesModule({ replies, logger }: { replies: ReplyService; logger: Logger }) {
   const service = new ResponsesService(replies);
+  const checkBody = bodyCheck(CreateResponseRequest);
   return new Elysia({ name: "responses" }).post(
     "/v1/responses",
     async ({ body, request, set, server }) => {
@@ -28,6 +30,7 @@ export function responsesModule({ replies, logger }: { replies: ReplyService; lo
         if (body === null || typeof body !== "object" || Array.isArray(body)) {
           throw new InvalidRequestError("The request body must be a JSON object with 'model' and 'input'.", { code: "invalid_body" });
         }
+        checkBody(body);
       },
       body: CreateResponseRequest,
       detail: {

@@ -1,0 +1,14 @@
+/** @module TypeBox building blocks the request-body models share. */
+import { t, type TSchema } from "elysia";
+
+/** Objects stay open to fields a newer version of the spec adds. */
+export const open = { additionalProperties: true } as const;
+
+/** Optional, and `null` allowed too: SDKs send `null` for parameters a caller left unset. */
+export const nullable = <T extends TSchema>(schema: T) => t.Optional(t.Union([schema, t.Null()]));
+
+/**
+ * A whole number sent as a JSON number. Elysia's `t.Integer` also takes numeric strings (for query strings) and then
+ * ignores its bounds, so `"n": "3"` would pass a maximum of 1.
+ */
+export const integer = (options: { minimum?: number; maximum?: number; description?: string } = {}) => t.Number({ ...options, multipleOf: 1 });
