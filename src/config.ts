@@ -288,6 +288,11 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
 /** Aliases chat2api users may carry over. */
 const ENV_ALIASES: Record<string, string> = { ARK0SE_TOKEN_URL: "ARKOSE_TOKEN_URL" };
 
+/** Every environment variable chat2api reads (aliases too), for spotting misspelled ones. */
+export function settingNames(): string[] {
+  return [...Object.values(SETTINGS).map((setting) => setting.env), ...Object.keys(ENV_ALIASES)];
+}
+
 function readFlags(argv: readonly string[]): Map<string, string> {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {

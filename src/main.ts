@@ -1,13 +1,21 @@
 /**
- * @module Entry point: `--help`, configuration, start, graceful shutdown on SIGTERM/SIGINT (systemd, Ctrl-C).
+ * @module Entry point: `--help`, `--healthcheck`, configuration, start, graceful shutdown on SIGTERM/SIGINT (systemd,
+ * Ctrl-C). Exit codes: 0 after a clean stop, 2 for a configuration error (a bad value, a HOST or privileged PORT that
+ * cannot be bound, a DATA_DIR or database that cannot be written, DATABASE_URL credentials refused), 1 for the rest
+ * (a port in use, a database not reachable yet, anything unforeseen), which a supervisor may retry.
  */
-import { type Config, ConfigError, configHelp, loadConfig } from "./config.ts";
+import { type Config, ConfigError, configHelp, loadConfig, settingNames } from "./config.ts";
+import { checkHealth } from "./healthcheck.ts";
 import { createLogger } from "./logger.ts";
 import { startServer, VERSION } from "./server.ts";
+import { EXIT_CONFIG, explainStartupFailure } from "./startup-failure.ts";
+import { describeUnknownSetting, findUnknownSettings } from "./unknown-settings.ts";
 
-const args = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const healthcheck = argv.includes("--healthcheck");
+const args = argv.filter((arg) => arg !== "--healthcheck");
 if (args.includes("--help") || args.includes("-h")) {
-  console.log(`chat2api ${VERSION}\n\n${configHelp()}`);
+  console.log(`chat2api ${VERSION}\n\n${configHelp()}\n\n--healthcheck asks the server running with these settings for /healthz: exit 0 on 200, else 1.`);
   process.exit(0);
 }
 if (args.includes("--version")) {
@@ -21,15 +29,22 @@ function configOrExit(): Readonly<Config> {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`chat2api: ${error.message}`);
-    return process.exit(2);
+    return process.exit(EXIT_CONFIG);
   }
 }
 
 const config = configOrExit();
+if (healthcheck) {
+  const { ok, detail } = await checkHealth(config);
+  console.log(`chat2api healthcheck: ${detail}`);
+  process.exit(ok ? 0 : 1);
+}
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+for (const unknown of findUnknownSettings(Object.keys(process.env), settingNames())) logger.warn(describeUnknownSetting(unknown));
 const server = await startServer(config, { logger }).catch((error: unknown) => {
-  logger.error(`chat2api could not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  const { message, exitCode } = explainStartupFailure(error, config);
+  logger.error(`chat2api could not start: ${message}`);
+  process.exit(exitCode);
 });
 logger.info(`chat2api ${VERSION} listening on ${server.url}`, {
   bind: `${config.host}:${server.port}`,

@@ -112,17 +112,23 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
     await close().catch(() => {});
     throw error;
   });
-  app.listen({
-    port: config.port,
-    hostname: config.host,
-    // reasoning models can think for minutes; streams also send keep-alive comments
-    idleTimeout: 255,
-    // a second instance on the same port must fail loudly, not silently share the traffic
-    reusePort: false,
-    // The app answers an oversized Content-Length with a JSON 413 of its own; Bun's limit (an empty 413) only stops
-    // bodies far beyond it, such as unbounded chunked uploads.
-    maxRequestBodySize: Math.max(config.maxBodyBytes * 4, 64 * 1024 * 1024),
-  });
+  try {
+    app.listen({
+      port: config.port,
+      hostname: config.host,
+      // reasoning models can think for minutes; streams also send keep-alive comments
+      idleTimeout: 255,
+      // a second instance on the same port must fail loudly, not silently share the traffic
+      reusePort: false,
+      // The app answers an oversized Content-Length with a JSON 413 of its own; Bun's limit (an empty 413) only stops
+      // bodies far beyond it, such as unbounded chunked uploads.
+      maxRequestBodySize: Math.max(config.maxBodyBytes * 4, 64 * 1024 * 1024),
+    });
+  } catch (error) {
+    // goes up as it is (syscall "listen"): startup-failure.ts names HOST or PORT from it
+    await close().catch(() => {});
+    throw error;
+  }
   const server = app.server;
   if (!server) throw new Error("the server did not start");
   await runtime.scheduler.start();

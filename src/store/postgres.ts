@@ -44,7 +44,8 @@ export function createPostgresStore({ url, now = Date.now, lockTimeoutMs = 60_00
     () => undefined,
     (error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`PostgreSQL at ${describePostgresUrl(url)} could not be opened: ${reason}`);
+      // the cause's code tells an unreachable server (retry) from refused credentials (fix DATABASE_URL)
+      throw new Error(`PostgreSQL at ${describePostgresUrl(url)} could not be opened: ${reason}`, { cause: error });
     },
   );
   // a failure is reported by every later call and by ready(); unobserved it must not crash the process

@@ -1,0 +1,84 @@
+/**
+ * @module Environment variables that look like a chat2api setting but are not one (`AUTHORISATION` for
+ * `AUTHORIZATION`, `CHATGPT_BASEURL`, `port`): chat2api would ignore them silently, and a misspelled key setting
+ * leaves the server open. Reported at start as warnings naming the likely intended setting.
+ */
+
+export interface UnknownSetting {
+  /** The variable as it was set. */
+  name: string;
+  /** The known setting it most likely means. */
+  suggestion: string;
+}
+
+/**
+ * First words of our settings that other software uses too (`USER_…`, `LOG_…`, `API_…`): a variable starting with
+ * one of them is ours only if it is also close to one of our names.
+ */
+const SHARED_PREFIXES = new Set(["API", "AUTH", "USER", "DATA", "LOG", "ENABLE", "CHECK", "ALLOW", "RANDOM", "EXPORT", "PROXY", "REQUEST", "RETRY"]);
+
+/** Edit distance with adjacent transpositions (optimal string alignment): `PROT` is one edit from `PORT`. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min((d[i - 1]?.[j] ?? 0) + 1, (d[i]?.[j - 1] ?? 0) + 1, (d[i - 1]?.[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (d[i - 2]?.[j - 2] ?? 0) + 1);
+      (d[i] as number[])[j] = best;
+    }
+  }
+  return d[a.length]?.[b.length] ?? 0;
+}
+
+/**
+ * How far a name may be from a known one and still count as a misspelling of it: 2 edits, but only 1 for names of
+ * 5 characters or fewer, where 2 edits reach unrelated words (`HOME` is 2 from `HOST`).
+ */
+function tolerance(known: string): number {
+  return known.length <= 5 ? 1 : 2;
+}
+
+function firstWord(name: string): string {
+  return name.split("_")[0] ?? name;
+}
+
+function nearest(name: string, candidates: readonly string[]): { name: string; distance: number } | null {
+  let best: { name: string; distance: number } | null = null;
+  for (const candidate of candidates) {
+    const distance = editDistance(name, candidate);
+    if (!best || distance < best.distance) best = { name: candidate, distance };
+  }
+  return best;
+}
+
+/**
+ * The variables of `envNames` that are not in `known` but look like one: within the edit distance (case ignored, so
+ * `port` counts), or starting with one of our own first words (`CHATGPT_`, `POW_`, `MAX_`, …). Each comes with the
+ * nearest known name. Pure: the caller passes `Object.keys(process.env)` and the settings' names.
+ */
+export function findUnknownSettings(envNames: Iterable<string>, known: readonly string[]): UnknownSetting[] {
+  const knownSet = new Set(known);
+  const prefixes = new Set(known.filter((name) => name.includes("_")).map(firstWord).filter((word) => !SHARED_PREFIXES.has(word)));
+  const found: UnknownSetting[] = [];
+  for (const name of envNames) {
+    if (knownSet.has(name)) continue;
+    const upper = name.toUpperCase();
+    const closest = nearest(upper, known);
+    if (closest && closest.distance <= tolerance(closest.name)) {
+      found.push({ name, suggestion: closest.name });
+    } else if (upper.includes("_") && prefixes.has(firstWord(upper))) {
+      // far from every name: the nearest one with the same first word is the better guess
+      const sameWord = nearest(upper, known.filter((candidate) => firstWord(candidate) === firstWord(upper)));
+      if (sameWord) found.push({ name, suggestion: sameWord.name });
+    }
+  }
+  return found.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The warning line for one of them. */
+export function describeUnknownSetting({ name, suggestion }: UnknownSetting): string {
+  return `${name} is not a chat2api setting and is ignored; did you mean ${suggestion}?`;
+}
