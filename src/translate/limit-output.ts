@@ -3,7 +3,8 @@
  * (finish `length`) or just before the first stop sequence (finish `stop`), and the upstream is cancelled.
  */
 import type { RenderedDelta } from "./rendered-delta.ts";
-import { countTextTokens, truncateToTokens } from "./usage.ts";
+import { CountBudget, EventLoopTurns, SLICE, TokenCounter } from "./token-counter.ts";
+import { truncateToTokens } from "./usage.ts";
 
 export interface LimitOutputOptions {
   maxTokens?: number;
@@ -36,30 +37,31 @@ function firstStop(text: string, stops: readonly string[]): number {
 }
 
 /**
- * Counts the whole content, not delta by delta (token boundaries move as text arrives), but only recounts the text
- * after the last line break followed by a letter or digit: the tokenizers' pre-split never joins across it, so earlier
- * lines keep their count and a long reply costs linear time.
+ * Counts the whole content, not delta by delta (token boundaries move as text arrives): the counter settles what
+ * no later text can change, so each delta costs its own length plus a short unsettled tail, and only that tail and
+ * the new text are looked at again when the budget runs out.
  */
 function createTokenBudget(maxTokens: number, model: string) {
-  let settledTokens = 0;
-  let open = "";
+  // the reply is only counted up to the cut, so its length bounds the work: no estimate, the cut must be exact
+  const counter = new TokenCounter(model, CountBudget.unlimited());
   return {
     /** The part of `text` that still fits; `cut` when the budget ran out within (or right at the end of) it. */
     take(text: string): { text: string; cut: boolean } {
-      const candidate = open + text;
-      if (settledTokens + countTextTokens(candidate, model) <= maxTokens) {
-        open = candidate;
-        const boundary = open.search(/\n(?=[\p{L}\p{N}])[^\n]*$/u);
-        if (boundary >= 0) {
-          settledTokens += countTextTokens(open.slice(0, boundary + 1), model);
-          open = open.slice(boundary + 1);
-        }
-        return { text, cut: false };
-      }
-      const fitting = truncateToTokens(candidate, maxTokens - settledTokens, model).text;
+      const settled = counter.total();
+      const open = counter.tail;
+      counter.append(text);
+      if (counter.peek() <= maxTokens) return { text, cut: false };
+      const fitting = truncateToTokens(open + text, maxTokens - settled, model).text;
       return { text: fitting.slice(open.length), cut: true };
     },
   };
+}
+
+/** Where a slice starting at `at` ends, never between the halves of a surrogate pair. */
+function sliceEnd(text: string, at: number): number {
+  const end = Math.min(text.length, at + SLICE);
+  const code = text.charCodeAt(end - 1);
+  return end < text.length && code >= 0xd800 && code <= 0xdbff ? end - 1 : end;
 }
 
 export function limitOutput(options: LimitOutputOptions): TransformStream<RenderedDelta, RenderedDelta> {
@@ -104,11 +106,24 @@ export function limitOutput(options: LimitOutputOptions): TransformStream<Render
     return true;
   }
 
+  const turns = new EventLoopTurns();
+
+  /** A long delta in slices, with turns of the event loop between them: counting it must not hold the server. */
+  async function onLongContent(controller: TransformStreamDefaultController<RenderedDelta>, text: string): Promise<void> {
+    for (let at = 0; at < text.length && !done; ) {
+      const end = sliceEnd(text, at);
+      onContent(controller, text.slice(at, end));
+      at = end;
+      await turns.maybeYield();
+    }
+  }
+
   return new TransformStream<RenderedDelta, RenderedDelta>({
     transform(delta, controller) {
       if (done) return;
       switch (delta.type) {
         case "content":
+          if (budget && delta.text.length > SLICE) return onLongContent(controller, delta.text);
           return onContent(controller, delta.text);
         case "finish":
         case "failed":

@@ -11,6 +11,12 @@ export interface AssetRef {
   messageId: string;
 }
 
+/** A reply's completion text and reasoning in tokens. */
+export interface CountedReply {
+  content: number;
+  reasoning: number;
+}
+
 export type RenderedDelta =
   /**
    * Exactly once, when the first assistant/tool message appears: proof the upstream accepted the turn, so the caller
@@ -28,7 +34,7 @@ export type RenderedDelta =
    * `url` is null when the upstream gave no download URL; `prompt` is the prompt the image tool was called with.
    */
   | { type: "image"; url: string | null; ref: AssetRef; prompt: string | null }
-  /** The last delta of a successful reply. */
-  | { type: "finish"; reason: FinishReason }
+  /** The last delta of a successful reply; `tokens` when the reply was counted as it streamed (the reply service). */
+  | { type: "finish"; reason: FinishReason; tokens?: CountedReply }
   /** The upstream failed after the turn began (error event, cut stream): never followed by `finish`. */
   | { type: "failed"; message: string };

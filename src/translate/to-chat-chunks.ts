@@ -91,7 +91,7 @@ export function toChatChunks(options: ToChatChunksOptions): TransformStream<Rend
       case "finish":
         ended = true;
         out.push(chunk(fields, [choice({}, delta.reason)]));
-        if (includeUsage) out.push(chunk(fields, [], buildUsage({ promptTokens, content, reasoning, model })));
+        if (includeUsage) out.push(chunk(fields, [], buildUsage({ promptTokens, content, reasoning, model, counted: delta.tokens })));
         return out;
       case "failed":
         ended = true;

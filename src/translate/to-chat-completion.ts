@@ -1,7 +1,7 @@
 /** @module All rendered deltas of a reply → one non-streaming `chat.completion` (CLIENTS.md §2). */
 import type { ChatCompletion, ChatCompletionMessage } from "openai/resources/chat/completions";
 import { UpstreamFailureError } from "../errors.ts";
-import type { FinishReason, RenderedDelta } from "./rendered-delta.ts";
+import type { CountedReply, FinishReason, RenderedDelta } from "./rendered-delta.ts";
 import { buildUsage } from "./usage.ts";
 
 export interface ToChatCompletionOptions {
@@ -22,11 +22,15 @@ export function toChatCompletion(deltas: readonly RenderedDelta[], options: ToCh
   let reasoning = "";
   let refusal: string | null = null;
   let finishReason: FinishReason | null = null;
+  let counted: CountedReply | undefined;
   for (const delta of deltas) {
     if (delta.type === "content") content += delta.text;
     else if (delta.type === "reasoning") reasoning += delta.text;
     else if (delta.type === "refusal") refusal = (refusal ?? "") + delta.text;
-    else if (delta.type === "finish") finishReason = delta.reason;
+    else if (delta.type === "finish") {
+      finishReason = delta.reason;
+      counted = delta.tokens;
+    }
     else if (delta.type === "failed") {
       throw new UpstreamFailureError(502, `The upstream failed while answering: ${delta.message}`, {
         code: "upstream_stream_failed",
@@ -51,7 +55,7 @@ export function toChatCompletion(deltas: readonly RenderedDelta[], options: ToCh
     created: options.created,
     model: options.model,
     choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
-    usage: buildUsage({ promptTokens: options.promptTokens, content: content + (refusal ?? ""), reasoning, model: options.model }),
+    usage: buildUsage({ promptTokens: options.promptTokens, content: content + (refusal ?? ""), reasoning, model: options.model, counted }),
   };
   if (options.systemFingerprint !== undefined) completion.system_fingerprint = options.systemFingerprint;
   return completion;

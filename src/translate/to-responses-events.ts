@@ -19,7 +19,7 @@ import type {
   ResponseStreamEvent,
   ResponseUsage,
 } from "openai/resources/responses/responses";
-import type { FinishReason, RenderedDelta } from "./rendered-delta.ts";
+import type { CountedReply, FinishReason, RenderedDelta } from "./rendered-delta.ts";
 import { buildUsage } from "./usage.ts";
 
 /** The response object on the wire: `output_text` is computed by the SDKs and is not part of the API's answer. */
@@ -88,6 +88,7 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
   let ended = false;
   let content = "";
   let reasoning = "";
+  let counted: CountedReply | undefined;
   const output: WireResponse["output"] = [];
   let open: OpenItem | null = null;
   let out: ResponseEvent[] = [];
@@ -97,13 +98,13 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
   };
 
   function usage(): ResponseUsage {
-    const counted = buildUsage({ promptTokens, content, reasoning, model });
+    const usage = buildUsage({ promptTokens, content, reasoning, model, counted });
     return {
-      input_tokens: counted.prompt_tokens,
+      input_tokens: usage.prompt_tokens,
       input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
-      output_tokens: counted.completion_tokens,
-      output_tokens_details: { reasoning_tokens: counted.completion_tokens_details?.reasoning_tokens ?? 0 },
-      total_tokens: counted.total_tokens,
+      output_tokens: usage.completion_tokens,
+      output_tokens_details: { reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? 0 },
+      total_tokens: usage.total_tokens,
     };
   }
 
@@ -249,6 +250,7 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
         return;
       }
       case "finish":
+        counted = delta.tokens;
         finish(delta.reason);
         return;
       case "failed":

@@ -1,49 +1,53 @@
 /** @module Token counting with the real tokenizers (o200k_base, cl100k_base), OpenAI's per-message and image rules. */
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
-import { tokenizerEncoding, type TokenizerEncoding } from "./model-names.ts";
+import { appendInTurns, CountBudget, cutSegments, EventLoopTurns, TokenCounter, type Tokenizer, tokenizerFor } from "./token-counter.ts";
+import type { CountedReply } from "./rendered-delta.ts";
 import { partKey, type ResolvedAttachment } from "./to-upstream-messages.ts";
 
-type EncodingModule = typeof import("gpt-tokenizer/encoding/o200k_base");
+/** The count of `text`: exact for ordinary text, linear in its length (see token-counter.ts). */
+export function countTextTokens(text: string, model: string, budget?: CountBudget): number {
+  if (text === "") return 0;
+  const counter = new TokenCounter(model, budget);
+  counter.append(text);
+  return counter.finish();
+}
 
-const loaded = new Map<TokenizerEncoding, EncodingModule>();
+/** The same count without holding the event loop: slices of the text with turns of the loop between them. */
+export async function countTextTokensInTurns(text: string, model: string, options: { budget?: CountBudget; turns?: EventLoopTurns } = {}): Promise<number> {
+  if (text === "") return 0;
+  const counter = new TokenCounter(model, options.budget);
+  await appendInTurns(counter, text, options.turns ?? new EventLoopTurns());
+  return counter.finish();
+}
 
 /**
- * Each encoding's table takes a second or more to load: required on first use, so start-up pays nothing and a
- * server that only serves o200k models never loads cl100k. Literal specifiers keep `bun build --compile` bundling them.
+ * The longest prefix of `text` that fits in `maxTokens` tokens, never ending inside a character. Only the segment
+ * where the budget runs out is encoded and decoded, so the cost stays linear whatever the text.
  */
-function encodingModule(encoding: TokenizerEncoding): EncodingModule {
-  let module = loaded.get(encoding);
-  if (!module) {
-    module =
-      encoding === "cl100k_base"
-        ? (require("gpt-tokenizer/encoding/cl100k_base") as EncodingModule)
-        : (require("gpt-tokenizer/encoding/o200k_base") as EncodingModule);
-    loaded.set(encoding, module);
-  }
-  return module;
-}
-
-function encode(text: string, model: string): number[] {
-  // special-token text such as "<|endoftext|>" in user input is plain text, never a control token
-  return encodingModule(tokenizerEncoding(model)).encode(text, { allowedSpecial: new Set(), disallowedSpecial: new Set() });
-}
-
-export function countTextTokens(text: string, model: string): number {
-  return text === "" ? 0 : encode(text, model).length;
-}
-
-/** The longest prefix of `text` that fits in `maxTokens` tokens, never ending inside a character. */
 export function truncateToTokens(text: string, maxTokens: number, model: string): { text: string; truncated: boolean } {
-  const tokens = encode(text, model);
-  if (tokens.length <= maxTokens) return { text, truncated: false };
-  const { decode } = encodingModule(tokenizerEncoding(model));
-  // a token may hold half of a multi-byte character: step back until the decoded prefix is real text
-  for (let count = Math.max(0, maxTokens); count > 0; count--) {
-    const prefix = decode(tokens.slice(0, count));
-    if (text.startsWith(prefix)) return { text: prefix, truncated: true };
+  const tokenizer = tokenizerFor(model);
+  let used = 0;
+  let offset = 0;
+  for (const segment of cutSegments(text, true, tokenizer.split).segments) {
+    const count = tokenizer.count(segment.text);
+    if (used + count > maxTokens) {
+      return { text: text.slice(0, offset) + prefixWithin(segment.text, Math.max(0, maxTokens - used), tokenizer), truncated: true };
+    }
+    used += count;
+    offset += segment.text.length;
   }
-  return { text: "", truncated: true };
+  return { text, truncated: false };
+}
+
+function prefixWithin(text: string, maxTokens: number, tokenizer: Tokenizer): string {
+  const tokens = tokenizer.encode(text);
+  // a token may hold half of a multi-byte character: step back until the decoded prefix is real text
+  for (let count = maxTokens; count > 0; count--) {
+    const prefix = tokenizer.decode(tokens.slice(0, count));
+    if (text.startsWith(prefix)) return prefix;
+  }
+  return "";
 }
 
 const IMAGE_LOW_DETAIL_TOKENS = 85;
@@ -101,30 +105,58 @@ function messageStrings(message: ChatCompletionMessageParam): string[] {
   return strings;
 }
 
+/** What a prompt is billed for: the strings the model reads, and the fixed costs (per message, images, files). */
+function promptParts(messages: readonly ChatCompletionMessageParam[], attachments?: ReadonlyMap<string, ResolvedAttachment>): { texts: string[]; fixed: number } {
+  const texts: string[] = [];
+  let fixed = TOKENS_REPLY_PRIMER;
+  messages.forEach((message, messageIndex) => {
+    fixed += TOKENS_PER_MESSAGE;
+    texts.push(...messageStrings(message));
+    if (message.role !== "user" || !Array.isArray(message.content)) return;
+    message.content.forEach((part, partIndex) => {
+      if (part.type !== "image_url" && part.type !== "file") return;
+      const detail = part.type === "image_url" ? part.image_url.detail : undefined;
+      fixed += attachmentTokens(attachments?.get(partKey(messageIndex, partIndex)), detail);
+    });
+  });
+  return { texts, fixed };
+}
+
 /** OpenAI's prompt accounting: 3 per message + its strings, + 3 priming the reply, + attached images and files. */
 export function countPromptTokens(
   messages: readonly ChatCompletionMessageParam[],
   model: string,
   attachments?: ReadonlyMap<string, ResolvedAttachment>,
 ): number {
-  let total = TOKENS_REPLY_PRIMER;
-  messages.forEach((message, messageIndex) => {
-    total += TOKENS_PER_MESSAGE;
-    for (const text of messageStrings(message)) total += countTextTokens(text, model);
-    if (message.role !== "user" || !Array.isArray(message.content)) return;
-    message.content.forEach((part, partIndex) => {
-      if (part.type !== "image_url" && part.type !== "file") return;
-      const detail = part.type === "image_url" ? part.image_url.detail : undefined;
-      total += attachmentTokens(attachments?.get(partKey(messageIndex, partIndex)), detail);
-    });
-  });
+  const { texts, fixed } = promptParts(messages, attachments);
+  const budget = new CountBudget();
+  return texts.reduce((total, text) => total + countTextTokens(text, model, budget), fixed);
+}
+
+/** {@link countPromptTokens} for a request being served: one budget for the whole prompt, the event loop kept turning. */
+export async function countPromptTokensInTurns(
+  messages: readonly ChatCompletionMessageParam[],
+  model: string,
+  attachments?: ReadonlyMap<string, ResolvedAttachment>,
+): Promise<number> {
+  const { texts, fixed } = promptParts(messages, attachments);
+  const options = { budget: new CountBudget(), turns: new EventLoopTurns() };
+  let total = fixed;
+  for (const text of texts) total += await countTextTokensInTurns(text, model, options);
   return total;
 }
 
 /** The usage object of a finished reply: reasoning counts towards completion tokens, as OpenAI bills it. */
-export function buildUsage(input: { promptTokens: number; content: string; reasoning: string; model: string }): CompletionUsage {
-  const reasoningTokens = countTextTokens(input.reasoning, input.model);
-  const completionTokens = countTextTokens(input.content, input.model) + reasoningTokens;
+export function buildUsage(input: {
+  promptTokens: number;
+  content: string;
+  reasoning: string;
+  model: string;
+  /** Counts made while the reply streamed: the texts are then not counted again. */
+  counted?: CountedReply | undefined;
+}): CompletionUsage {
+  const reasoningTokens = input.counted?.reasoning ?? countTextTokens(input.reasoning, input.model);
+  const completionTokens = (input.counted?.content ?? countTextTokens(input.content, input.model)) + reasoningTokens;
   return {
     prompt_tokens: input.promptTokens,
     completion_tokens: completionTokens,

@@ -10,7 +10,7 @@ import type { LocalAttachment } from "../../media/resolve-parts.ts";
 import { type MediaConfig, resolveRequestMedia } from "../../media/resolve-request-media.ts";
 import type { ResolvedModel } from "../../translate/model-names.ts";
 import { buildConversationBody, toUpstreamMessages } from "../../translate/to-upstream-messages.ts";
-import { countPromptTokens } from "../../translate/usage.ts";
+import { countPromptTokensInTurns } from "../../translate/usage.ts";
 import type { UpstreamSession } from "../../upstream/session.ts";
 
 /** The conversation part of a request, in OpenAI chat terms plus chat2api's history extensions. */
@@ -74,7 +74,7 @@ export async function planConversation(
   return {
     model,
     messages: media.messages,
-    promptTokens: countPromptTokens(media.messages, model.requested, local),
+    promptTokens: await countPromptTokensInTurns(media.messages, model.requested, local),
     historyDisabled,
     async bodyFor(session, signal) {
       const uploaded = parts.length > 0 ? await prepareAttachments(parts, session, signal ? { signal } : {}) : new Map();

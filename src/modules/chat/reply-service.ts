@@ -18,6 +18,7 @@ import { createIdentity, type UpstreamIdentity } from "../../upstream/identity.t
 import { limitOutput } from "../../translate/limit-output.ts";
 import { requiresPaidPlan, resolveModel, type ResolvedModel } from "../../translate/model-names.ts";
 import { createRenderer, type RenderedDelta } from "../../translate/render-events.ts";
+import { ReplyTokens } from "../../translate/reply-tokens.ts";
 import { buildUsage } from "../../translate/usage.ts";
 import { secretDigest } from "../../pool/token-kind.ts";
 import { unavailablePoolError } from "../../pool/unavailable-pool.ts";
@@ -144,14 +145,14 @@ export class ReplyService {
     const { promptTokens } = plan;
     const turn = await this.openTurn({ caller, plan, signal: context.signal });
 
-    let content = "";
-    let reasoning = "";
+    // counted as it streams, so the usage is ready when it ends
+    const replyTokens = new ReplyTokens(model.requested);
     let failed = false;
     let logged = false;
     const finish = (status: number): void => {
       if (logged) return;
       logged = true;
-      const usage = buildUsage({ promptTokens, content, reasoning, model: model.requested });
+      const usage = buildUsage({ promptTokens, content: "", reasoning: "", model: model.requested, counted: replyTokens.finish() });
       void this.report(turn, caller, {
         type: "success",
         model: model.upstreamSlug,
@@ -187,10 +188,9 @@ export class ReplyService {
             controller.close();
             return;
           }
-          if (value.type === "content") content += value.text;
-          else if (value.type === "reasoning") reasoning += value.text;
-          else if (value.type === "failed") failed = true;
-          controller.enqueue(value);
+          await replyTokens.add(value);
+          if (value.type === "failed") failed = true;
+          controller.enqueue(value.type === "finish" ? { ...value, tokens: replyTokens.finish() } : value);
         } catch (error) {
           finish(502);
           controller.error(isUpstreamError(error) ? toApiError(error, turn.lease !== null) : error);

@@ -1,0 +1,31 @@
+/**
+ * @module A reply's tokens counted as it streams, so its usage is ready when it ends instead of costing a pass over
+ * the whole text then. Content and refusals count as completion text (as the writers bill them), reasoning apart.
+ */
+import type { CountedReply, RenderedDelta } from "./rendered-delta.ts";
+import { appendInTurns, CountBudget, EventLoopTurns, TokenCounter } from "./token-counter.ts";
+
+export class ReplyTokens {
+  private readonly content: TokenCounter;
+  private readonly reasoning: TokenCounter;
+  private readonly turns = new EventLoopTurns();
+  private counted: CountedReply | null = null;
+
+  constructor(model: string) {
+    const budget = new CountBudget();
+    this.content = new TokenCounter(model, budget);
+    this.reasoning = new TokenCounter(model, budget);
+  }
+
+  /** Counts one delta's text, letting the event loop run during a long one. */
+  async add(delta: RenderedDelta): Promise<void> {
+    if (delta.type === "content" || delta.type === "refusal") await appendInTurns(this.content, delta.text, this.turns);
+    else if (delta.type === "reasoning") await appendInTurns(this.reasoning, delta.text, this.turns);
+  }
+
+  /** The counts of what was added: the reply is over (later calls give the same answer). */
+  finish(): CountedReply {
+    this.counted ??= { content: this.content.finish(), reasoning: this.reasoning.finish() };
+    return this.counted;
+  }
+}
