@@ -48,6 +48,10 @@ export interface Config {
   maxFileBytes: number;
   dataDir: string;
   databaseUrl: string;
+  /** Seals tokens at rest (AES-256-GCM, key by HKDF-SHA256); null stores them plain. */
+  dataKey: string | null;
+  /** Earlier DATA_KEYs: stored tokens sealed with them are re-sealed with DATA_KEY at start-up. */
+  dataKeyPrevious: readonly string[];
   powWorkers: number;
   logLevel: LogLevel;
   logFormat: "json" | "pretty";
@@ -246,6 +250,23 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   maxBodyBytes: { key: "maxBodyBytes", env: "MAX_BODY_SIZE", help: "largest accepted request body", fallback: "8mb", parse: byteSize, expected: "a size such as 8mb" },
   maxFileBytes: { key: "maxFileBytes", env: "MAX_FILE_SIZE", help: "largest image or file fetched or decoded", fallback: "16mb", parse: byteSize, expected: "a size such as 16mb" },
   dataDir: { key: "dataDir", env: "DATA_DIR", flag: "data-dir", help: "where the database and files live", fallback: "./data", parse: (v) => v.trim(), expected: "a directory path" },
+  dataKey: {
+    key: "dataKey",
+    env: "DATA_KEY",
+    help: "encrypts tokens at rest (32+ random characters, e.g. openssl rand -base64 32); unset stores them plain",
+    fallback: "",
+    // never echoed: a bad value is reported by the store without it
+    parse: optional((v) => v.trim()),
+    expected: "a secret of 32 or more characters",
+  },
+  dataKeyPrevious: {
+    key: "dataKeyPrevious",
+    env: "DATA_KEY_PREVIOUS",
+    help: "comma list of former DATA_KEYs: their tokens are re-encrypted with DATA_KEY at start-up",
+    fallback: "",
+    parse: list,
+    expected: "a comma-separated list of keys",
+  },
   databaseUrl: {
     key: "databaseUrl",
     env: "DATABASE_URL",

@@ -32,5 +32,5 @@ test("a refresh token bearer is exchanged at AUTH_BASE_URL/oauth/token with the 
 });
 
 test("a DATABASE_URL of another kind is refused plainly", () => {
-  expect(() => openStore("mysql://x", Date.now)).toThrow("DATABASE_URL");
+  expect(() => openStore({ databaseUrl: "mysql://x", dataKey: null, dataKeyPrevious: [] }, { now: Date.now, logger: silentLogger })).toThrow("DATABASE_URL");
 });

@@ -39,6 +39,8 @@ export type PoolConfig = Pick<
   | "refreshCron"
   | "refreshExchangesPerMinute"
   | "databaseUrl"
+  | "dataKey"
+  | "dataKeyPrevious"
 >;
 
 export interface PoolRuntimeDeps {
@@ -49,10 +51,15 @@ export interface PoolRuntimeDeps {
   store?: Store;
 }
 
-/** DATABASE_URL → its Store: `sqlite:<path>` for one machine, `postgres://…` for instances sharing one pool. */
-export function openStore(databaseUrl: string, now: () => number): Store {
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return createPostgresStore({ url: databaseUrl, now });
-  if (databaseUrl.startsWith("sqlite:")) return createSqliteStore({ path: sqlitePathFromUrl(databaseUrl), now });
+/**
+ * DATABASE_URL → its Store: `sqlite:<path>` for one machine, `postgres://…` for instances sharing one pool; tokens
+ * sealed with DATA_KEY when it is set.
+ */
+export function openStore(config: Pick<Config, "databaseUrl" | "dataKey" | "dataKeyPrevious">, { now, logger }: { now: () => number; logger: Logger }): Store {
+  const { databaseUrl } = config;
+  const options = { now, logger, dataKeys: { current: config.dataKey, previous: config.dataKeyPrevious } };
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return createPostgresStore({ url: databaseUrl, ...options });
+  if (databaseUrl.startsWith("sqlite:")) return createSqliteStore({ path: sqlitePathFromUrl(databaseUrl), ...options });
   throw new Error("DATABASE_URL: expected sqlite:<path> or postgres://…");
 }
 
@@ -61,8 +68,9 @@ export function openStore(databaseUrl: string, now: () => number): Store {
  * database that cannot be reached or migrated fails the start), then refreshes stale tokens.
  */
 export function createPoolRuntime(config: PoolConfig, { logger, fetch: doFetch, now = Date.now, store: given }: PoolRuntimeDeps): PoolRuntime {
-  const store = given ?? openStore(config.databaseUrl, now);
   const log = logger.child({ component: "pool" });
+  const store = given ?? openStore(config, { now, logger: log.child({ component: "store" }) });
+  if (!given && config.dataKey === null) log.info("tokens are stored in plain text: set DATA_KEY to encrypt them at rest");
   const oauthRefresh = createOAuthRefresh({
     authBaseUrl: config.authBaseUrl,
     clientId: config.oauthClientId,

@@ -4,6 +4,7 @@
  */
 import type { Database } from "bun:sqlite";
 import init from "../../drizzle/sqlite/0000_init.sql" with { type: "text" };
+import conversationsSealedTokens from "../../drizzle/sqlite/0001_conversations_sealed_tokens.sql" with { type: "text" };
 
 export interface Migration {
   name: string;
@@ -11,7 +12,10 @@ export interface Migration {
 }
 
 /** In order; add each file drizzle-kit generates here. */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [{ name: "0000_init", sql: init }];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  { name: "0000_init", sql: init },
+  { name: "0001_conversations_sealed_tokens", sql: conversationsSealedTokens },
+];
 
 /** Returns the names it applied now (empty when the database was current). */
 export function migrateSqlite(db: Database, migrations: readonly Migration[] = SQLITE_MIGRATIONS): string[] {

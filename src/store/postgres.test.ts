@@ -7,21 +7,40 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createPostgresStore, describePostgresUrl } from "./postgres.ts";
 import type * as pg from "./schema.pg.ts";
-import type { AccountRow, CooldownRow, RequestLogRow, Store } from "./store.ts";
+import type { AccountRow, ConversationRow, CooldownRow, RequestLogRow, Store } from "./store.ts";
 import { runStoreContract } from "./store.contract.ts";
 import { withTestPostgres } from "../../test/support/pg-test-schemas.ts";
 
 // row types are derived from each schema; the Store hands out one type, so the two must not drift apart
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const sameRows: [Same<AccountRow, pg.AccountRow>, Same<CooldownRow, pg.CooldownRow>, Same<RequestLogRow, pg.RequestLogRow>] = [true, true, true];
+const sameRows: [Same<AccountRow, pg.AccountRow>, Same<CooldownRow, pg.CooldownRow>, Same<RequestLogRow, pg.RequestLogRow>, Same<ConversationRow, pg.ConversationRow>] = [
+  true,
+  true,
+  true,
+  true,
+];
 void sameRows;
 
 await withTestPostgres("the PostgreSQL store tests", ({ admin, freshSchemaUrl, lastSchema, serverUrl }) => {
-  runStoreContract("postgres", async (options) => {
-    const store = createPostgresStore({ url: freshSchemaUrl(), ...options });
-    await store.ready();
-    return store;
-  });
+  let lastUrl = "";
+  runStoreContract(
+    "postgres",
+    async (options) => {
+      lastUrl = freshSchemaUrl();
+      const store = createPostgresStore({ url: lastUrl, ...options });
+      await store.ready().catch(() => {});
+      return store;
+    },
+    {
+      reopen: async (options) => createPostgresStore({ url: lastUrl, ...options }),
+      async rawSecrets() {
+        const rows: Array<{ credential: string; access_token: string | null; refresh_token: string | null }> = await admin.unsafe(
+          `SELECT credential, access_token, refresh_token FROM "${lastSchema()}".accounts`,
+        );
+        return rows.flatMap((row) => [row.credential, row.access_token, row.refresh_token]).filter((value): value is string => value !== null);
+      },
+    },
+  );
 
   describe("PostgreSQL only", () => {
     test("two stores on one schema exclude each other in withLock, as two instances would", async () => {
@@ -53,7 +72,7 @@ await withTestPostgres("the PostgreSQL store tests", ({ admin, freshSchemaUrl, l
       expect((await b.addAccounts([{ credential: "shared", kind: "access" }])).duplicates).toBe(1);
       expect((await c.listAccounts()).map((row) => row.credential)).toEqual(["shared"]);
       const schema = lastSchema();
-      expect(await admin.unsafe(`SELECT name FROM "${schema}".__migrations`)).toEqual([{ name: "0000_init" }]);
+      expect(await admin.unsafe(`SELECT name FROM "${schema}".__migrations ORDER BY name`)).toEqual([{ name: "0000_init" }, { name: "0001_conversations_sealed_tokens" }]);
     });
 
     test("concurrent adds of one credential from two instances store it once", async () => {

@@ -1,16 +1,20 @@
 /**
  * @module The Store over PostgreSQL with drizzle-orm on Bun's native client (`Bun.sql`), for several chat2api
- * instances sharing one pool. Opening is asynchronous (connect, migrate); every method waits for it, and `ready()`
- * reports a failure to open.
+ * instances sharing one pool. Opening is asynchronous (connect, migrate, bring tokens under the current DATA_KEY);
+ * every method waits for it, and `ready()` reports a failure to open.
  */
 import { SQL } from "bun";
-import { desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lt, lte, max, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sql";
+import type { Logger } from "../logger.ts";
+import { silentLogger } from "../logger.ts";
+import { type AccountCodec, createAccountCodec, type StoredAccount, stillAsRead } from "./account-codec.ts";
 import { LOCK_NAMESPACE, migratePg } from "./migrate-pg.ts";
+import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
-import { accounts, cooldowns, requestLog } from "./schema.pg.ts";
-import type { NewAccountRow } from "./schema.pg.ts";
-import type { AccountRow, Store } from "./store.ts";
+import { accounts, conversations, cooldowns, poolChanges, requestLog } from "./schema.pg.ts";
+import { createSecretBox, type DataKeys, DataKeyError } from "./secret-box.ts";
+import type { AccountRow, PoolChange, Store } from "./store.ts";
 
 export interface PostgresStoreOptions {
   /** `postgres://user[:password]@host[:port]/database`; other query parameters (`?search_path=…`) go to the server. */
@@ -22,6 +26,10 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Rows per DELETE of `pruneRequests` (tests make it small). */
   pruneBatchSize?: number;
+  /** DATA_KEY and DATA_KEY_PREVIOUS; without them tokens are stored plain. */
+  dataKeys?: DataKeys;
+  /** Told about tokens sealed or re-sealed on open. */
+  logger?: Logger;
 }
 
 /** Where the database is, for messages: never the user name or password. */
@@ -36,49 +44,93 @@ export function describePostgresUrl(url: string): string {
 
 const LOCK_CONNECTIONS = 4;
 
-export function createPostgresStore({ url, now = Date.now, lockTimeoutMs = 60_000, maxConnections = 10, pruneBatchSize }: PostgresStoreOptions): Store {
+export function createPostgresStore({
+  url,
+  now = Date.now,
+  lockTimeoutMs = 60_000,
+  maxConnections = 10,
+  pruneBatchSize,
+  dataKeys = { current: null, previous: [] },
+  logger = silentLogger,
+}: PostgresStoreOptions): Store {
   const client = new SQL({ url, max: maxConnections });
   const lockClient = new SQL({ url, max: LOCK_CONNECTIONS });
-  const db = drizzle({ client, schema: { accounts, cooldowns, requestLog } });
-  const opening = migratePg(client).then(
-    () => undefined,
-    (error: unknown) => {
+  const db = drizzle({ client, schema: { accounts, cooldowns, requestLog, conversations, poolChanges } });
+  type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+
+  /** Numbers follow commit order: each writer holds the feed's lock from taking its number until it commits. */
+  async function recordChanges(tx: Tx, changes: readonly PoolChange[]): Promise<void> {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${LOCK_NAMESPACE}), hashtext('pool_changes'))`);
+    for (const change of changes) {
+      await tx.execute(sql`INSERT INTO pool_changes (version, subject) SELECT coalesce(max(version), 0) + 1, ${changeSubject(change)} FROM pool_changes`);
+    }
+    await tx.execute(sql`DELETE FROM pool_changes WHERE version <= (SELECT max(version) FROM pool_changes) - ${KEPT_CHANGES}`);
+  }
+
+  /** Every token under the current key, one instance at a time (the others then find nothing to do). */
+  async function bringTokensToKey(codec: AccountCodec, keyId: string | null): Promise<void> {
+    const fixed = await db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${LOCK_NAMESPACE}), hashtext('data-key'))`);
+      let applied = 0;
+      for (const fix of await codec.fixesFor(await tx.select().from(accounts))) {
+        applied += (await tx.update(accounts).set(fix.set).where(stillAsRead(accounts, fix)).returning({ id: accounts.id })).length;
+      }
+      return applied;
+    });
+    if (fixed > 0) logger.info(keyId ? "stored tokens sealed with DATA_KEY" : "stored tokens unsealed (DATA_KEY is not set)", { accounts: fixed, keyId });
+  }
+
+  const opening = migratePg(client)
+    .then(async () => {
+      const box = await createSecretBox(dataKeys);
+      const codec = createAccountCodec(box);
+      await bringTokensToKey(codec, box.keyId);
+      return codec;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof DataKeyError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       // the cause's code tells an unreachable server (retry) from refused credentials (fix DATABASE_URL)
       throw new Error(`PostgreSQL at ${describePostgresUrl(url)} could not be opened: ${reason}`, { cause: error });
-    },
-  );
+    });
   // a failure is reported by every later call and by ready(); unobserved it must not crash the process
   opening.catch(() => {});
 
-  async function opened<T>(run: () => Promise<T>): Promise<T> {
-    await opening;
-    return run();
+  async function opened<T>(run: (codec: AccountCodec) => Promise<T>): Promise<T> {
+    return run(await opening);
   }
+  const openAll = (codec: AccountCodec, rows: StoredAccount[]): Promise<AccountRow[]> => Promise.all(rows.map((row) => codec.open(row)));
 
   return {
-    ready: () => opening,
-    listAccounts: () => opened(() => db.select().from(accounts).orderBy(accounts.createdAt, accounts.id)),
+    ready: async () => void (await opening),
+    listAccounts: () => opened(async (codec) => openAll(codec, await db.select().from(accounts).orderBy(accounts.createdAt, accounts.id))),
     getAccount: (id) =>
-      opened(async () => (await db.select().from(accounts).where(eq(accounts.id, id)).limit(1))[0] ?? null),
+      opened(async (codec) => {
+        const [row] = await db.select().from(accounts).where(eq(accounts.id, id)).limit(1);
+        return row ? codec.open(row) : null;
+      }),
     addAccounts: (inputs) =>
-      opened(() =>
-        db.transaction(async (tx) => {
-          const added: AccountRow[] = [];
-          let duplicates = 0;
-          for (const input of inputs) {
-            const row: NewAccountRow = { ...input, id: Bun.randomUUIDv7(), createdAt: now() };
-            const [inserted] = await tx.insert(accounts).values(row).onConflictDoNothing().returning();
-            if (inserted) added.push(inserted);
-            else duplicates++;
+      opened(async (codec) => {
+        const rows = await Promise.all(inputs.map((input) => codec.sealNew({ ...input, id: Bun.randomUUIDv7(), createdAt: now() })));
+        const { stored, duplicates } = await db.transaction(async (tx) => {
+          const inserted: StoredAccount[] = [];
+          for (const row of rows) {
+            const [added] = await tx.insert(accounts).values(row).onConflictDoNothing().returning();
+            if (added) inserted.push(added);
           }
-          return { added, duplicates };
-        }),
-      ),
+          await recordChanges(tx, inserted.map(({ id }) => ({ type: "account", id })));
+          return { stored: inserted, duplicates: rows.length - inserted.length };
+        });
+        return { added: await openAll(codec, stored), duplicates };
+      }),
     updateAccount: (id, patch) =>
-      opened(async () => {
+      opened(async (codec) => {
         if (Object.keys(patch).length === 0) return;
-        await db.update(accounts).set(patch).where(eq(accounts.id, id));
+        const sealed = await codec.sealPatch(patch);
+        await db.transaction(async (tx) => {
+          await tx.update(accounts).set(sealed).where(eq(accounts.id, id));
+          await recordChanges(tx, [{ type: "account", id }]);
+        });
       }),
     recordUse: (id, { ok, at }) =>
       opened(async () => {
@@ -95,6 +147,7 @@ export function createPostgresStore({ url, now = Date.now, lockTimeoutMs = 60_00
       opened(() =>
         db.transaction(async (tx) => {
           await tx.delete(cooldowns).where(eq(cooldowns.subject, id));
+          await recordChanges(tx, [{ type: "account", id }, { type: "cooldown", subject: id }]);
           return (await tx.delete(accounts).where(eq(accounts.id, id)).returning({ id: accounts.id })).length > 0;
         }),
       ),
@@ -102,23 +155,60 @@ export function createPostgresStore({ url, now = Date.now, lockTimeoutMs = 60_00
       opened(() =>
         db.transaction(async (tx) => {
           await tx.delete(cooldowns).where(inArray(cooldowns.subject, tx.select({ id: accounts.id }).from(accounts)));
+          await recordChanges(tx, [{ type: "all" }]);
           return (await tx.delete(accounts).returning({ id: accounts.id })).length;
         }),
       ),
     setCooldown: (cooldown) =>
-      opened(async () => {
-        await db
-          .insert(cooldowns)
-          .values(cooldown)
-          .onConflictDoUpdate({
-            target: [cooldowns.subject, cooldowns.model],
-            set: { untilMs: sql`greatest(${cooldowns.untilMs}, excluded.until_ms)`, reason: sql`excluded.reason` },
-          });
-      }),
+      opened(() =>
+        db.transaction(async (tx) => {
+          await tx
+            .insert(cooldowns)
+            .values(cooldown)
+            .onConflictDoUpdate({
+              target: [cooldowns.subject, cooldowns.model],
+              set: { untilMs: sql`greatest(${cooldowns.untilMs}, excluded.until_ms)`, reason: sql`excluded.reason` },
+            });
+          await recordChanges(tx, [{ type: "cooldown", subject: cooldown.subject }]);
+        }),
+      ),
     activeCooldowns: (nowMs) =>
       opened(() => db.select().from(cooldowns).where(gt(cooldowns.untilMs, nowMs)).orderBy(cooldowns.untilMs)),
     clearCooldowns: (subject) =>
-      opened(async () => (await db.delete(cooldowns).where(eq(cooldowns.subject, subject)).returning()).length),
+      opened(() =>
+        db.transaction(async (tx) => {
+          const cleared = (await tx.delete(cooldowns).where(eq(cooldowns.subject, subject)).returning()).length;
+          await recordChanges(tx, [{ type: "cooldown", subject }]);
+          return cleared;
+        }),
+      ),
+    changesSince: (version) =>
+      opened(async () => {
+        const [row] = await db.select({ version: max(poolChanges.version) }).from(poolChanges);
+        const newest = Number(row?.version ?? 0);
+        if (newest === version) return { version, changes: [] };
+        const rows =
+          version < 0
+            ? []
+            : await db.select().from(poolChanges).where(and(gt(poolChanges.version, version), lte(poolChanges.version, newest))).orderBy(poolChanges.version);
+        return changesAfter(version, newest, rows);
+      }),
+    recordConversation: (row) =>
+      opened(async () => {
+        await db
+          .insert(conversations)
+          .values(row)
+          .onConflictDoUpdate({ target: conversations.conversationId, set: { usedAt: sql`greatest(${conversations.usedAt}, excluded.used_at)` } });
+      }),
+    findConversation: (conversationId) =>
+      opened(async () => (await db.select().from(conversations).where(eq(conversations.conversationId, conversationId)).limit(1))[0] ?? null),
+    pruneConversations: (olderThanMs) =>
+      opened(() =>
+        pruneInBatches(async (limit) => {
+          const batch = db.select({ id: conversations.conversationId }).from(conversations).where(lt(conversations.usedAt, olderThanMs)).limit(limit);
+          return (await db.delete(conversations).where(inArray(conversations.conversationId, batch)).returning({ id: conversations.conversationId })).length;
+        }, pruneBatchSize),
+      ),
     logRequest: (entry) =>
       opened(async () => {
         await db.insert(requestLog).values(entry);

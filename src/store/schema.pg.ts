@@ -13,17 +13,23 @@ export const accounts = pgTable(
   "accounts",
   {
     id: text("id").primaryKey(),
-    /** The token exactly as the user gave it (access or refresh token); the duplicate check is on this. */
+    /** The token exactly as the user gave it (access or refresh token); sealed at rest when DATA_KEY is set. */
     credential: text("credential").notNull(),
+    /**
+     * SHA-256 of the plain credential (account-codec.ts): the duplicate check, which a sealed credential (random IV)
+     * cannot be. Null only in rows from before it existed, until the store fills it in on open.
+     */
+    credentialDigest: text("credential_digest"),
     kind: text("kind", { enum: ["access", "refresh"] }).notNull(),
     /** Team workspace id; "" (not NULL) so the unique index treats "no workspace" as one value. */
     teamAccountId: text("team_account_id").notNull().default(""),
+    /** Sealed at rest when DATA_KEY is set. */
     accessToken: text("access_token"),
     /** From the JWT `exp`; null when the token carries none. */
     accessTokenExpiresAt: epochMs("access_token_expires_at"),
     /** When the current access token was obtained (the 5-day rule when there is no `exp`). */
     accessTokenIssuedAt: epochMs("access_token_issued_at"),
-    /** The current refresh token: rotated ones replace the credential's value here. */
+    /** The current refresh token: rotated ones replace the credential's value here. Sealed at rest when DATA_KEY is set. */
     refreshToken: text("refresh_token"),
     plan: text("plan"),
     status: text("status", { enum: ["active", "disabled", "failed"] }).notNull().default("active"),
@@ -33,7 +39,7 @@ export const accounts = pgTable(
     successCount: integer("success_count").notNull().default(0),
     failureCount: integer("failure_count").notNull().default(0),
   },
-  (table) => [uniqueIndex("accounts_credential_team").on(table.credential, table.teamAccountId)],
+  (table) => [uniqueIndex("accounts_credential_digest_team").on(table.credentialDigest, table.teamAccountId)],
 );
 
 export const cooldowns = pgTable(
@@ -54,7 +60,7 @@ export const requestLog = pgTable(
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
     at: epochMs("at").notNull(),
-    /** Masked client key (first 6 / last 4). */
+    /** The client key as `key:` + 8 hex of its SHA-256 (request-context.ts), never its characters. */
     clientKey: text("client_key").notNull(),
     accountId: text("account_id"),
     model: text("model").notNull(),
@@ -67,8 +73,40 @@ export const requestLog = pgTable(
   (table) => [index("request_log_at").on(table.at)],
 );
 
-export type AccountRow = typeof accounts.$inferSelect;
+/**
+ * Which account holds each upstream conversation made through this server, and who made it: a continuation goes to
+ * that account, and only its maker may continue it. Pruned with the request log.
+ */
+export const conversations = pgTable(
+  "conversations",
+  {
+    /** The upstream conversation id. */
+    conversationId: text("conversation_id").primaryKey(),
+    /** An account id, `at:<sha256>` for a caller's own access token, or `anonymous`. */
+    holder: text("holder").notNull(),
+    /** A digest of the bearer that made it (never the bearer), or `anonymous`. */
+    caller: text("caller").notNull(),
+    createdAt: epochMs("created_at").notNull(),
+    /** The last reply in it; pruning goes by this, so a conversation in use is kept. */
+    usedAt: epochMs("used_at").notNull(),
+  },
+  (table) => [index("conversations_used_at").on(table.usedAt)],
+);
+
+/**
+ * What changed in accounts and cooldowns, numbered in commit order (writers take a lock for their number): each
+ * instance's in-memory pool view reads what changed since the number it has seen. Only the newest rows are kept.
+ */
+export const poolChanges = pgTable("pool_changes", {
+  version: bigint("version", { mode: "number" }).primaryKey(),
+  /** `account:<id>`, `cooldown:<subject>`, or `*` (every account). */
+  subject: text("subject").notNull(),
+});
+
+/** The credential digest stays inside the store: callers see rows as they were before it existed. */
+export type AccountRow = Omit<typeof accounts.$inferSelect, "credentialDigest">;
 export type NewAccountRow = typeof accounts.$inferInsert;
+export type ConversationRow = typeof conversations.$inferSelect;
 export type CooldownRow = typeof cooldowns.$inferSelect;
 export type RequestLogRow = typeof requestLog.$inferSelect;
 export type NewRequestLogRow = typeof requestLog.$inferInsert;

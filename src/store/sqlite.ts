@@ -1,14 +1,20 @@
-/** @module The Store over `bun:sqlite` (WAL) with drizzle-orm: one file, migrations applied on open. */
+/**
+ * @module The Store over `bun:sqlite` (WAL) with drizzle-orm: one file, private to its user (private-files.ts),
+ * migrations applied on open, then every token brought under the current DATA_KEY before the first call is served.
+ */
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lt, max, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
+import type { Logger } from "../logger.ts";
+import { silentLogger } from "../logger.ts";
+import { type AccountFix, createAccountCodec, type StoredAccount, stillAsRead } from "./account-codec.ts";
 import { migrateSqlite } from "./migrate-sqlite.ts";
+import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
+import { preparePrivateDatabaseFile } from "./private-files.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
-import { accounts, cooldowns, requestLog } from "./schema.sqlite.ts";
-import type { AccountRow, NewAccountRow } from "./schema.sqlite.ts";
-import type { Store } from "./store.ts";
+import { accounts, conversations, cooldowns, poolChanges, requestLog } from "./schema.sqlite.ts";
+import { createSecretBox, type DataKeys } from "./secret-box.ts";
+import type { AccountRow, PoolChange, Store } from "./store.ts";
 
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:". */
@@ -16,6 +22,10 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** Rows per DELETE of `pruneRequests` (tests make it small). */
   pruneBatchSize?: number;
+  /** DATA_KEY and DATA_KEY_PREVIOUS; without them tokens are stored plain. */
+  dataKeys?: DataKeys;
+  /** Told about the database folder's mode and about tokens sealed or re-sealed on open. */
+  logger?: Logger;
 }
 
 /** `sqlite:<path>` (DATABASE_URL) → the path. */
@@ -44,43 +54,87 @@ function createKeyedLock(): Store["withLock"] {
   };
 }
 
-export function createSqliteStore({ path, now = Date.now, pruneBatchSize }: SqliteStoreOptions): Store {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+export function createSqliteStore({ path, now = Date.now, pruneBatchSize, dataKeys = { current: null, previous: [] }, logger = silentLogger }: SqliteStoreOptions): Store {
+  if (path !== ":memory:") for (const warning of preparePrivateDatabaseFile(path)) logger.warn(warning);
   const sqlite = new Database(path, { create: true, strict: true });
   sqlite.run("PRAGMA journal_mode = WAL");
   // NORMAL loses at most the last transactions on power loss, never on a process crash (SIGKILL): the WAL is in the OS
   sqlite.run("PRAGMA synchronous = NORMAL");
   sqlite.run("PRAGMA busy_timeout = 5000");
   migrateSqlite(sqlite);
-  const db = drizzle(sqlite, { schema: { accounts, cooldowns, requestLog } });
+  const db = drizzle(sqlite, { schema: { accounts, cooldowns, requestLog, conversations, poolChanges } });
+  type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+
+  function recordChanges(tx: Tx, changes: readonly PoolChange[]): void {
+    for (const change of changes) {
+      tx.run(sql`INSERT INTO pool_changes (version, subject) SELECT coalesce(max(version), 0) + 1, ${changeSubject(change)} FROM pool_changes`);
+    }
+    tx.run(sql`DELETE FROM pool_changes WHERE version <= (SELECT max(version) FROM pool_changes) - ${KEPT_CHANGES}`);
+  }
+
+  function applyFixes(fixes: readonly AccountFix[]): number {
+    return db.transaction((tx) => {
+      let applied = 0;
+      for (const fix of fixes) {
+        applied += tx.update(accounts).set(fix.set).where(stillAsRead(accounts, fix)).returning({ id: accounts.id }).all().length;
+      }
+      return applied;
+    });
+  }
+
+  const opening = (async () => {
+    const box = await createSecretBox(dataKeys);
+    const codec = createAccountCodec(box);
+    const fixed = applyFixes(await codec.fixesFor(db.select().from(accounts).all()));
+    if (fixed > 0) logger.info(box.keyId ? "stored tokens sealed with DATA_KEY" : "stored tokens unsealed (DATA_KEY is not set)", { accounts: fixed, keyId: box.keyId });
+    return codec;
+  })();
+  // a failure is reported by ready() and every later call; unobserved it must not crash the process
+  opening.catch(() => {});
+  const openAll = async (rows: StoredAccount[]): Promise<AccountRow[]> => {
+    const codec = await opening;
+    return Promise.all(rows.map((row) => codec.open(row)));
+  };
 
   return {
-    async ready() {},
+    ready: async () => void (await opening),
     withLock: createKeyedLock(),
     async listAccounts() {
-      return db.select().from(accounts).orderBy(accounts.createdAt, accounts.id).all();
+      await opening;
+      return openAll(db.select().from(accounts).orderBy(accounts.createdAt, accounts.id).all());
     },
     async getAccount(id) {
-      return db.select().from(accounts).where(eq(accounts.id, id)).get() ?? null;
+      await opening;
+      const [row] = await openAll(db.select().from(accounts).where(eq(accounts.id, id)).all());
+      return row ?? null;
     },
     async addAccounts(inputs) {
-      const added: AccountRow[] = [];
+      const codec = await opening;
+      const rows = await Promise.all(inputs.map((input) => codec.sealNew({ ...input, id: Bun.randomUUIDv7(), createdAt: now() })));
       let duplicates = 0;
-      db.transaction((tx) => {
-        for (const input of inputs) {
-          const row: NewAccountRow = { ...input, id: Bun.randomUUIDv7(), createdAt: now() };
-          const inserted = tx.insert(accounts).values(row).onConflictDoNothing().returning().get();
-          if (inserted) added.push(inserted);
+      const inserted = db.transaction((tx) => {
+        const stored: StoredAccount[] = [];
+        for (const row of rows) {
+          const added = tx.insert(accounts).values(row).onConflictDoNothing().returning().get();
+          if (added) stored.push(added);
           else duplicates++;
         }
+        recordChanges(tx, stored.map(({ id }) => ({ type: "account", id })));
+        return stored;
       });
-      return { added, duplicates };
+      return { added: await openAll(inserted), duplicates };
     },
     async updateAccount(id, patch) {
+      const codec = await opening;
       if (Object.keys(patch).length === 0) return;
-      db.update(accounts).set(patch).where(eq(accounts.id, id)).run();
+      const sealed = await codec.sealPatch(patch);
+      db.transaction((tx) => {
+        tx.update(accounts).set(sealed).where(eq(accounts.id, id)).run();
+        recordChanges(tx, [{ type: "account", id }]);
+      });
     },
     async recordUse(id, { ok, at }) {
+      await opening;
       db.update(accounts)
         .set(
           ok
@@ -91,41 +145,85 @@ export function createSqliteStore({ path, now = Date.now, pruneBatchSize }: Sqli
         .run();
     },
     async removeAccount(id) {
+      await opening;
       return db.transaction((tx) => {
         tx.delete(cooldowns).where(eq(cooldowns.subject, id)).run();
+        recordChanges(tx, [{ type: "account", id }, { type: "cooldown", subject: id }]);
         return tx.delete(accounts).where(eq(accounts.id, id)).returning({ id: accounts.id }).all().length > 0;
       });
     },
     async clearAccounts() {
+      await opening;
       return db.transaction((tx) => {
         const ids = tx.select({ id: accounts.id }).from(accounts).all();
         for (const { id } of ids) tx.delete(cooldowns).where(eq(cooldowns.subject, id)).run();
         tx.delete(accounts).run();
+        recordChanges(tx, [{ type: "all" }]);
         return ids.length;
       });
     },
     async setCooldown(cooldown) {
-      db.insert(cooldowns)
-        .values(cooldown)
-        .onConflictDoUpdate({
-          target: [cooldowns.subject, cooldowns.model],
-          set: { untilMs: sql`max(${cooldowns.untilMs}, excluded.until_ms)`, reason: sql`excluded.reason` },
-        })
-        .run();
+      await opening;
+      db.transaction((tx) => {
+        tx.insert(cooldowns)
+          .values(cooldown)
+          .onConflictDoUpdate({
+            target: [cooldowns.subject, cooldowns.model],
+            set: { untilMs: sql`max(${cooldowns.untilMs}, excluded.until_ms)`, reason: sql`excluded.reason` },
+          })
+          .run();
+        recordChanges(tx, [{ type: "cooldown", subject: cooldown.subject }]);
+      });
     },
     async activeCooldowns(nowMs) {
+      await opening;
       return db.select().from(cooldowns).where(gt(cooldowns.untilMs, nowMs)).orderBy(cooldowns.untilMs).all();
     },
     async clearCooldowns(subject) {
-      return db.delete(cooldowns).where(eq(cooldowns.subject, subject)).returning().all().length;
+      await opening;
+      return db.transaction((tx) => {
+        const cleared = tx.delete(cooldowns).where(eq(cooldowns.subject, subject)).returning().all().length;
+        recordChanges(tx, [{ type: "cooldown", subject }]);
+        return cleared;
+      });
+    },
+    async changesSince(version) {
+      await opening;
+      const newest = db.select({ version: max(poolChanges.version) }).from(poolChanges).get()?.version ?? 0;
+      if (newest === version) return { version, changes: [] };
+      const rows = version < 0 ? [] : db.select().from(poolChanges).where(and(gt(poolChanges.version, version), sql`${poolChanges.version} <= ${newest}`)).orderBy(poolChanges.version).all();
+      return changesAfter(version, newest, rows);
+    },
+    async recordConversation(row) {
+      await opening;
+      db.insert(conversations)
+        .values(row)
+        .onConflictDoUpdate({ target: conversations.conversationId, set: { usedAt: sql`max(${conversations.usedAt}, excluded.used_at)` } })
+        .run();
+    },
+    async findConversation(conversationId) {
+      await opening;
+      return db.select().from(conversations).where(eq(conversations.conversationId, conversationId)).get() ?? null;
+    },
+    async pruneConversations(olderThanMs) {
+      await opening;
+      const batch = (limit: number) =>
+        db.select({ id: conversations.conversationId }).from(conversations).where(lt(conversations.usedAt, olderThanMs)).limit(limit);
+      return pruneInBatches(
+        async (limit) => db.delete(conversations).where(inArray(conversations.conversationId, batch(limit))).returning({ id: conversations.conversationId }).all().length,
+        pruneBatchSize,
+      );
     },
     async logRequest(entry) {
+      await opening;
       db.insert(requestLog).values(entry).run();
     },
     async recentRequests(limit) {
+      await opening;
       return db.select().from(requestLog).orderBy(desc(requestLog.id)).limit(limit).all();
     },
     async pruneRequests(olderThanMs) {
+      await opening;
       const batch = (limit: number) =>
         db.select({ id: requestLog.id }).from(requestLog).where(lt(requestLog.at, olderThanMs)).orderBy(requestLog.at).limit(limit);
       return pruneInBatches(
@@ -134,6 +232,7 @@ export function createSqliteStore({ path, now = Date.now, pruneBatchSize }: Sqli
       );
     },
     async close() {
+      await opening.catch(() => {});
       sqlite.close();
     },
   };

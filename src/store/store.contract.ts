@@ -3,6 +3,7 @@
  * apart.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { DataKeyError, type DataKeys } from "./secret-box.ts";
 import type { AccountRow, NewRequestLogRow, Store } from "./store.ts";
 
 /** What a new account row holds in every field the input left out. */
@@ -23,9 +24,21 @@ const DEFAULTS = {
 /** What the contract may ask of a store it makes, beyond the defaults. */
 export interface ContractStoreOptions {
   pruneBatchSize?: number;
+  dataKeys?: DataKeys;
 }
 
-export function runStoreContract(name: string, makeStore: (options?: ContractStoreOptions) => Promise<Store>): void {
+/** What a store with a database that outlives it (a file, a server) lets the contract look at. */
+export interface PersistentStoreAccess {
+  /** A new store on the database of the store made last (after that one is closed): a restart. */
+  reopen(options?: ContractStoreOptions): Promise<Store>;
+  /** The stored values of the secret columns of every account, as the database holds them. */
+  rawSecrets(): Promise<string[]>;
+}
+
+const KEY_A = "contract-data-key-A-0123456789abcdef0123";
+const KEY_B = "contract-data-key-B-0123456789abcdef0123";
+
+export function runStoreContract(name: string, makeStore: (options?: ContractStoreOptions) => Promise<Store>, persistent?: PersistentStoreAccess): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -197,6 +210,105 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
         await small.close();
       }
     });
+
+    test("changesSince lists account and cooldown writes in order; recordUse is not one; a current version gets none", async () => {
+      const start = await store.changesSince(-1);
+      expect(start.changes).toBeNull();
+      const { added } = await store.addAccounts([{ credential: "w1", kind: "access" }]);
+      const id = added[0]?.id ?? "";
+      await store.updateAccount(id, { plan: "plus" });
+      await store.recordUse(id, { ok: true, at: 1 });
+      await store.setCooldown({ subject: id, model: "m", untilMs: 9_000, reason: "capped" });
+      await store.clearCooldowns("at:own");
+      const since = await store.changesSince(start.version);
+      expect(since.changes).toEqual([
+        { type: "account", id },
+        { type: "account", id },
+        { type: "cooldown", subject: id },
+        { type: "cooldown", subject: "at:own" },
+      ]);
+      expect(await store.changesSince(since.version)).toEqual({ version: since.version, changes: [] });
+      await store.clearAccounts();
+      expect((await store.changesSince(since.version)).changes).toEqual([{ type: "all" }]);
+      await store.removeAccount("gone");
+      expect((await store.changesSince(since.version)).changes?.slice(1)).toEqual([
+        { type: "account", id: "gone" },
+        { type: "cooldown", subject: "gone" },
+      ]);
+    });
+
+    test("a conversation keeps its first holder and caller; a later record stamps its use; pruning goes by last use", async () => {
+      await store.recordConversation({ conversationId: "c-1", holder: "acc-1", caller: "caller-a", createdAt: 1_000, usedAt: 1_000 });
+      await store.recordConversation({ conversationId: "c-2", holder: "anonymous", caller: "anonymous", createdAt: 2_000, usedAt: 2_000 });
+      await store.recordConversation({ conversationId: "c-1", holder: "acc-2", caller: "caller-b", createdAt: 5_000, usedAt: 5_000 });
+      expect(await store.findConversation("c-1")).toEqual({ conversationId: "c-1", holder: "acc-1", caller: "caller-a", createdAt: 1_000, usedAt: 5_000 });
+      expect(await store.findConversation("missing")).toBeNull();
+      expect(await store.pruneConversations(3_000)).toBe(1);
+      expect([await store.findConversation("c-1"), await store.findConversation("c-2")].map((row) => row?.conversationId ?? null)).toEqual(["c-1", null]);
+    });
+
+    test("with DATA_KEY tokens read back in the clear, and the duplicate check still holds", async () => {
+      const sealed = await makeStore({ dataKeys: { current: KEY_A, previous: [] } });
+      try {
+        const [account] = (await sealed.addAccounts([{ credential: "secret-cred", kind: "refresh", refreshToken: "secret-cred" }])).added;
+        if (!account) throw new Error("not added");
+        await sealed.updateAccount(account.id, { accessToken: "secret-at", refreshToken: "secret-rt-2" });
+        expect((await sealed.addAccounts([{ credential: "secret-cred", kind: "refresh" }])).duplicates).toBe(1);
+        const read = await sealed.getAccount(account.id);
+        expect([read?.credential, read?.accessToken, read?.refreshToken]).toEqual(["secret-cred", "secret-at", "secret-rt-2"]);
+        expect((await sealed.listAccounts()).map((a) => a.credential)).toEqual(["secret-cred"]);
+      } finally {
+        await sealed.close();
+      }
+    });
+
+    test("a DATA_KEY shorter than 32 characters is refused by ready(), naming DATA_KEY", async () => {
+      const weak = await makeStore({ dataKeys: { current: "short-key", previous: [] } }).catch((error: unknown) => error);
+      const failure = weak instanceof Error ? weak : await (weak as Store).ready().then(() => null, (error: unknown) => error);
+      if (!(weak instanceof Error)) await (weak as Store).close();
+      expect(failure).toBeInstanceOf(DataKeyError);
+      expect((failure as Error).message).toContain("DATA_KEY");
+    });
+
+    if (persistent) {
+      test("plain rows are sealed when a key is first set; rotation re-seals them; a wrong key fails naming DATA_KEY", async () => {
+        const plain = await makeStore();
+        await plain.addAccounts([{ credential: "rot-cred", kind: "refresh", refreshToken: "rot-cred", accessToken: "rot-at" }]);
+        await plain.close();
+        expect((await persistent.rawSecrets()).sort()).toEqual(["rot-at", "rot-cred", "rot-cred"]);
+
+        const withA = await persistent.reopen({ dataKeys: { current: KEY_A, previous: [] } });
+        await withA.ready();
+        await withA.close();
+        const sealedA = await persistent.rawSecrets();
+        expect(sealedA.length === 3 && sealedA.every((value) => value.startsWith("enc:v1:") && !value.includes("rot-"))).toBe(true);
+        const keyA = sealedA[0]?.split(":")[2];
+
+        const wrong = await persistent.reopen({ dataKeys: { current: KEY_B, previous: [] } });
+        const failure = await wrong.ready().then(() => null, (error: unknown) => error);
+        await wrong.close();
+        expect(failure).toBeInstanceOf(DataKeyError);
+        expect((failure as Error).message).toContain("DATA_KEY");
+        expect((failure as Error).message).not.toContain(KEY_A);
+        expect(await persistent.rawSecrets()).toEqual(sealedA);
+
+        const rotated = await persistent.reopen({ dataKeys: { current: KEY_B, previous: [KEY_A] } });
+        const [row] = await rotated.listAccounts();
+        await rotated.close();
+        expect([row?.credential, row?.accessToken, row?.refreshToken]).toEqual(["rot-cred", "rot-at", "rot-cred"]);
+        const keysB = new Set((await persistent.rawSecrets()).map((value) => value.split(":")[2]));
+        expect(keysB.size === 1 && !keysB.has(keyA)).toBe(true);
+
+        const onlyB = await persistent.reopen({ dataKeys: { current: KEY_B, previous: [] } });
+        expect((await onlyB.listAccounts()).map((a) => a.credential)).toEqual(["rot-cred"]);
+        await onlyB.close();
+        // no DATA_KEY, the old one in DATA_KEY_PREVIOUS: back to plain
+        const back = await persistent.reopen({ dataKeys: { current: null, previous: [KEY_B] } });
+        await back.ready();
+        await back.close();
+        expect((await persistent.rawSecrets()).sort()).toEqual(["rot-at", "rot-cred", "rot-cred"]);
+      });
+    }
   });
 }
 

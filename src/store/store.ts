@@ -2,12 +2,22 @@
  * @module The Store: everything the pool persists, behind one interface so a PostgreSQL implementation can
  * replace SQLite when several instances share one pool. Every method is async for that reason.
  */
-import type { AccountRow, CooldownRow, NewAccountRow, NewRequestLogRow, RequestLogRow } from "./schema.sqlite.ts";
+import type { AccountRow, ConversationRow, CooldownRow, NewAccountRow, NewRequestLogRow, RequestLogRow } from "./schema.sqlite.ts";
 
-export type { AccountRow, CooldownRow, NewRequestLogRow, RequestLogRow };
+export type { AccountRow, ConversationRow, CooldownRow, NewRequestLogRow, RequestLogRow };
 
 export type NewAccount = Pick<NewAccountRow, "credential" | "kind"> &
-  Partial<Omit<NewAccountRow, "id" | "credential" | "kind" | "createdAt">>;
+  Partial<Omit<NewAccountRow, "id" | "credential" | "credentialDigest" | "kind" | "createdAt">>;
+
+/** One write the in-memory pool view must read again: an account, the cooldowns of a subject, or every account. */
+export type PoolChange = { type: "account"; id: string } | { type: "cooldown"; subject: string } | { type: "all" };
+
+export interface PoolChanges {
+  /** The newest change number; pass it to the next `changesSince`. */
+  version: number;
+  /** In order; null when they are no longer all known (too old a version, or -1): read everything again. */
+  changes: PoolChange[] | null;
+}
 
 /** Fields that change after an account is added. */
 export type AccountPatch = Partial<
@@ -24,14 +34,18 @@ export interface AddAccountsResult {
 }
 
 export interface Store {
-  /** Resolves once the store is open and migrated; rejects saying why it cannot be (every other call would too). */
+  /**
+   * Resolves once the store is open, migrated, and every stored token is sealed with the current DATA_KEY (or plain
+   * without one); rejects saying why it cannot be (every other call would too), naming DATA_KEY when it is the key.
+   */
   ready(): Promise<void>;
+  /** Every account, tokens in the clear (sealed at rest when DATA_KEY is set). Reads the whole table: not per request. */
   listAccounts(): Promise<AccountRow[]>;
   getAccount(id: string): Promise<AccountRow | null>;
   /** Inserts in one transaction; duplicates are skipped by the unique index, never stored twice. */
   addAccounts(accounts: readonly NewAccount[]): Promise<AddAccountsResult>;
   updateAccount(id: string, patch: AccountPatch): Promise<void>;
-  /** Counts one attempt on the account and stamps its last use. */
+  /** Counts one attempt on the account and stamps its last use. Not a pool change: selection does not read these. */
   recordUse(id: string, input: { ok: boolean; at: number }): Promise<void>;
   /** Removes the account and its cooldowns; false when it did not exist. */
   removeAccount(id: string): Promise<boolean>;
@@ -42,6 +56,16 @@ export interface Store {
   /** Cooldowns still running at `nowMs`. */
   activeCooldowns(nowMs: number): Promise<CooldownRow[]>;
   clearCooldowns(subject: string): Promise<number>;
+  /**
+   * What changed in accounts and cooldowns after change number `version`, written by any instance sharing the store
+   * (every write but `recordUse` counts). Numbers follow commit order, so nothing committed is ever skipped.
+   */
+  changesSince(version: number): Promise<PoolChanges>;
+  /** Remembers who holds a conversation; a second record of one id only stamps its use (the first holder stays). */
+  recordConversation(row: ConversationRow): Promise<void>;
+  findConversation(conversationId: string): Promise<ConversationRow | null>;
+  /** Deletes conversations last used before `olderThanMs`, in batches like `pruneRequests`; returns how many went. */
+  pruneConversations(olderThanMs: number): Promise<number>;
   logRequest(entry: NewRequestLogRow): Promise<void>;
   /** Newest first. */
   recentRequests(limit: number): Promise<RequestLogRow[]>;
