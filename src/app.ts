@@ -4,8 +4,12 @@
  */
 import { Elysia, type AnyElysia } from "elysia";
 import { ApiError, InternalError, InvalidRequestError, NotFoundError, PayloadTooLargeError } from "./errors.ts";
+import { corsHeaders, preflightHeaders } from "./http/cors-headers.ts";
+import { logPath } from "./http/log-path.ts";
+import { readJsonBody } from "./http/read-json-body.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics/metrics.ts";
+import { isManagementPath } from "./modules/admin/management-paths.ts";
 import { docsModule } from "./modules/docs/index.ts";
 import { explainValidation } from "./modules/validation-param.ts";
 
@@ -16,16 +20,12 @@ export interface AppOptions {
   version: string;
   /** Feature modules, each one Elysia instance. */
   modules: AnyElysia[];
+  /** Modules that read the raw body stream themselves (the gateway forwards it): mounted before the body parser. */
+  rawBodyModules?: AnyElysia[];
+  /** Origins allowed to call management routes from a browser (ADMIN_ORIGINS); the API's CORS stays open. */
+  adminOrigins?: readonly string[];
   /** Told of every answered request, by route pattern. */
   metrics?: Pick<Metrics, "observeRequest">;
-}
-
-function corsHeaders(request: Request): Record<string, string> {
-  return {
-    "access-control-allow-origin": request.headers.get("origin") ?? "*",
-    "access-control-expose-headers": "x-request-id, retry-after, x-should-retry",
-    vary: "Origin",
-  };
 }
 
 function errorResponse(error: ApiError, headers: Record<string, string>): Response {
@@ -41,10 +41,22 @@ function routeLabel(route: string | undefined, prefix: string): string {
   return prefix && route.startsWith(prefix) ? route.slice(prefix.length) || "/" : route;
 }
 
-export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, metrics }: AppOptions) {
+/** The path without API_PREFIX, for judging which surface a request is for. */
+function unprefixed(path: string, prefix: string): string {
+  return prefix && path.startsWith(prefix) ? path.slice(prefix.length) || "/" : path;
+}
+
+export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, rawBodyModules = [], adminOrigins = [], metrics }: AppOptions) {
   const prefix = apiPrefix ? `/${apiPrefix}` : "";
   let app = new Elysia({ prefix }).use(docsModule({ prefix, version }));
   for (const module of modules) app = app.use(module);
+  let rawApp = new Elysia({ prefix });
+  for (const module of rawBodyModules) rawApp = rawApp.use(module);
+  const corsContext = (request: Request, path: string) => ({
+    origin: request.headers.get("origin"),
+    management: isManagementPath(unprefixed(path, prefix)),
+    adminOrigins,
+  });
 
   const startedAt = new WeakMap<Request, number>();
   /** One access line and one metrics observation per request, wherever its response was made. */
@@ -54,7 +66,7 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, m
     const elapsedMs = began === undefined ? null : performance.now() - began;
     logger.info("request", {
       method: request.method,
-      path,
+      path: logPath(path, apiPrefix),
       status,
       ms: elapsedMs === null ? null : Math.round(elapsedMs),
       requestId: (set.headers as Record<string, string>)["x-request-id"],
@@ -65,35 +77,39 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, m
     .onRequest(({ request, set }) => {
       startedAt.set(request, performance.now());
       const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
-      Object.assign(set.headers, corsHeaders(request), { "x-request-id": requestId });
+      const pathname = new URL(request.url).pathname;
+      const cors = corsContext(request, pathname);
+      Object.assign(set.headers, corsHeaders(cors), { "x-request-id": requestId });
       if (request.method === "OPTIONS") {
-        // browsers need Authorization named explicitly: a bare `*` does not cover it (CLIENTS.md §1)
-        const asked = request.headers.get("access-control-request-headers");
         set.status = 204;
         // Elysia runs no later hook for a response made here: record it now
-        record(request, set, new URL(request.url).pathname, undefined);
+        record(request, set, pathname, undefined);
         return new Response(null, {
           status: 204,
-          headers: {
-            ...(set.headers as Record<string, string>),
-            "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
-            "access-control-allow-headers": asked ? `${asked}, authorization, content-type` : "authorization, content-type",
-            "access-control-max-age": "86400",
-          },
+          headers: { ...(set.headers as Record<string, string>), ...preflightHeaders(cors, request.headers.get("access-control-request-headers")) },
         });
       }
+      // a declared length over the limit is refused before a byte is read; the parser counts the rest (chunked too)
       const length = Number(request.headers.get("content-length") ?? "0");
       if (length > maxBodyBytes) {
         set.status = 413;
-        record(request, set, new URL(request.url).pathname, undefined);
+        record(request, set, pathname, undefined);
         return errorResponse(new PayloadTooLargeError(maxBodyBytes), set.headers as Record<string, string>);
       }
     })
     .onError(({ code, error, request, set, path }) => {
       const headers = { ...(set.headers as Record<string, string>) };
+      if (request.signal.aborted) {
+        // the client left before the answer (nginx's 499): its leaving is the failure, not a fault of ours
+        set.status = 499;
+        return new Response(null, { status: 499, headers });
+      }
       let apiError: ApiError;
       if (error instanceof ApiError) {
         apiError = error;
+      } else if (code === "PARSE" && error.cause instanceof ApiError) {
+        // the body reader's own refusal (413, 415, too deep), which Elysia wraps in its ParseError
+        apiError = error.cause;
       } else if (code === "VALIDATION") {
         const { param, message } = explainValidation(error);
         apiError = new InvalidRequestError(message, { param, code: message.startsWith("Missing") ? "missing_required_parameter" : "invalid_type" });
@@ -109,17 +125,23 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, m
         if (/body.*(too large|exceed)|payload too large/i.test(message)) {
           apiError = new PayloadTooLargeError(maxBodyBytes);
         } else {
-          logger.error("unhandled error", { path, error });
+          logger.error("unhandled error", { path: logPath(path, apiPrefix), error });
           apiError = new InternalError();
         }
       }
-      if (apiError.status >= 500) logger.warn("request failed", { path, status: apiError.status, message: apiError.message });
+      if (apiError.status >= 500) logger.warn("request failed", { path: logPath(path, apiPrefix), status: apiError.status, message: apiError.message });
       set.status = apiError.status;
       return errorResponse(apiError, headers);
     })
     .onAfterResponse(({ request, set, path, route }) => {
       // a stream's line is written when its headers are sent
       record(request, set, path, route);
+    })
+    // before the body parser: their bodies stay unread streams
+    .use(rawApp)
+    // every route after this one reads its body here: limit on bytes received, content type, nesting depth
+    .onParse({ as: "global" }, function readBody({ request, path }) {
+      return readJsonBody(request, { maxBytes: maxBodyBytes, acceptForms: isManagementPath(unprefixed(path, prefix)) });
     })
     .use(app);
 }

@@ -15,6 +15,8 @@ export interface Config {
   /** Pool keys: a client presenting one is served from the account pool. */
   authorizationKeys: readonly string[];
   adminKey: string | null;
+  /** Origins (scheme://host:port) a browser may call the management routes from; the API's CORS stays open. */
+  adminOrigins: readonly string[];
   /** Sent upstream as header `authkey` (private gateways). */
   authKey: string | null;
   chatgptBaseUrls: readonly string[];
@@ -107,6 +109,14 @@ function httpUrl(value: string): string {
   return url.toString().replace(/\/+$/, "");
 }
 
+/** `https://a.example:8443`, as browsers send it in `Origin`: no path, no trailing slash, default port dropped. */
+function webOrigin(value: string): string {
+  const url = new URL(value.trim());
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http(s)");
+  if (url.pathname !== "/" || url.search || url.hash || url.username) throw new Error("not an origin");
+  return url.origin;
+}
+
 function proxyUrl(value: string): string {
   // `{}` is replaced per account later (sticky sessions of rotating proxies), so validate with a stand-in
   const url = new URL(value.trim().replaceAll("{}", "x"));
@@ -156,6 +166,14 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   },
   authorizationKeys: { key: "authorizationKeys", env: "AUTHORIZATION", help: "comma list of keys served from the account pool", fallback: "", parse: list, expected: "a comma-separated list" },
   adminKey: { key: "adminKey", env: "ADMIN_KEY", help: "bearer for the management API and page", fallback: "", parse: optional((v) => v.trim()), expected: "a string" },
+  adminOrigins: {
+    key: "adminOrigins",
+    env: "ADMIN_ORIGINS",
+    help: "comma list of web origins allowed to call management routes cross-origin (CORS); none by default",
+    fallback: "",
+    parse: (v) => list(v).map(webOrigin),
+    expected: "a comma-separated list of origins such as https://admin.example.com",
+  },
   authKey: { key: "authKey", env: "AUTH_KEY", help: "sent upstream as header authkey (private gateways)", fallback: "", parse: optional((v) => v.trim()), expected: "a string" },
   chatgptBaseUrls: {
     key: "chatgptBaseUrls",

@@ -83,6 +83,12 @@ export class PayloadTooLargeError extends ApiError {
   }
 }
 
+export class UnsupportedMediaTypeError extends ApiError {
+  constructor(message: string) {
+    super(415, "invalid_request_error", message, { code: "unsupported_media_type" });
+  }
+}
+
 export class RateLimitError extends ApiError {
   /** Seconds until the caller may try again, sent as `Retry-After`. */
   readonly retryAfterSec: number;

@@ -2,6 +2,7 @@
  * @module The logger: one line per event (JSON or pretty), with secrets redacted in one place.
  */
 import type { LogLevel } from "./config.ts";
+import { decodeEscapes } from "./http/decode-escapes.ts";
 import { stderrLogSink } from "./log-sink.ts";
 
 export type LogFields = Record<string, unknown>;
@@ -33,7 +34,7 @@ export function maskSecret(secret: string): string {
   return `${secret.slice(0, 6)}…${secret.slice(-4)}`;
 }
 
-export function redactText(text: string): string {
+function redactPatterns(text: string): string {
   let out = text;
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (match, prefix: unknown) =>
@@ -41,6 +42,15 @@ export function redactText(text: string): string {
     );
   }
   return out;
+}
+
+export function redactText(text: string): string {
+  const out = redactPatterns(text);
+  if (!/%[0-9a-fA-F]{2}/.test(out)) return out;
+  // a secret percent-encoded in a URL (`rt%5F…`, `%2E` inside a JWT) slips past the patterns: judge it decoded too
+  const decoded = decodeEscapes(out);
+  const redacted = redactPatterns(decoded);
+  return redacted === decoded ? out : redacted;
 }
 
 /** Deep-copies a value with every secret replaced; safe to log. */

@@ -78,6 +78,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
   const app = createApp({
     apiPrefix: config.apiPrefix,
     maxBodyBytes: config.maxBodyBytes,
+    adminOrigins: config.adminOrigins,
     logger,
     version: VERSION,
     metrics,
@@ -91,9 +92,9 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
       metricsModule({ metrics, store: runtime.store, config }),
       tokensModule({ service: admin, config }),
       adminModule({ service: admin, config }),
-      // last: a catch-all under /backend-api and /backend-anon
-      ...(config.enableGateway ? [gatewayModule({ config, logger, fetch: deps.fetch })] : []),
     ],
+    // a catch-all under /backend-api and /backend-anon that streams the body on as it arrives
+    rawBodyModules: config.enableGateway ? [gatewayModule({ config, logger, fetch: deps.fetch })] : [],
   });
   const close = async (): Promise<void> => {
     runtime.scheduler.stop();
@@ -120,9 +121,9 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
       idleTimeout: 255,
       // a second instance on the same port must fail loudly, not silently share the traffic
       reusePort: false,
-      // The app answers an oversized Content-Length with a JSON 413 of its own; Bun's limit (an empty 413) only stops
-      // bodies far beyond it, such as unbounded chunked uploads.
-      maxRequestBodySize: Math.max(config.maxBodyBytes * 4, 64 * 1024 * 1024),
+      // Bun's own limit answers an empty 413, never OpenAI's shape: it is out of the way, and the app enforces
+      // MAX_BODY_SIZE itself (a declared Content-Length at once, the bytes of any framing as they are read)
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     });
   } catch (error) {
     // goes up as it is (syscall "listen"): startup-failure.ts names HOST or PORT from it

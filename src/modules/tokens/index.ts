@@ -1,11 +1,13 @@
 /**
  * @module chat2api's token routes (upstream.md §9.1), kept for migrating users: the page, upload, clear, error
- * list and add-one, with chat2api's JSON shapes. They now need the admin key; tokens are never echoed.
+ * list and add-one, with chat2api's JSON shapes. They now need the admin key; tokens are never echoed. State changes
+ * only by POST, except add-one, a GET kept for chat2api users but only for a caller holding a key.
  */
 import { Elysia, t } from "elysia";
 import type { Config } from "../../config.ts";
 import { adminPageResponse } from "../../web/admin-page.ts";
-import { adminGuard } from "../admin/admin-guard.ts";
+import { PermissionDeniedError } from "../../errors.ts";
+import { adminGuard, hasManagementKey } from "../admin/admin-guard.ts";
 import type { AdminService } from "../admin/service.ts";
 
 const tags = ["Tokens"];
@@ -50,6 +52,14 @@ export function tokensModule({ service, config }: { service: AdminService; confi
     .get("/tokens/add/:token", ({ params }) => upload(params.token), {
       params: t.Object({ token: t.String() }),
       response: TokensCount,
-      detail: { tags, summary: "Add one token" },
+      // a GET that changes state is one an <img> or a link can trigger: only a caller holding the key may use it
+      beforeHandle() {
+        if (!hasManagementKey(config)) {
+          throw new PermissionDeniedError(
+            "GET /tokens/add/{token} works only with a key (ADMIN_KEY or AUTHORIZATION, sent as Authorization: Bearer). Without one, add tokens with POST /tokens/upload.",
+          );
+        }
+      },
+      detail: { tags, summary: "Add one token (only with ADMIN_KEY or an AUTHORIZATION key: a GET that changes state)" },
     });
 }
