@@ -26,7 +26,7 @@ import { AccountModels } from "./account-models.ts";
 import { type ConversationPlan, type ConversationRequest, planConversation } from "./conversation-plan.ts";
 import { prepend } from "./prepend.ts";
 import { resolveAssetUrl } from "./resolve-asset-url.ts";
-import { isUpstreamError, outcomeOf, toApiError } from "./upstream-failure.ts";
+import { isUpstreamError, noLoginRefusalError, outcomeOf, toApiError } from "./upstream-failure.ts";
 
 export interface ReplyServiceDeps {
   config: Pick<
@@ -213,6 +213,8 @@ export class ReplyService {
     const { model } = plan;
     const tried = new Set<string>();
     let lastError: UpstreamError | null = null;
+    // the last failure was in no-login mode: an anonymous caller, or a pool key while the pool is empty
+    let lastNoLogin = false;
     let notOffered = false;
     for (let attempt = 0; attempt <= this.deps.config.retryTimes; attempt++) {
       const lease = caller.kind === "pool" ? await this.deps.pool.lease({ model: model.upstreamSlug, exclude: tried }) : null;
@@ -269,6 +271,7 @@ export class ReplyService {
         const outcome = outcomeOf(error, model.upstreamSlug);
         await this.report({ lease }, caller, outcome);
         lastError = error;
+        lastNoLogin = lease === null && caller.kind !== "own";
         this.deps.logger.info("attempt failed", {
           attempt,
           account: lease?.label ?? caller.kind,
@@ -279,7 +282,7 @@ export class ReplyService {
         if (!again || signal.aborted) break;
       }
     }
-    if (lastError) throw toApiError(lastError, caller.kind === "pool");
+    if (lastError) throw (lastNoLogin ? noLoginRefusalError(lastError, caller.kind === "pool") : null) ?? toApiError(lastError, caller.kind === "pool");
     if (notOffered) throw new ModelNotFoundError(model.requested);
     throw new ApiError(503, "upstream_error", "No account could serve this request.", { code: "pool_exhausted" });
   }

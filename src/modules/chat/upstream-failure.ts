@@ -84,6 +84,31 @@ export function toApiError(error: UpstreamError, pooled: boolean): ApiError {
   }
 }
 
+/** How ChatGPT turns its no-login mode away (a region, an IP, a change of policy): an account is the way out. */
+const NO_LOGIN_REFUSALS: ReadonlySet<UpstreamError["kind"]> = new Set(["unauthorized", "forbidden", "unusual-activity"]);
+
+/**
+ * The error for a request ChatGPT refused in no-login mode, or null when the failure is of another kind.
+ * `emptyPool`: a pool key sent it there because the pool has no account (chat2api's rule), so the way out is to add one.
+ */
+export function noLoginRefusalError(error: UpstreamError, emptyPool: boolean): ApiError | null {
+  if (!NO_LOGIN_REFUSALS.has(error.kind)) return null;
+  const said = error.message.replace(/\.$/, "");
+  if (emptyPool) {
+    return new UpstreamFailureError(
+      503,
+      `The account pool is empty, so this request was sent in ChatGPT's no-login mode, which ChatGPT refused (${said}). ` +
+        "Add an account: POST /tokens/upload with form field text (access or refresh tokens, one per line), or the /tokens page; " +
+        "both take the ADMIN_KEY (or a pool key when ADMIN_KEY is unset).",
+      { code: "pool_empty", cause: error },
+    );
+  }
+  return new AuthenticationError(`ChatGPT refused its no-login mode (${said}). Use a ChatGPT access token as the API key.`, {
+    code: "no_login_refused",
+    cause: error,
+  });
+}
+
 export function isUpstreamError(error: unknown): error is UpstreamError {
   return error instanceof UpstreamError;
 }
