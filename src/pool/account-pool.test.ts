@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ModelNotFoundError, RateLimitError } from "../errors.ts";
+import { ModelNotFoundError, RateLimitError, UpstreamFailureError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
 import { createSqliteStore } from "../store/sqlite.ts";
 import type { NewAccount, Store } from "../store/store.ts";
@@ -59,6 +59,26 @@ describe("account pool", () => {
     const { added } = await store.addAccounts([access("a"), access("b"), access("c")]);
     const [a, b, c] = added.map((x) => x.id);
     expect(await leaseIds(pool, 6)).toEqual([a, b, c, a, b, c] as string[]);
+  });
+
+  test("a lease bound to one account (`only`) gets that account every time; a failed one is a 503 that says so", async () => {
+    const { pool } = harness(store);
+    const { added } = await store.addAccounts([access("a"), access("b"), access("c")]);
+    const [, b = ""] = added.map((x) => x.id);
+    const bound = [];
+    for (let i = 0; i < 4; i++) bound.push((await pool.lease({ model: "gpt-4o", exclude: new Set(), only: b }))?.accountId);
+    expect(bound).toEqual([b, b, b, b]);
+    expect(await pool.lease({ model: "gpt-4o", exclude: new Set([b]), only: b })).toBeNull();
+    await store.updateAccount(b, { status: "failed", lastError: "upstream rejected the access token (401)" });
+    const refusal = await pool.lease({ model: "gpt-4o", exclude: new Set(), only: b }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(UpstreamFailureError);
+    expect([(refusal as UpstreamFailureError).status, (refusal as UpstreamFailureError).code, (refusal as Error).message]).toEqual([
+      503,
+      "conversation_account_unavailable",
+      "The account that holds this conversation is failed (upstream rejected the access token (401)); a conversation cannot move to another account. Start a new one.",
+    ]);
+    await store.removeAccount(b);
+    await expect(pool.lease({ model: "gpt-4o", exclude: new Set(), only: b })).rejects.toThrow("was removed from the pool");
   });
 
   test("RANDOM_TOKEN picks by the random source", async () => {

@@ -1,16 +1,18 @@
 /**
  * @module The account pool: leases a healthy account for one attempt and learns from the outcome. Selection
  * skips failed and disabled accounts, accounts resting for the model (upstream.md §16.6), and accounts whose plan
- * does not offer it; caps live in the Store so they survive restarts.
+ * does not offer it; caps live in the Store so they survive restarts. Accounts and cooldowns are read from the
+ * in-memory pool view, never the whole table per lease.
  */
 import type { Config } from "../config.ts";
-import { ModelNotFoundError, RateLimitError } from "../errors.ts";
+import { ModelNotFoundError, RateLimitError, UpstreamFailureError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { maskSecret } from "../logger.ts";
 import type { AccountRow, CooldownRow, Store } from "../store/store.ts";
 import type { AttemptOutcome } from "./attempt-outcome.ts";
 import { ALL_MODELS, nextAccountState } from "./cooldown.ts";
 import { offersModel, planTier, tierPreference } from "./model-access.ts";
+import { createPoolView, type PoolSnapshot, type PoolView } from "./pool-view.ts";
 import type { Refresher } from "./refresher.ts";
 import { isTokenStale } from "./refresher.ts";
 import { secretDigest } from "./token-kind.ts";
@@ -28,13 +30,23 @@ export interface AccountLease {
   label: string;
 }
 
+export interface LeaseInput {
+  model: string;
+  exclude: ReadonlySet<string>;
+  /**
+   * Only this account (the one holding a continued conversation). When it cannot serve at all (removed, failed,
+   * disabled) the lease throws a 503 saying so, rather than answering null (which would mean "no pool").
+   */
+  only?: string;
+}
+
 export interface AccountPool {
   /**
    * A healthy account that offers `model` and is not resting, other than those in `exclude`. Null when there is
    * nothing to try: no usable account at all (the caller goes anonymous) or every one already tried (the caller
    * ends with its last error). Throws RateLimitError (Retry-After = soonest clear) when all the rest are resting.
    */
-  lease(input: { model: string; exclude: ReadonlySet<string> }): Promise<AccountLease | null>;
+  lease(input: LeaseInput): Promise<AccountLease | null>;
   report(lease: AccountLease, outcome: AttemptOutcome): Promise<void>;
   /** Seconds until `model` may be used again on this account or own access token; null when it may now. */
   cooldownFor(accessTokenOrAccountId: string, model: string): Promise<number | null>;
@@ -44,6 +56,8 @@ export interface AccountPool {
 
 export interface AccountPoolDeps {
   store: Store;
+  /** The accounts and cooldowns to select from; by default a view over `store`. */
+  view?: PoolView;
   refresher: Refresher;
   config: Pick<Config, "randomToken" | "enableLimit">;
   logger: Logger;
@@ -56,10 +70,10 @@ export function ownTokenSubject(accessToken: string): string {
   return `at:${secretDigest(accessToken).slice(0, 32)}`;
 }
 
-function restingUntil(subject: string, model: string, cooldowns: readonly CooldownRow[], enableLimit: boolean): number | null {
+function restingUntil(model: string, cooldowns: readonly CooldownRow[], enableLimit: boolean, nowMs: number): number | null {
   let until: number | null = null;
   for (const c of cooldowns) {
-    if (c.subject !== subject || (c.model !== model && c.model !== ALL_MODELS)) continue;
+    if (c.untilMs <= nowMs || (c.model !== model && c.model !== ALL_MODELS)) continue;
     // caps are recorded always but only honoured with ENABLE_LIMIT (upstream.md §8.7); blocks always
     if (c.reason === "capped" && !enableLimit) continue;
     until = Math.max(until ?? 0, c.untilMs);
@@ -67,14 +81,26 @@ function restingUntil(subject: string, model: string, cooldowns: readonly Cooldo
   return until;
 }
 
-export function createAccountPool({ store, refresher, config, logger, now = Date.now, random = Math.random }: AccountPoolDeps): AccountPool {
+/** The accounts a lease may choose from: all of them, or the one it is bound to (which must be able to serve). */
+function candidatesOf(view: PoolSnapshot, only: string | undefined): readonly AccountRow[] {
+  if (only === undefined) return view.accounts;
+  const account = view.get(only);
+  if (account?.status === "active") return [account];
+  const state = account ? `is ${account.status}${account.lastError ? ` (${account.lastError})` : ""}` : "was removed from the pool";
+  throw new UpstreamFailureError(503, `The account that holds this conversation ${state}; a conversation cannot move to another account. Start a new one.`, {
+    code: "conversation_account_unavailable",
+  });
+}
+
+export function createAccountPool({ store, view, refresher, config, logger, now = Date.now, random = Math.random }: AccountPoolDeps): AccountPool {
+  const pool = view ?? createPoolView(store, now);
   /** Round-robin cursor: the id last handed out; the next lease takes the first id after it. */
   let cursor = "";
 
+  /** `ready` is in id order (the view's), so round-robin is one pass. */
   function pick(ready: readonly AccountRow[]): AccountRow {
     if (config.randomToken) return ready[Math.floor(random() * ready.length)] ?? (ready[0] as AccountRow);
-    const sorted = [...ready].sort((a, b) => (a.id < b.id ? -1 : 1));
-    const next = sorted.find((a) => a.id > cursor) ?? (sorted[0] as AccountRow);
+    const next = ready.find((a) => a.id > cursor) ?? (ready[0] as AccountRow);
     cursor = next.id;
     return next;
   }
@@ -98,20 +124,21 @@ export function createAccountPool({ store, refresher, config, logger, now = Date
   }
 
   return {
-    async lease({ model, exclude }) {
+    async lease({ model, exclude, only }) {
       const tried = new Set(exclude);
       for (;;) {
         const nowMs = now();
-        const usable = (await store.listAccounts()).filter((a) => a.status === "active");
+        const snapshot = await pool.current();
+        const usable = candidatesOf(snapshot, only).filter((a) => a.status === "active");
         if (usable.length === 0) return null;
         const offering = usable.filter((a) => offersModel(a.plan, model));
         if (offering.length === 0) throw new ModelNotFoundError(model);
         const untried = offering.filter((a) => !tried.has(a.id));
         if (untried.length === 0) return null;
-        const cooldowns = await store.activeCooldowns(nowMs);
-        const ready = untried.filter((a) => restingUntil(a.id, model, cooldowns, config.enableLimit) === null);
+        const resting = (a: AccountRow) => restingUntil(model, snapshot.cooldownsOf(a.id), config.enableLimit, nowMs);
+        const ready = untried.filter((a) => resting(a) === null);
         if (ready.length === 0) {
-          const soonest = Math.min(...untried.map((a) => restingUntil(a.id, model, cooldowns, config.enableLimit) ?? nowMs));
+          const soonest = Math.min(...untried.map((a) => resting(a) ?? nowMs));
           throw new RateLimitError(
             `Every account in the pool is resting for ${model}; try again in ${Math.ceil((soonest - nowMs) / 1000)} s.`,
             Math.max(1, (soonest - nowMs) / 1000),
@@ -138,7 +165,7 @@ export function createAccountPool({ store, refresher, config, logger, now = Date
 
     async report(lease, outcome) {
       const nowMs = now();
-      const account = await store.getAccount(lease.accountId);
+      const account = (await pool.current()).get(lease.accountId);
       if (!account) return;
       const change = nextAccountState({ canRefresh: account.refreshToken !== null, refreshedAt: account.refreshToken ? account.accessTokenIssuedAt : null }, outcome, nowMs);
       if (change.counted) await store.recordUse(account.id, { ok: change.counted === "success", at: nowMs });
@@ -151,9 +178,9 @@ export function createAccountPool({ store, refresher, config, logger, now = Date
 
     async cooldownFor(accessTokenOrAccountId, model) {
       const nowMs = now();
-      const account = await store.getAccount(accessTokenOrAccountId);
-      const subject = account ? account.id : ownTokenSubject(accessTokenOrAccountId);
-      const until = restingUntil(subject, model, await store.activeCooldowns(nowMs), config.enableLimit);
+      const snapshot = await pool.current();
+      const subject = snapshot.get(accessTokenOrAccountId) ? accessTokenOrAccountId : ownTokenSubject(accessTokenOrAccountId);
+      const until = restingUntil(model, snapshot.cooldownsOf(subject), config.enableLimit, nowMs);
       return until === null ? null : Math.max(1, Math.ceil((until - nowMs) / 1000));
     },
 
