@@ -46,6 +46,13 @@ describe("body limit", () => {
     expect(h.emulator.log.filter((entry) => entry.path.includes("conversation"))).toEqual([]);
   });
 
+  test("through the gateway too: a chunked body over the limit is a 413, and the upstream sees none of it", async () => {
+    h.emulator.reset();
+    const response = await h.fetch("/backend-anon/conversation", { method: "POST", headers: { "content-type": "application/json" }, body: chunkedChat(9 * LIMIT) });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 413, body: tooLarge });
+    expect(h.emulator.log.filter((entry) => entry.body !== undefined)).toEqual([]);
+  });
+
   test("a chunked body under the limit is served", async () => {
     const response = await h.fetch("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: chunkedChat(1024) });
     expect(response.status).toBe(200);

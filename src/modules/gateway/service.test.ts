@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { UpstreamFailureError } from "../../errors.ts";
+import { ApiError, UpstreamFailureError } from "../../errors.ts";
 import { createLogger } from "../../logger.ts";
 import type { FetchLike } from "../../upstream/session.ts";
 import { type GatewayConfig, GatewayService } from "./service.ts";
@@ -12,6 +12,7 @@ const config: GatewayConfig = {
   authKey: null,
   chatgptBaseUrls: ["https://upstream.example"],
   proxyUrls: ["http://u-{}:pw@proxy:8080"],
+  maxBodyBytes: 4096,
 };
 
 function gateway(fetch: FetchLike, headTimeoutMs?: number): GatewayService {
@@ -31,6 +32,33 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe("GatewayService.forward", () => {
+  test("a chunked body over MAX_BODY_SIZE is a 413, and the upstream never gets a byte past the limit", async () => {
+    let received = 0;
+    const service = gateway(async (_url, init) => {
+      // reads the body as a real upstream would, until the stream errors
+      const reader = (init.body as ReadableStream<Uint8Array>).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        received += value.byteLength;
+      }
+      return new Response("{}");
+    });
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 64 * 1024) return controller.close();
+        sent += 1024;
+        controller.enqueue(new Uint8Array(1024));
+      },
+    });
+    const request = new Request("http://gw.local/secret/backend-api/conversation", { method: "POST", body, headers: { authorization: `Bearer ${token}` } });
+    const error = await failureOf(service.forward(request));
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).toJSON().error.code).toBe("request_too_large");
+    expect(received).toBeLessThanOrEqual(config.maxBodyBytes);
+  });
+
   test("the path below API_PREFIX and the query go to the bound host, through the token's proxy, redirects unfollowed", async () => {
     const calls: Array<{ url: string; method: string | undefined; redirect: string | undefined; proxy: string | undefined }> = [];
     const service = gateway(async (url, init) => {

@@ -4,7 +4,8 @@
  * can use this server as its upstream. Knows nothing of Elysia.
  */
 import type { Config } from "../../config.ts";
-import { UpstreamFailureError } from "../../errors.ts";
+import { PayloadTooLargeError, UpstreamFailureError } from "../../errors.ts";
+import { limitBodyStream } from "../../http/limit-body-stream.ts";
 import { type Logger, redactText } from "../../logger.ts";
 import type { FetchLike } from "../../upstream/session.ts";
 import { admitGatewayCaller } from "./admit-gateway-caller.ts";
@@ -12,7 +13,7 @@ import { bindUpstreamRoute } from "./bind-upstream-route.ts";
 import { clientResponseHeaders } from "./client-response-headers.ts";
 import { upstreamRequestHeaders } from "./upstream-request-headers.ts";
 
-export type GatewayConfig = Pick<Config, "apiPrefix" | "authorizationKeys" | "adminKey" | "authKey" | "chatgptBaseUrls" | "proxyUrls">;
+export type GatewayConfig = Pick<Config, "apiPrefix" | "authorizationKeys" | "adminKey" | "authKey" | "chatgptBaseUrls" | "proxyUrls" | "maxBodyBytes">;
 
 export interface GatewayServiceOptions {
   config: GatewayConfig;
@@ -51,7 +52,8 @@ export class GatewayService {
     const incoming = new URL(request.url);
     // the raw path, percent-escapes intact: decoding and re-encoding could change what the upstream sees
     const path = incoming.pathname.slice(this.prefix.length);
-    const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
+    // MAX_BODY_SIZE holds on the bytes forwarded too: a chunked body is cut before the first byte past it
+    const body = request.method !== "GET" && request.method !== "HEAD" && request.body !== null ? limitBodyStream(request.body, this.config.maxBodyBytes) : null;
 
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new Error("timeout")), this.headTimeoutMs);
@@ -60,7 +62,7 @@ export class GatewayService {
       upstream = await this.fetch(`${host}${path}${incoming.search}`, {
         method: request.method,
         headers: upstreamRequestHeaders(request.headers, { host, authKey: this.config.authKey }),
-        body: hasBody ? request.body : null,
+        body: body?.stream ?? null,
         // the client leaving aborts the upstream request, mid-body included
         signal: AbortSignal.any([request.signal, timeout.signal]),
         redirect: "manual",
@@ -68,6 +70,7 @@ export class GatewayService {
       });
     } catch (error) {
       if (request.signal.aborted) throw error;
+      if (body?.exceeded()) throw new PayloadTooLargeError(this.config.maxBodyBytes);
       const upstreamHost = new URL(host).host;
       if (timeout.signal.aborted) {
         throw new UpstreamFailureError(504, `${upstreamHost} did not answer within ${this.headTimeoutMs / 1000} s.`, { code: "upstream_timeout" });
