@@ -55,6 +55,14 @@ export interface Config {
   /** Earlier DATA_KEYs: stored tokens sealed with them are re-sealed with DATA_KEY at start-up. */
   dataKeyPrevious: readonly string[];
   powWorkers: number;
+  /** Upstream conversations streaming at once, server-wide. */
+  maxUpstreamStreams: number;
+  /** Upstream conversations at once per pool account, per caller's own token, and for no-login mode. */
+  maxStreamsPerAccount: number;
+  /** Requests waiting for a stream slot at once; past it they are refused at once. */
+  streamQueueLength: number;
+  /** How long a request waits for a stream slot before a 429 (its account is busy) or 503 (the server is). */
+  streamQueueWaitMs: number;
   logLevel: LogLevel;
   logFormat: "json" | "pretty";
 }
@@ -298,6 +306,31 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     expected: "sqlite:<path> or postgres://…",
   },
   powWorkers: { key: "powWorkers", env: "POW_WORKERS", help: "worker threads for proof-of-work", fallback: String(Math.max(1, cpus().length)), parse: int(1, 256), expected: "a whole number 1-256" },
+  maxUpstreamStreams: {
+    key: "maxUpstreamStreams",
+    env: "MAX_UPSTREAM_STREAMS",
+    help: "upstream conversations at once, server-wide (beyond: wait, then 503)",
+    fallback: "512",
+    parse: int(1, 10_000),
+    expected: "a whole number 1-10000",
+  },
+  maxStreamsPerAccount: {
+    key: "maxStreamsPerAccount",
+    env: "MAX_STREAMS_PER_ACCOUNT",
+    help: "upstream conversations at once per pool account, own token, or no-login mode (beyond: wait, then 429)",
+    fallback: "32",
+    parse: int(1, 10_000),
+    expected: "a whole number 1-10000",
+  },
+  streamQueueLength: { key: "streamQueueLength", env: "STREAM_QUEUE_LENGTH", help: "requests waiting for a stream slot at once", fallback: "256", parse: int(0, 100_000), expected: "a whole number 0-100000" },
+  streamQueueWaitMs: {
+    key: "streamQueueWaitMs",
+    env: "STREAM_QUEUE_WAIT_MS",
+    help: "how long a request waits for a stream slot, in ms (0 = refuse at once)",
+    fallback: "10000",
+    parse: int(0, 120_000),
+    expected: "a whole number of milliseconds 0-120000",
+  },
   logLevel: {
     key: "logLevel",
     env: "LOG_LEVEL",

@@ -9,6 +9,7 @@ import { checkHealth } from "./healthcheck.ts";
 import { createLogger } from "./logger.ts";
 import { startServer, VERSION } from "./server.ts";
 import { EXIT_CONFIG, explainStartupFailure } from "./startup-failure.ts";
+import { fetchCapOf, fetchCapWarning, raiseFetchCap } from "./upstream/fetch-cap.ts";
 import { describeUnknownSetting, findUnknownSettings } from "./unknown-settings.ts";
 
 const argv = process.argv.slice(2);
@@ -39,7 +40,11 @@ if (healthcheck) {
   console.log(`chat2api healthcheck: ${detail}`);
   process.exit(ok ? 0 : 1);
 }
+// before anything fetches: Bun reads its fetch cap only at process start, so the process restarts itself with it set
+raiseFetchCap(process);
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+const capWarning = fetchCapWarning(config.maxUpstreamStreams, process.env);
+if (capWarning) logger.warn(capWarning);
 for (const unknown of findUnknownSettings(Object.keys(process.env), settingNames())) logger.warn(describeUnknownSetting(unknown));
 const server = await startServer(config, { logger }).catch((error: unknown) => {
   const { message, exitCode } = explainStartupFailure(error, config);
@@ -51,6 +56,7 @@ logger.info(`chat2api ${VERSION} listening on ${server.url}`, {
   prefix: config.apiPrefix ? "(set)" : null,
   upstream: config.chatgptBaseUrls,
   powWorkers: config.powWorkers,
+  streams: { max: config.maxUpstreamStreams, perAccount: config.maxStreamsPerAccount, fetchCap: fetchCapOf(process.env) },
   pool: config.authorizationKeys.length > 0 ? "enabled" : "no AUTHORIZATION keys",
 });
 

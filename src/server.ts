@@ -24,6 +24,7 @@ import { createPoolRuntime, type PoolRuntime } from "./pool/pool-runtime.ts";
 import { createRequestLogRetention } from "./pool/retention.ts";
 import { UpstreamClient } from "./upstream/client.ts";
 import { PowWorkerPool } from "./upstream/pow/pool.ts";
+import { StreamSlots } from "./upstream/stream-slots.ts";
 import type { FetchLike } from "./upstream/session.ts";
 import packageJson from "../package.json" with { type: "json" };
 
@@ -37,6 +38,8 @@ export interface RunningServer extends AsyncDisposable {
   url: string;
   port: number;
   runtime: PoolRuntime;
+  /** Upstream conversation slots (MAX_UPSTREAM_STREAMS, MAX_STREAMS_PER_ACCOUNT): what is streaming and waiting. */
+  streams: StreamSlots;
   /**
    * Stops taking requests and closes everything. `graceMs`: how long replies in flight may finish first (a restart
    * under systemd should not cut answers mid-sentence); after it, open connections are closed.
@@ -52,7 +55,14 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
   const pow = new PowWorkerPool({ size: config.powWorkers });
   const runtime = createPoolRuntime(config, { logger, ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}) });
   const retention = createRequestLogRetention({ store: runtime.store, logger: logger.child({ component: "retention" }), days: config.requestLogDays });
+  const streams = new StreamSlots({
+    overall: config.maxUpstreamStreams,
+    perBucket: config.maxStreamsPerAccount,
+    queueLength: config.streamQueueLength,
+    maxWaitMs: config.streamQueueWaitMs,
+  });
   const upstream = new UpstreamClient({
+    streams,
     hosts: config.chatgptBaseUrls,
     language: config.oaiLanguage,
     authKey: config.authKey,
@@ -103,11 +113,11 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     await pow.close();
     await runtime.close();
   };
-  return { app, runtime, retention, close };
+  return { app, runtime, retention, streams, close };
 }
 
 export async function startServer(config: Readonly<Config>, deps: ServerDeps): Promise<RunningServer> {
-  const { app, runtime, retention, close } = buildApp(config, deps);
+  const { app, runtime, retention, streams, close } = buildApp(config, deps);
   // a database that cannot be opened or migrated stops the start, before the port is taken
   await runtime.store.ready().catch(async (error: unknown) => {
     await close().catch(() => {});
@@ -145,5 +155,5 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
     await app.stop(true);
     await close();
   };
-  return { url, port: server.port ?? config.port, runtime, stop, [Symbol.asyncDispose]: stop };
+  return { url, port: server.port ?? config.port, runtime, streams, stop, [Symbol.asyncDispose]: stop };
 }

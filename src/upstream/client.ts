@@ -14,6 +14,7 @@ import { isTooHard } from "./pow/difficulty.ts";
 import { fetchChatRequirements } from "./requirements.ts";
 import { readErrorResponse } from "./read-error-response.ts";
 import { type FetchLike, UpstreamSession } from "./session.ts";
+import { holdSlotUntilEnd, type SlotBucket, type StreamSlots } from "./stream-slots.ts";
 
 /** What the client needs of the proof-of-work worker pool. */
 export interface PowSolver {
@@ -37,6 +38,8 @@ export interface UpstreamClientOptions {
   random?: () => number;
   now?: () => Date;
   buildInfo?: BuildInfoCache;
+  /** Limits conversations at once (overall and per bucket); without it they are unlimited. */
+  streams?: StreamSlots;
 }
 
 export interface OpenedConversation {
@@ -79,15 +82,29 @@ export class UpstreamClient {
     signal?: AbortSignal;
     /** Called with the persona before anything is uploaded or sent, so the caller can refuse paid models early. */
     checkPersona?: (persona: string | null) => void;
+    /** Whose stream slot this conversation takes (the pool account, the caller's own token, or no-login mode); none without it. */
+    bucket?: SlotBucket;
   }): Promise<OpenedConversation> {
-    const session = this.session(input.identity);
-    const { sentinel, persona } = this.options.conversationOnly
-      ? { sentinel: {}, persona: null }
-      : await this.solveSentinel(session, input.signal);
-    input.checkPersona?.(persona);
-    const body = await input.prepareBody(session);
-    const events = await postConversation(session, body, sentinel, input.signal);
-    return { events, persona, session };
+    // taken before the handshake, so a request that would be refused costs no proof-of-work; held to the stream's end
+    const slot = input.bucket ? await this.options.streams?.acquire(input.bucket, input.signal) : undefined;
+    try {
+      const session = this.session(input.identity);
+      const { sentinel, persona } = this.options.conversationOnly
+        ? { sentinel: {}, persona: null }
+        : await this.solveSentinel(session, input.signal);
+      input.checkPersona?.(persona);
+      const body = await input.prepareBody(session);
+      const events = await postConversation(session, body, sentinel, input.signal);
+      return { events: slot ? holdSlotUntilEnd(events, slot, input.signal) : events, persona, session };
+    } catch (error) {
+      slot?.release();
+      throw error;
+    }
+  }
+
+  /** The conversation slots, when limited: the pool prefers accounts whose bucket has room. */
+  get streams(): StreamSlots | undefined {
+    return this.options.streams;
   }
 
   /** `GET {base}/models`: the slugs this account may use (CHECK_MODEL). */

@@ -12,6 +12,7 @@ import { detail, readJsonObject } from "./http.ts";
 import { encodeLegacy, errorEvent } from "./legacy.ts";
 import { parseDirectives } from "./reply-text.ts";
 import { buildAnswer } from "./scenario.ts";
+import type { HoldGate } from "./hold-gate.ts";
 import type { Sentinel } from "./sentinel.ts";
 import { sseResponse } from "./sse-response.ts";
 import { withoutInProgress } from "./timeline.ts";
@@ -27,6 +28,22 @@ export interface ConversationDeps {
   now: () => number;
   legacyOnly: boolean;
   chunkDelayMs: number;
+  holdGate: HoldGate;
+}
+
+const FIRST_TEXT_APPEND = 'event: delta\ndata: {"p":"/message/content/parts/0","o":"append"';
+
+/**
+ * The answer with `count` appends of `chars` characters after its first text append, made one at a time as they are
+ * sent; later bare `{"v":…}` lines still continue the same append, so the stream stays valid delta v1.
+ */
+function* flooded(events: string[], count: number, chars: number): Generator<string> {
+  const at = events.findIndex((event) => event.startsWith(FIRST_TEXT_APPEND));
+  if (at < 0) throw detail(500, "Emulator: the flood fault needs an answer with a text append");
+  yield* events.slice(0, at + 1);
+  const piece = `event: delta\ndata: ${JSON.stringify({ p: "/message/content/parts/0", o: "append", v: "x".repeat(chars) })}\n\n`;
+  for (let i = 0; i < count; i++) yield piece;
+  yield* events.slice(at + 1);
 }
 
 function textOf(parts: unknown): string {
@@ -76,6 +93,7 @@ export async function handleConversation(request: Request, caller: Caller, deps:
   const frames = fault?.type === "no-in-progress" ? withoutInProgress(answer.frames) : answer.frames;
   const encoded = encoding === "v1" ? encodeDeltaV1(frames, conversation.id) : encodeLegacy(frames, conversation.id);
   let events = [...encoded.preamble, ...encoded.events];
+  if (fault?.type === "flood" && encoding !== "v1") throw detail(500, "Emulator: the flood fault needs a delta v1 request");
   let cutAfter: number | undefined;
   if (fault?.type === "error-event") {
     const at = encoded.preamble.length + fault.afterEvents;
@@ -84,8 +102,12 @@ export async function handleConversation(request: Request, caller: Caller, deps:
     cutAfter = encoded.preamble.length + fault.afterEvents;
   }
   deps.stats.conversations++;
-  return sseResponse(events, {
+  return sseResponse(fault?.type === "flood" ? flooded(events, fault.events, fault.chars) : events, {
     delayMs: fault?.type === "slow" ? fault.delayMs : deps.chunkDelayMs,
     ...(cutAfter === undefined ? {} : { cutAfter }),
+    ...(fault?.type === "hold" ? { hold: { after: encoded.preamble.length + fault.afterEvents, gate: deps.holdGate } } : {}),
+    onBytes: (bytes) => {
+      deps.stats.streamedBytes += bytes;
+    },
   });
 }

@@ -1,7 +1,8 @@
 /** Every injectable fault produces its documented response, and caps hold until the emulator's clock passes. */
 import { describe, expect, test } from "bun:test";
 import { startEmulator } from "./index.ts";
-import { conversationBody, converse, decodeLegacy, identity, parseSse, requirements } from "./test-client.ts";
+import { wordList } from "./reply-text.ts";
+import { conversationBody, converse, decodeDeltaV1, decodeLegacy, identity, parseSse, requirements, sentinelHeaders } from "./test-client.ts";
 
 async function readAll(response: Response): Promise<{ text: string; failed: boolean }> {
   const reader = response.body?.getReader();
@@ -130,6 +131,61 @@ describe("stream faults", () => {
     emu.inject({ endpoint: "conversation", kind: { type: "slow", delayMs: 5 } });
     const text = await (await converse(identity(emu.url), conversationBody("a b c"))).text();
     expect(decodeLegacy(text).done).toBe(true);
+  });
+
+  test("hold: the stream stops after afterEvents answer events until releaseHeld(), then completes", async () => {
+    await using emu = await startEmulator();
+    emu.inject({ endpoint: "conversation", kind: { type: "hold", afterEvents: 1 } });
+    const response = await converse(identity(emu.url), conversationBody("held [[words:6]]", { supported_encodings: ["v1"] }));
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error("no body");
+    const decoder = new TextDecoder();
+    let text = "";
+    // the preamble and one answer event arrive, then nothing until the release
+    while (emu.stats().held === 0 || parseSse(text).length < 2) text += decoder.decode((await reader.read()).value, { stream: true });
+    expect(parseSse(text).length).toBe(2);
+    expect(emu.releaseHeld()).toBe(1);
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
+    const decoded = decodeDeltaV1(text);
+    expect([decoded.done, decoded.messages.at(-1)?.content, emu.stats().held]).toEqual([true, { content_type: "text", parts: [wordList(6)] }, 0]);
+  });
+
+  test("hold: a client that leaves lets its held stream go", async () => {
+    await using emu = await startEmulator();
+    emu.inject({ endpoint: "conversation", kind: { type: "hold", afterEvents: 1 } });
+    const controller = new AbortController();
+    const who = identity(emu.url);
+    const response = await fetch(`${who.base}/conversation`, {
+      method: "POST",
+      headers: { ...who.headers, ...sentinelHeaders(await requirements(who)) },
+      body: JSON.stringify(conversationBody("bye")),
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    while (emu.stats().held === 0) await Bun.sleep(5);
+    controller.abort();
+    while (emu.stats().held > 0) await Bun.sleep(5);
+    expect(emu.releaseHeld()).toBe(0);
+  });
+
+  test("flood: extra appends of the given size inside the answer text, still a valid v1 stream", async () => {
+    await using emu = await startEmulator();
+    emu.inject({ endpoint: "conversation", kind: { type: "flood", events: 3, chars: 5 } });
+    const response = await converse(identity(emu.url), conversationBody("flood [[words:4]]", { supported_encodings: ["v1"] }));
+    const text = await response.text();
+    const decoded = decodeDeltaV1(text);
+    // the first append ("alpha "), the flood, then the rest of the answer
+    expect([decoded.done, decoded.messages.at(-1)?.content]).toEqual([true, { content_type: "text", parts: [`alpha ${"xxxxx".repeat(3)}bravo charlie delta`] }]);
+    expect(emu.stats().streamedBytes).toBe(Buffer.byteLength(text));
+  });
+
+  test("flood refuses a legacy request, and hold/flood refuse bad numbers", async () => {
+    await using emu = await startEmulator();
+    emu.inject({ endpoint: "conversation", kind: { type: "flood", events: 1, chars: 1 } });
+    expect((await converse(identity(emu.url), conversationBody("legacy"))).status).toBe(500);
+    expect(() => emu.inject({ endpoint: "conversation", kind: { type: "hold", afterEvents: 0 } })).toThrow(TypeError);
+    expect(() => emu.inject({ endpoint: "conversation", kind: { type: "flood", events: 0, chars: 1 } })).toThrow(TypeError);
+    expect(() => emu.inject({ endpoint: "requirements", kind: { type: "hold", afterEvents: 1 } })).toThrow(TypeError);
   });
 });
 

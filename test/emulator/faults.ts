@@ -2,7 +2,7 @@
 import { detail, html, HttpError, json } from "./http.ts";
 import type { Fault, FaultEndpoint, FaultKind } from "./types.ts";
 
-const STREAM_KINDS = new Set(["cut", "error-event", "no-in-progress", "slow", "cap"]);
+const STREAM_KINDS = new Set(["cut", "error-event", "no-in-progress", "slow", "cap", "hold", "flood"]);
 
 interface QueuedFault {
   fault: Fault;
@@ -17,6 +17,14 @@ export function checkFault(fault: Fault): void {
   }
   if (type === "pow-difficulty" && fault.endpoint !== "requirements") {
     throw new TypeError('fault "pow-difficulty" only applies to endpoint "requirements"');
+  }
+  const { kind } = fault;
+  // the response head goes out with the first event: a stream held before it would not even answer
+  if (kind.type === "hold" && !(Number.isInteger(kind.afterEvents) && kind.afterEvents >= 1)) {
+    throw new TypeError("fault hold needs afterEvents, a whole number of at least 1");
+  }
+  if (kind.type === "flood" && !(Number.isInteger(kind.events) && kind.events >= 1 && Number.isInteger(kind.chars) && kind.chars >= 1)) {
+    throw new TypeError("fault flood needs events and chars, positive whole numbers");
   }
   if (fault.times !== undefined && (!Number.isInteger(fault.times) || fault.times < 1)) {
     throw new TypeError("fault times must be a positive integer");
@@ -63,6 +71,8 @@ export function faultResponse(kind: FaultKind): HttpError | undefined {
     case "error-event":
     case "no-in-progress":
     case "slow":
+    case "hold":
+    case "flood":
     case "pow-difficulty":
       return undefined;
     default: {

@@ -9,6 +9,7 @@ import { ConversationStore } from "./conversation-store.ts";
 import { CapTable, FaultQueue } from "./faults.ts";
 import { FileStore } from "./file-store.ts";
 import { FileEndpoints } from "./files.ts";
+import { HoldGate } from "./hold-gate.ts";
 import { createRouter } from "./router.ts";
 import { json } from "./http.ts";
 import { Sentinel } from "./sentinel.ts";
@@ -35,7 +36,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const now = options.now ?? Date.now;
   const difficulty = options.powDifficulty ?? "0fffff";
   if (!/^[0-9a-f]+$/.test(difficulty)) throw new TypeError("powDifficulty must be lowercase hex");
-  const stats: EmulatorStats = { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0 };
+  const stats: EmulatorStats = { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0, held: 0, streamedBytes: 0 };
+  const holdGate = new HoldGate((held) => {
+    stats.held = held;
+  });
   const log: EmulatorLogEntry[] = [];
   const accounts = new AccountRegistry(now);
   const solvers = new ChallengeSolvers();
@@ -60,6 +64,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now,
     legacyOnly: options.encoding === "legacy",
     chunkDelayMs: options.chunkDelayMs ?? 0,
+    holdGate,
     sentinelSettings: { requirePow: options.requirePow ?? true, difficulty, turnstile: options.turnstile ?? false, arkose: options.arkose ?? false },
     authKey: options.authKey,
     rotateRefreshTokens: () => emulator?.rotateRefreshTokens ?? false,
@@ -94,12 +99,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     revokeRefreshToken: (token) => accounts.revokeRefreshToken(token),
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
+    releaseHeld: () => holdGate.releaseAll(),
     stats: () => ({ ...stats }),
     reset() {
       log.length = 0;
       faults.clear();
       caps.clear();
-      Object.assign(stats, { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0 });
+      // `held` is not history: it counts streams still open
+      Object.assign(stats, { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0, streamedBytes: 0 });
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -54,6 +54,10 @@ export type FaultKind =
   | { type: "error-event"; afterEvents: number; message?: string }
   | { type: "no-in-progress" }
   | { type: "slow"; delayMs: number }
+  /** Writes `afterEvents` (≥ 1) answer events, then holds the stream open until `releaseHeld()` or the client leaves. */
+  | { type: "hold"; afterEvents: number }
+  /** `events` extra appends of `chars` characters each into the answer text (delta v1 only), made as they are sent. */
+  | { type: "flood"; events: number; chars: number }
   | { type: "unusual-activity" }
   | { type: "pow-difficulty"; difficulty: string };
 
@@ -104,6 +108,10 @@ export interface EmulatorStats {
   conversations: number;
   powVerified: number;
   powRejected: number;
+  /** Conversation streams held open by a `hold` fault right now. */
+  held: number;
+  /** Bytes of conversation streams handed to the socket so far (what the client's reading let through). */
+  streamedBytes: number;
 }
 
 export interface Emulator extends AsyncDisposable {
@@ -121,6 +129,8 @@ export interface Emulator extends AsyncDisposable {
   rotateRefreshTokens: boolean;
   inject(fault: Fault): void;
   clearFaults(): void;
+  /** Lets every stream held by a `hold` fault go on to its end; returns how many were held. */
+  releaseHeld(): number;
   /** Every request, in order (the `/_emulator` control API excepted). */
   log: EmulatorLogEntry[];
   stats(): EmulatorStats;
