@@ -11,8 +11,12 @@ export class ReplyTokens {
   private readonly turns = new EventLoopTurns();
   private counted: CountedReply | null = null;
 
-  constructor(model: string) {
-    const budget = new CountBudget();
+  /**
+   * `exact` when `max_tokens` cut the reply on an exact count: its usage must say the same number, and the cut
+   * already bounds the text (otherwise what exceeds the default budget is extrapolated).
+   */
+  constructor(model: string, options: { exact?: boolean } = {}) {
+    const budget = options.exact ? CountBudget.unlimited() : new CountBudget();
     this.content = new TokenCounter(model, budget);
     this.reasoning = new TokenCounter(model, budget);
   }

@@ -26,7 +26,6 @@ import { AccountModels } from "./account-models.ts";
 import { type ConversationPlan, type ConversationRequest, planConversation } from "./conversation-plan.ts";
 import { prepend } from "./prepend.ts";
 import { resolveAssetUrl } from "./resolve-asset-url.ts";
-import { leaseWithFreeSlot, streamBucketOf } from "./stream-bucket.ts";
 import { isUpstreamError, noLoginRefusalError, outcomeOf, toApiError } from "./upstream-failure.ts";
 
 export interface ReplyServiceDeps {
@@ -147,7 +146,7 @@ export class ReplyService {
     const turn = await this.openTurn({ caller, plan, signal: context.signal });
 
     // counted as it streams, so the usage is ready when it ends
-    const replyTokens = new ReplyTokens(model.requested);
+    const replyTokens = new ReplyTokens(model.requested, { exact: request.maxTokens !== undefined });
     let failed = false;
     let logged = false;
     const finish = (status: number): void => {
@@ -218,8 +217,7 @@ export class ReplyService {
     let lastNoLogin = false;
     let notOffered = false;
     for (let attempt = 0; attempt <= this.deps.config.retryTimes; attempt++) {
-      const lease =
-        caller.kind === "pool" ? await leaseWithFreeSlot(this.deps.pool, this.deps.upstream.streams, { model: model.upstreamSlug, exclude: tried }) : null;
+      const lease = caller.kind === "pool" ? await this.deps.pool.lease({ model: model.upstreamSlug, exclude: tried }) : null;
       if (caller.kind === "pool" && lease === null) {
         if (attempt > 0) break;
         // an empty pool is no-login mode (chat2api's rule); accounts that cannot serve are never papered over by it
@@ -244,7 +242,6 @@ export class ReplyService {
           identity,
           prepareBody: (session) => plan.bodyFor(session, signal),
           signal,
-          bucket: streamBucketOf(caller, lease),
           checkPersona: (persona) => {
             if (persona !== null && persona !== "chatgpt-paid" && requiresPaidPlan(model.upstreamSlug)) {
               throw new ModelNotFoundError(model.requested);
