@@ -26,6 +26,7 @@ import { AccountModels } from "./account-models.ts";
 import { type ConversationPlan, type ConversationRequest, planConversation } from "./conversation-plan.ts";
 import { prepend } from "./prepend.ts";
 import { resolveAssetUrl } from "./resolve-asset-url.ts";
+import { leaseWithFreeSlot, streamBucketOf } from "./stream-bucket.ts";
 import { isUpstreamError, noLoginRefusalError, outcomeOf, toApiError } from "./upstream-failure.ts";
 
 export interface ReplyServiceDeps {
@@ -217,7 +218,8 @@ export class ReplyService {
     let lastNoLogin = false;
     let notOffered = false;
     for (let attempt = 0; attempt <= this.deps.config.retryTimes; attempt++) {
-      const lease = caller.kind === "pool" ? await this.deps.pool.lease({ model: model.upstreamSlug, exclude: tried }) : null;
+      const lease =
+        caller.kind === "pool" ? await leaseWithFreeSlot(this.deps.pool, this.deps.upstream.streams, { model: model.upstreamSlug, exclude: tried }) : null;
       if (caller.kind === "pool" && lease === null) {
         if (attempt > 0) break;
         // an empty pool is no-login mode (chat2api's rule); accounts that cannot serve are never papered over by it
@@ -242,6 +244,7 @@ export class ReplyService {
           identity,
           prepareBody: (session) => plan.bodyFor(session, signal),
           signal,
+          bucket: streamBucketOf(caller, lease),
           checkPersona: (persona) => {
             if (persona !== null && persona !== "chatgpt-paid" && requiresPaidPlan(model.upstreamSlug)) {
               throw new ModelNotFoundError(model.requested);
