@@ -62,6 +62,13 @@ describe("loadConfig", () => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });
 
+  test("media caps: 20 parts, 10 URLs, and a total of 4 × MAX_FILE_SIZE unless MAX_MEDIA_SIZE says otherwise", () => {
+    expect(loadConfig({})).toMatchObject({ maxAttachments: 20, maxAttachmentUrls: 10, maxMediaBytes: 64 * 1024 * 1024 });
+    expect(loadConfig({ MAX_FILE_SIZE: "1mb" }).maxMediaBytes).toBe(4 * 1024 * 1024);
+    expect(loadConfig({ MAX_FILE_SIZE: "1mb", MAX_MEDIA_SIZE: "3mb", MAX_ATTACHMENTS: "0" })).toMatchObject({ maxMediaBytes: 3 * 1024 * 1024, maxAttachments: 0 });
+    expect(() => loadConfig({ MAX_FILE_SIZE: "big" })).toThrow(new ConfigError('Invalid MAX_FILE_SIZE="big": expected a size such as 16mb.'));
+  });
+
   test("an unknown flag is refused", () => {
     expect(() => loadConfig({}, ["--prot", "1"])).toThrow("Unknown flag --prot; see --help");
   });

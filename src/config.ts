@@ -48,6 +48,12 @@ export interface Config {
   allowPrivateUrls: boolean;
   maxBodyBytes: number;
   maxFileBytes: number;
+  /** Image and file parts one request may carry. */
+  maxAttachments: number;
+  /** Of those, URLs one request may have fetched. */
+  maxAttachmentUrls: number;
+  /** Bytes of images and files one request may fetch or decode in all. */
+  maxMediaBytes: number;
   dataDir: string;
   databaseUrl: string;
   /** Seals tokens at rest (AES-256-GCM, key by HKDF-SHA256); null stores them plain. */
@@ -275,6 +281,17 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   allowPrivateUrls: { key: "allowPrivateUrls", env: "ALLOW_PRIVATE_URLS", help: "let user URLs reach private addresses", fallback: "false", parse: bool, expected: "true or false" },
   maxBodyBytes: { key: "maxBodyBytes", env: "MAX_BODY_SIZE", help: "largest accepted request body", fallback: "8mb", parse: byteSize, expected: "a size such as 8mb" },
   maxFileBytes: { key: "maxFileBytes", env: "MAX_FILE_SIZE", help: "largest image or file fetched or decoded", fallback: "16mb", parse: byteSize, expected: "a size such as 16mb" },
+  maxAttachments: { key: "maxAttachments", env: "MAX_ATTACHMENTS", help: "image and file parts per request", fallback: "20", parse: int(0, 10_000), expected: "a whole number 0-10000" },
+  maxAttachmentUrls: { key: "maxAttachmentUrls", env: "MAX_ATTACHMENT_URLS", help: "image URLs fetched per request", fallback: "10", parse: int(0, 10_000), expected: "a whole number 0-10000" },
+  maxMediaBytes: {
+    key: "maxMediaBytes",
+    env: "MAX_MEDIA_SIZE",
+    help: "bytes of images and files one request may fetch or decode in all (default 4 × MAX_FILE_SIZE)",
+    // MAX_FILE_SIZE is parsed (and refused if bad) before this fallback runs
+    fallback: (raw) => String(4 * byteSize(raw.MAX_FILE_SIZE ?? "16mb")),
+    parse: byteSize,
+    expected: "a size such as 64mb",
+  },
   dataDir: { key: "dataDir", env: "DATA_DIR", flag: "data-dir", help: "where the database and files live", fallback: "./data", parse: (v) => v.trim(), expected: "a directory path" },
   dataKey: {
     key: "dataKey",

@@ -2,6 +2,7 @@
  * @module Strict decoding of `data:<mime>;base64,<payload>` URLs and raw base64 (OpenAI `file_data`): anything that
  * is not canonical padded base64 is refused, and the decoded size is checked before a byte is decoded.
  */
+import type { ByteBudget } from "./byte-budget.ts";
 import { describeLimit, MediaError } from "./media-error.ts";
 
 export interface DecodedData {
@@ -24,7 +25,8 @@ function decodedSize(text: string): number | null {
   return (text.length / 4) * 3 - padding;
 }
 
-export function decodeBase64Strict(payload: string, maxBytes: number): Uint8Array<ArrayBuffer> {
+/** `budget`, when given, is charged the decoded size before a byte is decoded. */
+export function decodeBase64Strict(payload: string, maxBytes: number, budget?: ByteBudget): Uint8Array<ArrayBuffer> {
   const text = stripWhitespace(payload);
   const size = decodedSize(text);
   if (size === null) {
@@ -32,6 +34,7 @@ export function decodeBase64Strict(payload: string, maxBytes: number): Uint8Arra
     throw new MediaError("not-base64", `the data is not valid base64: ${why}`);
   }
   if (size > maxBytes) throw new MediaError("too-large", `the file is ${size} bytes, larger than the limit of ${describeLimit(maxBytes)}`);
+  budget?.charge(size);
   return new Uint8Array(Buffer.from(text, "base64"));
 }
 
@@ -39,7 +42,7 @@ export function isDataUrl(text: string): boolean {
   return /^data:/i.test(text);
 }
 
-export function decodeDataUrl(url: string, maxBytes: number): DecodedData {
+export function decodeDataUrl(url: string, maxBytes: number, budget?: ByteBudget): DecodedData {
   const comma = url.indexOf(",");
   if (!isDataUrl(url) || comma < 0) throw new MediaError("bad-data-url", "the data: URL has no comma before its payload");
   const meta = url.slice("data:".length, comma).split(";").map((item) => item.trim());
@@ -49,5 +52,5 @@ export function decodeDataUrl(url: string, maxBytes: number): DecodedData {
   if (mimeType !== "" && !/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(mimeType)) {
     throw new MediaError("bad-data-url", `the data: URL declares an invalid media type ${JSON.stringify(mimeType.slice(0, 60))}`);
   }
-  return { bytes: decodeBase64Strict(url.slice(comma + 1), maxBytes), mimeType };
+  return { bytes: decodeBase64Strict(url.slice(comma + 1), maxBytes, budget), mimeType };
 }

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeEach, expect, test } from "bun:test";
 import { makeTestPng } from "./__fixtures__/sample-files.ts";
+import { ByteBudget } from "./byte-budget.ts";
 import { fetchUserUrl, type FetchUserUrlOptions, type UrlFetch } from "./fetch-user-url.ts";
 import { MediaError } from "./media-error.ts";
 
@@ -179,6 +180,25 @@ test("an endless body without Content-Length stops at the cap", async () => {
     message: "the file is larger than the limit of 1000 bytes",
     status: null,
   });
+});
+
+test("the request's byte budget is charged as an endless body streams in, and stops it", async () => {
+  const budget = new ByteBudget(1_500);
+  budget.charge(1_000);
+  expect(await failure(fetchUserUrl(`${origin}/streamed-big`, { ...base, maxBytes: 1_000_000, allowPrivate: true, budget }))).toEqual({
+    reason: "over-budget",
+    message: "the request's images and files together are larger than the limit of 1500 bytes (MAX_MEDIA_SIZE)",
+    status: null,
+  });
+});
+
+test("a Content-Length over what is left of the budget is refused before the body is read", async () => {
+  const budget = new ByteBudget(2_500);
+  budget.charge(1_000);
+  expect((await failure(fetchUserUrl(`${origin}/announced-big`, { ...base, maxBytes: 1_000_000, allowPrivate: true, budget }))).reason).toBe("over-budget");
+  // what the server announced was refused, not charged: a smaller file still fits
+  const fetched = await fetchUserUrl(`${origin}/image.png`, { ...base, allowPrivate: true, budget });
+  expect(fetched.bytes).toEqual(png);
 });
 
 test("a server that never answers hits the deadline", async () => {

@@ -11,6 +11,7 @@
  */
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
+import type { ByteBudget } from "./byte-budget.ts";
 import { classifyAddress } from "./classify-address.ts";
 import { describeLimit, MediaError } from "./media-error.ts";
 
@@ -23,6 +24,8 @@ export interface FetchUserUrlOptions {
   proxyUrl: string | null;
   allowPrivate: boolean;
   maxBytes: number;
+  /** The request's media budget (MAX_MEDIA_SIZE), charged as the body arrives. */
+  budget?: ByteBudget;
   /** The deadline for all hops and the body together; default 30 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -100,25 +103,33 @@ function dialFor(url: URL, pinned: string | null, proxied: boolean): Dial {
   return { target: dialed.href, headers, ...(url.protocol === "https:" ? { tls: { serverName: url.hostname } } : {}) };
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+async function readCapped(response: Response, maxBytes: number, budget?: ByteBudget): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(response.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  try {
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      throw new MediaError("too-large", `the file is larger than the limit of ${describeLimit(maxBytes)} (the server announced ${declared} bytes)`);
+    }
+    if (Number.isFinite(declared)) budget?.check(declared);
+  } catch (error) {
     await response.body?.cancel().catch(() => {});
-    throw new MediaError("too-large", `the file is larger than the limit of ${describeLimit(maxBytes)} (the server announced ${declared} bytes)`);
+    throw error;
   }
   if (!response.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new MediaError("too-large", `the file is larger than the limit of ${describeLimit(maxBytes)}`);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) throw new MediaError("too-large", `the file is larger than the limit of ${describeLimit(maxBytes)}`);
+      budget?.charge(value.byteLength);
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
   }
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -163,7 +174,7 @@ export async function fetchUserUrl(text: string, options: FetchUserUrlOptions): 
         await response.body?.cancel().catch(() => {});
         throw new MediaError("http-status", `fetching the URL failed with HTTP ${response.status}`, { status: response.status });
       }
-      return { bytes: await readCapped(response, options.maxBytes), mimeType: mimeOf(response), finalUrl: url.href };
+      return { bytes: await readCapped(response, options.maxBytes, options.budget), mimeType: mimeOf(response), finalUrl: url.href };
     }
   } catch (error) {
     if (error instanceof MediaError) throw error;

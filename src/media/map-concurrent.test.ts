@@ -25,3 +25,16 @@ test("never more than `limit` calls run at once, and results keep the input orde
 test("an empty list maps to an empty list without calling", async () => {
   expect(await mapConcurrent([], 3, async () => Promise.reject(new Error("called")))).toEqual([]);
 });
+
+test("after a call fails no further item is started", async () => {
+  const started: number[] = [];
+  const result = mapConcurrent([1, 2, 3, 4, 5, 6], 2, async (n) => {
+    started.push(n);
+    await Promise.resolve();
+    if (n === 2) throw new Error("bad item");
+    return n;
+  });
+  expect(await result.then(() => "resolved", (error: Error) => error.message)).toBe("bad item");
+  // 1 and 2 ran together; 3 was taken by the worker that finished 1 before 2 failed; nothing after
+  expect(started).toEqual([1, 2, 3]);
+});

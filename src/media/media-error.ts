@@ -9,6 +9,7 @@ export type MediaErrorReason =
   | "timeout"
   | "network"
   | "too-large"
+  | "over-budget" // the request's media together are larger than MAX_MEDIA_SIZE
   | "not-base64"
   | "bad-data-url"
   | "bad-image"; // looks like an image but its size cannot be read

@@ -1,8 +1,9 @@
 /** Every attachment part becomes bytes + description, or a 400 naming the part, before any upload is attempted. */
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { ApiError } from "../errors.ts";
 import { makeTestPng, SAMPLE_PDF } from "./__fixtures__/sample-files.ts";
+import { ByteBudget } from "./byte-budget.ts";
 import type { FetchedUrl } from "./fetch-user-url.ts";
 import { MediaError } from "./media-error.ts";
 import { resolveAttachmentParts, type ResolvePartsOptions } from "./resolve-parts.ts";
@@ -183,4 +184,66 @@ test("the first failing fetch aborts the fetches still running", async () => {
     message: "The image_url part messages[0].content[1] cannot be used: fetching the URL failed with HTTP 404.",
   });
   expect(aborted).toEqual(["https://cdn.test/slow"]);
+});
+
+describe("per-request caps (MAX_ATTACHMENTS, MAX_ATTACHMENT_URLS, MAX_MEDIA_SIZE)", () => {
+  const recordingFetch = (fetched: string[]) => async (url: string): Promise<FetchedUrl> => {
+    fetched.push(url);
+    return { bytes: png, mimeType: "image/png", finalUrl: url };
+  };
+  const urlPart = (n: number) => ({ type: "image_url", image_url: { url: `https://cdn.test/${n}.png` } });
+  const inlinePart = { type: "image_url", image_url: { url: pngDataUrl } };
+
+  test("one part over MAX_ATTACHMENTS is a 400 naming it, and nothing is fetched", async () => {
+    const fetched: string[] = [];
+    const messages = [user([{ type: "text", text: "many" }, ...Array.from({ length: 200 }, (_, n) => urlPart(n))])];
+    expect(await apiErrorOf(resolveAttachmentParts(messages, { ...options(recordingFetch(fetched)), maxParts: 20 }))).toEqual({
+      status: 400,
+      param: "messages[0].content[21]",
+      message: "Too many images and files: messages[0].content[21] is number 21, and one request may carry at most 20 (MAX_ATTACHMENTS).",
+    });
+    expect(fetched).toEqual([]);
+  });
+
+  test("the parts are counted across messages, files and inline images included", async () => {
+    const messages = [user([inlinePart, { type: "file", file: { file_data: pdfBase64, filename: "a.pdf" } }]), user([inlinePart])];
+    expect((await apiErrorOf(resolveAttachmentParts(messages, { ...options(), maxParts: 2 }))).param).toBe("messages[1].content[0]");
+    expect(await resolveAttachmentParts(messages, { ...options(), maxParts: 3 })).toHaveLength(3);
+  });
+
+  test("MAX_ATTACHMENT_URLS counts only URLs: inline images beside them do not use it up", async () => {
+    const fetched: string[] = [];
+    const messages = [user([inlinePart, urlPart(1), inlinePart, urlPart(2), urlPart(3)])];
+    expect(await apiErrorOf(resolveAttachmentParts(messages, { ...options(recordingFetch(fetched)), maxParts: 20, maxUrls: 2 }))).toEqual({
+      status: 400,
+      param: "messages[0].content[4]",
+      message: "Too many image URLs: messages[0].content[4] is URL number 3, and one request may have at most 2 fetched (MAX_ATTACHMENT_URLS).",
+    });
+    expect(fetched).toEqual([]);
+    const withinCap = [user([inlinePart, urlPart(1), inlinePart, urlPart(2)])];
+    expect(await resolveAttachmentParts(withinCap, { ...options(recordingFetch(fetched)), maxUrls: 2 })).toHaveLength(4);
+  });
+
+  test("MAX_MEDIA_SIZE: the part whose bytes cross the request's total is named, before it is decoded", async () => {
+    const messages = [user([inlinePart, inlinePart, inlinePart])];
+    const limit = png.byteLength * 2;
+    expect(await apiErrorOf(resolveAttachmentParts(messages, { ...options(), maxTotalBytes: limit, concurrency: 1 }))).toEqual({
+      status: 400,
+      param: "messages[0].content[2]",
+      message: `The image_url part messages[0].content[2] cannot be used: the request's images and files together are larger than the limit of ${limit} bytes (MAX_MEDIA_SIZE).`,
+    });
+    expect(await resolveAttachmentParts(messages, { ...options(), maxTotalBytes: png.byteLength * 3 })).toHaveLength(3);
+  });
+
+  test("fetches are handed the one budget of the request, shared by every part", async () => {
+    const budgets = new Set<unknown>();
+    const fetchUrl = async (url: string, _signal: AbortSignal, budget?: ByteBudget): Promise<FetchedUrl> => {
+      budgets.add(budget);
+      budget?.charge(png.byteLength);
+      return { bytes: png, mimeType: "image/png", finalUrl: url };
+    };
+    const messages = [user([urlPart(1), urlPart(2), urlPart(3)])];
+    const error = await apiErrorOf(resolveAttachmentParts(messages, { ...options(fetchUrl), maxTotalBytes: png.byteLength * 2 + 1, concurrency: 1 }));
+    expect([error.param, budgets.size, [...budgets][0] instanceof ByteBudget]).toEqual(["messages[0].content[2]", 1, true]);
+  });
 });

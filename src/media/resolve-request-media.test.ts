@@ -18,7 +18,15 @@ const server = Bun.serve({
 afterAll(() => server.stop(true));
 const imageUrl = `http://127.0.0.1:${server.port}/cat.png`;
 
-const config: MediaConfig = { exportProxyUrl: null, allowPrivateUrls: true, maxFileBytes: 1_000_000, uploadByUrl: true };
+const config: MediaConfig = {
+  exportProxyUrl: null,
+  allowPrivateUrls: true,
+  maxFileBytes: 1_000_000,
+  uploadByUrl: true,
+  maxAttachments: 20,
+  maxAttachmentUrls: 10,
+  maxMediaBytes: 4_000_000,
+};
 
 test("with UPLOAD_BY_URL a leading URL is expanded, fetched and keyed on the expanded message", async () => {
   const media = await resolveRequestMedia([{ role: "user", content: `${imageUrl} what is it?` }], config);

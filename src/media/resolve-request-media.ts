@@ -1,7 +1,8 @@
 /**
  * @module The chat service's one call for a request's media, made once before the attempt loop: UPLOAD_BY_URL
- * expansion, then every image and file part fetched or decoded under the configured guards. Its `messages` (not the
- * client's) must be the ones converted and counted afterwards: part keys refer to them.
+ * expansion, then every image and file part fetched or decoded under the configured guards (the count caps checked
+ * before any fetch, one byte budget for the whole request). Its `messages` (not the client's) must be the ones
+ * converted and counted afterwards: part keys refer to them.
  */
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { Config } from "../config.ts";
@@ -9,7 +10,10 @@ import { expandUploadByUrl } from "../translate/upload-by-url.ts";
 import { fetchUserUrl, type FetchUserUrlOptions } from "./fetch-user-url.ts";
 import { type LocalAttachment, resolveAttachmentParts } from "./resolve-parts.ts";
 
-export type MediaConfig = Pick<Config, "exportProxyUrl" | "allowPrivateUrls" | "maxFileBytes" | "uploadByUrl">;
+export type MediaConfig = Pick<
+  Config,
+  "exportProxyUrl" | "allowPrivateUrls" | "maxFileBytes" | "uploadByUrl" | "maxAttachments" | "maxAttachmentUrls" | "maxMediaBytes"
+>;
 
 export interface RequestMedia {
   messages: ChatCompletionMessageParam[];
@@ -25,13 +29,17 @@ export async function resolveRequestMedia(
   const { signal, ...fetchOptions } = options;
   const parts = await resolveAttachmentParts(expanded, {
     maxBytes: config.maxFileBytes,
-    fetchUrl: (url, partSignal) =>
+    maxParts: config.maxAttachments,
+    maxUrls: config.maxAttachmentUrls,
+    maxTotalBytes: config.maxMediaBytes,
+    fetchUrl: (url, partSignal, budget) =>
       fetchUserUrl(url, {
         ...fetchOptions,
         proxyUrl: config.exportProxyUrl,
         allowPrivate: config.allowPrivateUrls,
         maxBytes: config.maxFileBytes,
         signal: partSignal,
+        ...(budget ? { budget } : {}),
       }),
     ...(signal ? { signal } : {}),
   });

@@ -8,6 +8,11 @@ import { readErrorResponse } from "./read-error-response.ts";
 import type { UpstreamSession } from "./session.ts";
 
 export interface UploadInput {
+  /**
+   * The whole file, not a stream: the entry is created with its `file_size` before the upload URL exists, blob
+   * storage's Put Blob wants a Content-Length, and a failover uploads the same bytes to another account. What bounds
+   * the memory is the request's media budget (MAX_MEDIA_SIZE) and the upload concurrency.
+   */
   bytes: Uint8Array<ArrayBuffer>;
   name: string;
   mimeType: string;

@@ -42,6 +42,9 @@ export interface ReplyServiceDeps {
     | "exportProxyUrl"
     | "allowPrivateUrls"
     | "maxFileBytes"
+    | "maxAttachments"
+    | "maxAttachmentUrls"
+    | "maxMediaBytes"
     | "uploadByUrl"
   >;
   upstream: UpstreamClient;
