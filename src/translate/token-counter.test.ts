@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { randomText } from "./__fixtures__/random-text.ts";
 import { CountBudget, cutSegments, RUN_CHUNK, TokenCounter, tokenizerFor } from "./token-counter.ts";
 import { countTextTokens, truncateToTokens } from "./usage.ts";
 
@@ -8,17 +9,6 @@ const library = {
   "gpt-4o": require("gpt-tokenizer/encoding/o200k_base") as typeof import("gpt-tokenizer/encoding/o200k_base"),
   "gpt-4": require("gpt-tokenizer/encoding/cl100k_base") as typeof import("gpt-tokenizer/encoding/cl100k_base"),
 };
-
-/** Deterministic pseudo-random text over `alphabet` (a linear congruential generator: the same text every run). */
-function randomText(length: number, alphabet: string, seed = 7): string {
-  let state = seed;
-  let text = "";
-  for (let i = 0; i < length; i++) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    text += alphabet[state % alphabet.length];
-  }
-  return text;
-}
 
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
 const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8");

@@ -229,7 +229,7 @@ export class TokenCounter {
 }
 
 /** Characters handed to a counter between looks at the clock. */
-export const SLICE = 16_384;
+export const SLICE = 4096;
 /** Work between two turns of the event loop. */
 const TURN_MS = 8;
 

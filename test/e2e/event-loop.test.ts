@@ -4,6 +4,7 @@
  * in flight, `GET /v1/models` keeps answering within a second, and the hostile request itself ends.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { randomText } from "../../src/translate/__fixtures__/random-text.ts";
 import type { EmulatedAccount } from "../emulator/index.ts";
 import { type Harness, post, startHarness } from "./harness.ts";
 
@@ -29,17 +30,6 @@ function conversations() {
   return h.emulator.log.filter((entry) => entry.path.endsWith("/conversation"));
 }
 const PROBES = 3;
-
-/** Pseudo-random lower-case letters: no two chunks alike, so the tokenizer's merge cache cannot help. */
-function unbrokenRun(length: number): string {
-  let state = 42;
-  let text = "";
-  for (let i = 0; i < length; i++) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    text += String.fromCharCode(97 + (state % 26));
-  }
-  return text;
-}
 
 /**
  * Probes `/v1/models` one after another until `request` settles (and at least {@link PROBES} times), recording how
@@ -78,7 +68,7 @@ test(
   "a chat whose message is a 1,000,000-character unbroken string: /v1/models answers within 1 s meanwhile, the chat ends (the upstream's 413)",
   async () => {
     const before = conversations().length;
-    const { response, body, probeMs, duringFlight } = await chatWhileProbing(unbrokenRun(1_000_000));
+    const { response, body, probeMs, duringFlight } = await chatWhileProbing(randomText(1_000_000));
     // ChatGPT takes at most 400,000 characters (the emulator too): counted first, then refused upstream, clearly
     expect(response.status).toBe(413);
     expect(JSON.parse(body)).toMatchObject({ error: { type: "invalid_request_error", message: expect.stringContaining("too long") } });
@@ -91,7 +81,7 @@ test(
 test(
   "the longest message the upstream takes, 400,000 unbroken characters, is echoed with a 200 and counted while /v1/models answers",
   async () => {
-    const run = unbrokenRun(UPSTREAM_MAX_CHARACTERS - "You said: ".length);
+    const run = randomText(UPSTREAM_MAX_CHARACTERS - "You said: ".length);
     const { response, body, probeMs, duringFlight } = await chatWhileProbing(run);
     expect(response.status).toBe(200);
     const completion = JSON.parse(body) as { choices: { message: { content: string } }[]; usage: { prompt_tokens: number; completion_tokens: number } };
@@ -108,7 +98,7 @@ test(
 test(
   "the same streamed with max_tokens: cut at exactly that many tokens while /v1/models keeps answering",
   async () => {
-    const run = unbrokenRun(UPSTREAM_MAX_CHARACTERS - "You said: ".length);
+    const run = randomText(UPSTREAM_MAX_CHARACTERS - "You said: ".length);
     const { response, body, probeMs, duringFlight } = await chatWhileProbing(run, { stream: true, stream_options: { include_usage: true }, max_tokens: 150_000 });
     expect(response.status).toBe(200);
     const events = body
