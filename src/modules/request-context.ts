@@ -1,13 +1,21 @@
 /**
  * @module What every API route reads from the HTTP request before calling a service: the bearer, the Team
- * workspace id, the client's going-away signal, and the masked key for the request log.
+ * workspace id, the client's going-away signal, and the key's short hash for the request log.
  */
-import { maskSecret } from "../logger.ts";
 import type { ReplyContext } from "./chat/reply-service.ts";
 
 export function bearerOf(header: string | null): string | null {
   const match = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? "");
   return match?.[1]?.trim() || null;
+}
+
+/**
+ * The request log's name for a client key: `key:` and 8 hex of its SHA-256, never any of its characters (a `,<team
+ * id>` suffix is not part of the key): enough to tell the keys in a log apart.
+ */
+export function clientKeyLabel(bearer: string): string {
+  const key = bearer.split(",", 1)[0]?.trim() ?? "";
+  return `key:${new Bun.CryptoHasher("sha256").update(key).digest("hex").slice(0, 8)}`;
 }
 
 /** What tells a request's peer address (Bun's server); absent when a test calls the app without one. */
@@ -25,6 +33,6 @@ export function replyContextOf(request: Request, bodyTeamAccountId?: string | nu
     teamAccountId: request.headers.get("chatgpt-account-id") ?? bodyTeamAccountId ?? null,
     clientAddress: server?.requestIP(request)?.address ?? null,
     signal: aborter.signal,
-    clientKey: bearer ? maskSecret(bearer) : null,
+    clientKey: bearer ? clientKeyLabel(bearer) : null,
   };
 }

@@ -11,7 +11,7 @@ const NOW = Date.UTC(2025, 5, 1);
 /** A store double that records the cutoffs it was asked for and deletes `deleted` rows each time. */
 function recordingStore(deleted = 0) {
   const cutoffs: number[] = [];
-  return { cutoffs, pruneRequests: async (olderThanMs: number) => (cutoffs.push(olderThanMs), deleted) };
+  return { cutoffs, pruneRequests: async (olderThanMs: number) => (cutoffs.push(olderThanMs), deleted), pruneConversations: async () => 0 };
 }
 
 test.each([
@@ -90,7 +90,7 @@ test("a prune asked for while one is going joins it; stop waits for it to finish
   let calls = 0;
   let finished = false;
   const retention = createRequestLogRetention({
-    store: { pruneRequests: async () => (calls++, await gate, (finished = true), 5) },
+    store: { pruneRequests: async () => (calls++, await gate, (finished = true), 5), pruneConversations: async () => 0 },
     logger: silentLogger,
     days: 1,
   });
@@ -105,7 +105,7 @@ test("a failing scheduled prune is logged and does not reject start", async () =
   const lines: string[] = [];
   const logger = createLogger({ level: "info", format: "json", write: (line) => lines.push(line) });
   const retention = createRequestLogRetention({
-    store: { pruneRequests: async () => Promise.reject(new Error("disk I/O error")) },
+    store: { pruneRequests: async () => Promise.reject(new Error("disk I/O error")), pruneConversations: async () => 0 },
     logger,
     days: 30,
   });
@@ -117,14 +117,18 @@ test("a failing scheduled prune is logged and does not reject start", async () =
   }
 });
 
-test("against a real store, rows older than the retention go and the rest stay", async () => {
+test("against a real store, rows and conversations older than the retention go and the rest stay", async () => {
   const store = createSqliteStore({ path: ":memory:" });
-  const entry = (at: number) => ({ at, clientKey: "sk-abc…wxyz", accountId: null, model: "gpt-4o", status: 200, latencyMs: 1 });
+  const entry = (at: number) => ({ at, clientKey: "key:0123abcd", accountId: null, model: "gpt-4o", status: 200, latencyMs: 1 });
   for (const at of [NOW - 40 * DAY, NOW - 31 * DAY, NOW - 29 * DAY, NOW - DAY]) await store.logRequest(entry(at));
+  for (const [id, at] of [["old", NOW - 31 * DAY], ["recent", NOW - 29 * DAY]] as const) {
+    await store.recordConversation({ conversationId: id, holder: "acc", caller: "c", createdAt: at, usedAt: at });
+  }
   const retention = createRequestLogRetention({ store, logger: silentLogger, days: 30, now: () => NOW });
   try {
     expect(await retention.runNow()).toBe(2);
     expect((await store.recentRequests(10)).map((row) => row.at)).toEqual([NOW - DAY, NOW - 29 * DAY]);
+    expect([await store.findConversation("old"), await store.findConversation("recent")].map((row) => row?.conversationId ?? null)).toEqual([null, "recent"]);
   } finally {
     await retention.stop();
     await store.close();

@@ -1,6 +1,7 @@
 /**
  * @module REQUEST_LOG_DAYS: a daily job (and one run at start-up) deletes request-log rows older than that many days,
- * so the log of a server that runs for months stays bounded. One run at a time, whoever starts it.
+ * so the log of a server that runs for months stays bounded; conversations last used before the same cutoff go with
+ * them. One run at a time, whoever starts it.
  */
 import { Cron } from "croner";
 import type { Logger } from "../logger.ts";
@@ -25,7 +26,7 @@ export interface RequestLogRetention {
 }
 
 export interface RequestLogRetentionDeps {
-  store: Pick<Store, "pruneRequests">;
+  store: Pick<Store, "pruneRequests" | "pruneConversations">;
   logger: Logger;
   /** REQUEST_LOG_DAYS; 0 keeps every row and schedules nothing. */
   days: number;
@@ -45,8 +46,10 @@ export function createRequestLogRetention({ store, logger, days, pattern = RETEN
     // 0 means keep forever: a cutoff of "now" would empty the log instead
     if (days <= 0) return Promise.resolve(0);
     latest = singleFlight("prune", async () => {
-      const deleted = await store.pruneRequests(now() - days * DAY_MS);
-      logger.info("request log pruned", { trigger, days, deleted });
+      const cutoff = now() - days * DAY_MS;
+      const deleted = await store.pruneRequests(cutoff);
+      const conversations = await store.pruneConversations(cutoff);
+      logger.info("request log pruned", { trigger, days, deleted, conversations });
       onRun?.(deleted, trigger);
       return deleted;
     });

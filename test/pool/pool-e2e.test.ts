@@ -54,7 +54,7 @@ describe("pool end to end", () => {
     await until(async () => ((await (await h.admin("GET", "/requests")).json()) as { data: unknown[] }).data.length === 6, "6 logged requests");
     const logged = ((await (await h.admin("GET", "/requests")).json()) as { data: Array<{ accountId: string; status: number; clientKey: string; model: string }> }).data;
     expect(logged.map((r) => [r.accountId, r.status, r.clientKey, r.model]).reverse()).toEqual(
-      [0, 1, 2, 0, 1, 2].map((i) => [ids[i] ?? "missing", 200, `${POOL_KEY.slice(0, 6)}…${POOL_KEY.slice(-4)}`, "gpt-4o"]),
+      [0, 1, 2, 0, 1, 2].map((i) => [ids[i] ?? "missing", 200, `key:${new Bun.CryptoHasher("sha256").update(POOL_KEY).digest("hex").slice(0, 8)}`, "gpt-4o"]),
     );
     expectNoSecrets(h, [POOL_KEY, ADMIN_KEY]);
   });

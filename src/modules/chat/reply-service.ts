@@ -23,6 +23,7 @@ import { buildUsage } from "../../translate/usage.ts";
 import { secretDigest } from "../../pool/token-kind.ts";
 import { unavailablePoolError } from "../../pool/unavailable-pool.ts";
 import { AccountModels } from "./account-models.ts";
+import { ConversationOwners } from "./conversation-owners.ts";
 import { type ConversationPlan, type ConversationRequest, planConversation } from "./conversation-plan.ts";
 import { prepend } from "./prepend.ts";
 import { resolveAssetUrl } from "./resolve-asset-url.ts";
@@ -50,7 +51,7 @@ export interface ReplyServiceDeps {
   upstream: UpstreamClient;
   resolveCaller: CallerResolver;
   pool: AccountPool;
-  store: Pick<Store, "logRequest" | "listAccounts">;
+  store: Pick<Store, "logRequest" | "listAccounts" | "recordConversation" | "findConversation">;
   logger: Logger;
   now?: () => number;
   /** Told the outcome of every upstream attempt, whoever's credential it used (metrics). */
@@ -64,7 +65,7 @@ export interface ReplyContext {
   clientAddress?: string | null;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
-  /** Masked client key, for the request log. */
+  /** The client key's short hash (request-context.ts), for the request log. */
   clientKey: string | null;
 }
 
@@ -106,11 +107,13 @@ export class ReplyService {
   private readonly deps: ReplyServiceDeps;
   private readonly now: () => number;
   private readonly accountModels: AccountModels;
+  private readonly owners: ConversationOwners;
 
   constructor(deps: ReplyServiceDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
     this.accountModels = new AccountModels(deps.upstream, 10 * 60_000, this.now);
+    this.owners = new ConversationOwners(deps.store, this.now);
   }
 
   /**
@@ -145,9 +148,11 @@ export class ReplyService {
   async reply(request: ReplyRequest, context: ReplyContext): Promise<Reply> {
     const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
     const model = await this.resolveModelFor(request.model, caller, context.signal);
+    // a continuation goes to the account holding the conversation, and only for the caller who made it
+    const holder = request.conversationId ? await this.owners.holderFor(request.conversationId, caller, context.bearer) : null;
     const plan = await planConversation(request, model, { config: this.deps.config, signal: context.signal });
     const { promptTokens } = plan;
-    const turn = await this.openTurn({ caller, plan, signal: context.signal });
+    const turn = await this.openTurn({ caller, plan, signal: context.signal, holder });
 
     // counted as it streams, so the usage is ready when it ends
     const replyTokens = new ReplyTokens(model.requested, { exact: request.maxTokens !== undefined });
@@ -183,6 +188,8 @@ export class ReplyService {
     const reader = turn.deltas
       .pipeThrough(limitOutput({ model: model.requested, ...(maxTokens ? { maxTokens } : {}), ...(stop && stop.length > 0 ? { stop } : {}) }))
       .getReader();
+    const { owners, deps } = this;
+    const logger = deps.logger;
     const deltas = new ReadableStream<RenderedDelta>({
       async pull(controller) {
         try {
@@ -193,6 +200,10 @@ export class ReplyService {
             return;
           }
           await replyTokens.add(value);
+          // recorded before the client can read the id, so its next turn finds it
+          if (value.type === "start" && value.conversationId && !plan.historyDisabled) {
+            await owners.record(value.conversationId, { caller, bearer: context.bearer, lease: turn.lease }).catch((error: unknown) => logger.warn("conversation owner write failed", { error }));
+          }
           if (value.type === "failed") failed = true;
           controller.enqueue(value.type === "finish" ? { ...value, tokens: replyTokens.finish() } : value);
         } catch (error) {
@@ -212,8 +223,8 @@ export class ReplyService {
    * The attempt loop: one predicate (`shouldFailover`) decides whether another account is tried. It ends at the
    * first rendered delta, so everything after it belongs to the client and is never retried.
    */
-  private async openTurn(input: { caller: Caller; plan: ConversationPlan; signal: AbortSignal }): Promise<OpenedTurn> {
-    const { caller, plan, signal } = input;
+  private async openTurn(input: { caller: Caller; plan: ConversationPlan; signal: AbortSignal; holder: string | null }): Promise<OpenedTurn> {
+    const { caller, plan, signal, holder } = input;
     const { model } = plan;
     const tried = new Set<string>();
     let lastError: UpstreamError | null = null;
@@ -222,7 +233,11 @@ export class ReplyService {
     let notOffered = false;
     for (let attempt = 0; attempt <= this.deps.config.retryTimes; attempt++) {
       const lease =
-        caller.kind === "pool" ? await leaseWithFreeSlot(this.deps.pool, this.deps.upstream.streams, { model: model.upstreamSlug, exclude: tried }) : null;
+        caller.kind !== "pool"
+          ? null
+          : holder
+            ? await this.deps.pool.lease({ model: model.upstreamSlug, exclude: tried, only: holder })
+            : await leaseWithFreeSlot(this.deps.pool, this.deps.upstream.streams, { model: model.upstreamSlug, exclude: tried });
       if (caller.kind === "pool" && lease === null) {
         if (attempt > 0) break;
         // an empty pool is no-login mode (chat2api's rule); accounts that cannot serve are never papered over by it

@@ -47,6 +47,16 @@ function inInputTerms(error: unknown, origins: readonly string[]): unknown {
   });
 }
 
+/** A conversation the caller may not continue is, in this API, a previous response that does not exist. */
+function inResponseTerms(error: unknown, previousId: string | null | undefined): unknown {
+  if (!previousId || !(error instanceof ApiError) || error.code !== "conversation_not_found") return error;
+  return new ApiError(error.status, error.type, `Previous response with id '${previousId}' not found.`, {
+    param: "previous_response_id",
+    code: "previous_response_not_found",
+    cause: error,
+  });
+}
+
 /** Follows `start`/`message-id` deltas: the place a follow-up turn continues from. */
 function placeTracker() {
   let conversationId: string | null = null;
@@ -123,7 +133,7 @@ export class ResponsesService {
         context,
       )
       .catch((error: unknown) => {
-        throw inInputTerms(error, origins);
+        throw inInputTerms(inResponseTerms(error, request.previous_response_id), origins);
       });
 
     const base = {
