@@ -129,16 +129,25 @@ export function createAccountPool({ store, view, refresher, config, logger, now 
       for (;;) {
         const nowMs = now();
         const snapshot = await pool.current();
-        const usable = candidatesOf(snapshot, only).filter((a) => a.status === "active");
-        if (usable.length === 0) return null;
-        const offering = usable.filter((a) => offersModel(a.plan, model));
-        if (offering.length === 0) throw new ModelNotFoundError(model);
-        const untried = offering.filter((a) => !tried.has(a.id));
-        if (untried.length === 0) return null;
-        const resting = (a: AccountRow) => restingUntil(model, snapshot.cooldownsOf(a.id), config.enableLimit, nowMs);
-        const ready = untried.filter((a) => resting(a) === null);
+        // one pass over what may be thousands of accounts: the reasons to skip each, in the order they are reported
+        let usable = 0;
+        let offering = 0;
+        let soonest = Number.POSITIVE_INFINITY;
+        const ready: AccountRow[] = [];
+        for (const a of candidatesOf(snapshot, only)) {
+          if (a.status !== "active") continue;
+          usable++;
+          if (!offersModel(a.plan, model)) continue;
+          offering++;
+          if (tried.has(a.id)) continue;
+          const until = restingUntil(model, snapshot.cooldownsOf(a.id), config.enableLimit, nowMs);
+          if (until === null) ready.push(a);
+          else soonest = Math.min(soonest, until);
+        }
+        if (usable === 0) return null;
+        if (offering === 0) throw new ModelNotFoundError(model);
+        if (ready.length === 0 && soonest === Number.POSITIVE_INFINITY) return null;
         if (ready.length === 0) {
-          const soonest = Math.min(...untried.map((a) => resting(a) ?? nowMs));
           throw new RateLimitError(
             `Every account in the pool is resting for ${model}; try again in ${Math.ceil((soonest - nowMs) / 1000)} s.`,
             Math.max(1, (soonest - nowMs) / 1000),
