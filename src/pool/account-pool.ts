@@ -180,7 +180,8 @@ export function createAccountPool({ store, view, refresher, config, logger, now 
       if (change.counted) await store.recordUse(account.id, { ok: change.counted === "success", at: nowMs });
       if (change.cooldown) await store.setCooldown({ subject: account.id, ...change.cooldown });
       if (change.fail) await store.updateAccount(account.id, { status: "failed", lastError: change.fail });
-      else if (change.lastError !== undefined) await store.updateAccount(account.id, { lastError: change.lastError });
+      // unchanged (the usual success clearing an already clear error) is no write, so no change every instance re-reads
+      else if (change.lastError !== undefined && change.lastError !== account.lastError) await store.updateAccount(account.id, { lastError: change.lastError });
       if (change.refresh) await refresher.refreshAccount(account.id, { force: true });
       if (outcome.type !== "success") logger.info("account attempt failed", { account: account.id, label: lease.label, outcome: outcome.type });
     },
