@@ -1,7 +1,8 @@
 /**
  * @module A pool key with an empty pool goes to no-login mode (chat2api's rule); when ChatGPT refuses no-login, the
  * error says the pool is empty and how to add an account, and following that advice works. A caller without any
- * token gets a refusal that speaks of no-login mode, not of an access token it never sent.
+ * token gets a refusal that speaks of no-login mode, not of an access token it never sent (401 when ChatGPT says
+ * 401, as chat2api's users know it; a block keeps the block's status).
  */
 import { expect, test } from "bun:test";
 import { ADMIN_KEY, startPoolHarness } from "./pool-harness.ts";
@@ -39,13 +40,13 @@ test("empty pool, no-login refused: a 503 pool_empty saying how to add an accoun
   expect(h.servedBy()).toEqual([`${account.id}:200`]);
 }, 30_000);
 
-test("no keys configured, no-login refused: a 401 no_login_refused that asks for an access token", async () => {
+test("no keys configured, no-login refused (403): a no_login_refused that asks for an access token, with the block's status", async () => {
   await using h = await startPoolHarness({ AUTHORIZATION: "" });
   h.emulator.inject(REFUSE_ANONYMOUS);
   const refused = await errorOf(await h.chat("gpt-3.5-turbo", "anything"));
-  expect(refused).toMatchObject({ status: 401, code: "no_login_refused" });
+  expect(refused).toMatchObject({ status: 503, code: "no_login_refused" });
   expect(refused.message).toStartWith("ChatGPT refused its no-login mode (");
-  expect(refused.message).toEndWith("Use a ChatGPT access token as the API key.");
+  expect(refused.message).toEndWith("Use a ChatGPT access token as the API key, or try again later.");
   expect(refused.message).not.toContain("your access token");
   expect(h.servedBy()).toEqual([]);
 }, 30_000);

@@ -103,8 +103,18 @@ export function noLoginRefusalError(error: UpstreamError, emptyPool: boolean): A
       { code: "pool_empty", cause: error },
     );
   }
-  return new AuthenticationError(`ChatGPT refused its no-login mode (${said}). Use a ChatGPT access token as the API key.`, {
+  if (error.kind === "unauthorized") {
+    // chat2api's users know a 401 here as "this IP cannot use no-login mode"
+    return new AuthenticationError(`ChatGPT refused its no-login mode (${said}). Use a ChatGPT access token as the API key.`, {
+      code: "no_login_refused",
+      cause: error,
+    });
+  }
+  // a block or throttling of no-login use: the status stays what the same block of an account would get
+  const blocked = toApiError(error, false);
+  return new BaseApiError(blocked.status, blocked.type, `ChatGPT refused its no-login mode (${said}). Use a ChatGPT access token as the API key, or try again later.`, {
     code: "no_login_refused",
+    headers: blocked.headers,
     cause: error,
   });
 }
