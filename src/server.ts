@@ -22,6 +22,7 @@ import { countPowSolves } from "./metrics/count-pow-solves.ts";
 import { createMetrics } from "./metrics/metrics.ts";
 import { createPoolRuntime, type PoolRuntime } from "./pool/pool-runtime.ts";
 import { createRequestLogRetention } from "./pool/retention.ts";
+import { preloadTokenizers } from "./translate/token-counter.ts";
 import { UpstreamClient } from "./upstream/client.ts";
 import { PowWorkerPool } from "./upstream/pow/pool.ts";
 import { StreamSlots } from "./upstream/stream-slots.ts";
@@ -123,6 +124,8 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
     await close().catch(() => {});
     throw error;
   });
+  // the tokenizer tables block the thread while they load: now, not under the first request and everyone beside it
+  preloadTokenizers();
   try {
     app.listen({
       port: config.port,

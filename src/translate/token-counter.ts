@@ -27,8 +27,9 @@ const tokenizers = new Map<TokenizerEncoding, Tokenizer>();
 const PLAIN = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
 
 /**
- * Each encoding's table takes a second or more to load: required on first use, so start-up pays nothing and a
- * server that only serves o200k models never loads cl100k. Literal specifiers keep `bun build --compile` bundling them.
+ * Each encoding's table takes a second or more to load, all of it blocking the thread: the server loads both with
+ * {@link preloadTokenizers} before it listens, so no request ever waits on it (nor do the requests beside it).
+ * Literal specifiers keep `bun build --compile` bundling them.
  */
 export function tokenizerFor(model: string): Tokenizer {
   const encoding = tokenizerEncoding(model);
@@ -250,4 +251,10 @@ export async function appendInTurns(counter: TokenCounter, text: string, turns: 
     counter.append(text.slice(at, at + SLICE));
     await turns.maybeYield();
   }
+}
+
+/** Loads every encoding's table now (about a second each): at start-up, so the first request does not stall all others. */
+export function preloadTokenizers(): void {
+  tokenizerFor("gpt-4o");
+  tokenizerFor("gpt-3.5-turbo");
 }
