@@ -41,7 +41,9 @@ function* flooded(events: string[], count: number, chars: number): Generator<str
   const at = events.findIndex((event) => event.startsWith(FIRST_TEXT_APPEND));
   if (at < 0) throw detail(500, "Emulator: the flood fault needs an answer with a text append");
   yield* events.slice(0, at + 1);
-  const piece = `event: delta\ndata: ${JSON.stringify({ p: "/message/content/parts/0", o: "append", v: "x".repeat(chars) })}\n\n`;
+  // words, as answers are: an unbroken run would measure the client's tokenizer rather than its streaming
+  const text = "flood ".repeat(Math.ceil(chars / 6)).slice(0, chars);
+  const piece = `event: delta\ndata: ${JSON.stringify({ p: "/message/content/parts/0", o: "append", v: text })}\n\n`;
   for (let i = 0; i < count; i++) yield piece;
   yield* events.slice(at + 1);
 }

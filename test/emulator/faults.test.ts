@@ -170,12 +170,12 @@ describe("stream faults", () => {
 
   test("flood: extra appends of the given size inside the answer text, still a valid v1 stream", async () => {
     await using emu = await startEmulator();
-    emu.inject({ endpoint: "conversation", kind: { type: "flood", events: 3, chars: 5 } });
+    emu.inject({ endpoint: "conversation", kind: { type: "flood", events: 3, chars: 8 } });
     const response = await converse(identity(emu.url), conversationBody("flood [[words:4]]", { supported_encodings: ["v1"] }));
     const text = await response.text();
     const decoded = decodeDeltaV1(text);
     // the first append ("alpha "), the flood, then the rest of the answer
-    expect([decoded.done, decoded.messages.at(-1)?.content]).toEqual([true, { content_type: "text", parts: [`alpha ${"xxxxx".repeat(3)}bravo charlie delta`] }]);
+    expect([decoded.done, decoded.messages.at(-1)?.content]).toEqual([true, { content_type: "text", parts: [`alpha ${"flood fl".repeat(3)}bravo charlie delta`] }]);
     expect(emu.stats().streamedBytes).toBe(Buffer.byteLength(text));
   });
 

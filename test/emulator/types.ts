@@ -56,7 +56,7 @@ export type FaultKind =
   | { type: "slow"; delayMs: number }
   /** Writes `afterEvents` (≥ 1) answer events, then holds the stream open until `releaseHeld()` or the client leaves. */
   | { type: "hold"; afterEvents: number }
-  /** `events` extra appends of `chars` characters each into the answer text (delta v1 only), made as they are sent. */
+  /** `events` extra appends of `chars` characters of words each into the answer text (delta v1 only), made as they are sent. */
   | { type: "flood"; events: number; chars: number }
   | { type: "unusual-activity" }
   | { type: "pow-difficulty"; difficulty: string };

@@ -55,4 +55,22 @@ describe("sseResponse", () => {
     expect(seen.startsWith('data: {"a":1}\n\n')).toBe(true);
     expect(seen.replaceAll(": keep-alive\n\n", "")).toBe('data: {"a":1}\n\ndata: {"b":2}\n\ndata: [DONE]\n\n');
   });
+
+  test("a client that stops reading holds one item: nothing is read ahead, no keep-alive piles up, and it is let go", async () => {
+    let pulls = 0;
+    const cancelled = Promise.withResolvers<unknown>();
+    const endless = new ReadableStream<object>(
+      { pull: (controller) => controller.enqueue({ n: ++pulls }), cancel: (reason) => cancelled.resolve(reason) },
+      { highWaterMark: 0 },
+    );
+    const response = sseResponse(endless, { headers: {}, keepAliveMs: 10, stalledClientMs: 300, logger: silentLogger });
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error("no body");
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: {"n":1}\n\n');
+    // the reader stops here: the source is asked for one more item to fill the queue of one, then for none
+    expect(await cancelled.promise).toBe("the client stopped reading");
+    expect(pulls).toBe(2);
+    // erroring drops the waiting item: the connection ends without more
+    await expect(reader.read()).rejects.toThrow("the client stopped reading");
+  });
 });

@@ -3,6 +3,10 @@
  * line per chunk, `data: [DONE]`, then the close) or the Responses API's named events (`event: <type>`, no
  * `[DONE]`). Idle gaps get `: keep-alive` comments (reasoning models think for minutes); a failure after the first
  * byte becomes the dialect's error event before the close.
+ *
+ * Backpressure: the body pulls one item only when Bun has taken the last chunk for the socket, and every stage up to
+ * the upstream read is pull-driven with a queue of one, so a client that stops reading stops the upstream read too
+ * (what stays in flight is the sockets' kernel buffers). Such a client is let go after `stalledClientMs`.
  */
 import { ApiError, InternalError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
@@ -40,26 +44,40 @@ function errorOf(error: unknown): ApiError {
 export interface SseOptions {
   headers: Record<string, string>;
   keepAliveMs?: number;
+  /** A client that takes nothing for this long while a chunk waits for it is let go, and its upstream stream with it. */
+  stalledClientMs?: number;
   logger: Logger;
   dialect?: SseDialect;
 }
 
 export function sseResponse(
   chunks: ReadableStream<object>,
-  { headers, keepAliveMs = 15_000, logger, dialect = chatCompletionsSse }: SseOptions,
+  { headers, keepAliveMs = 15_000, stalledClientMs = 120_000, logger, dialect = chatCompletionsSse }: SseOptions,
 ): Response {
   const reader = chunks.getReader();
   let keepAlive: ReturnType<typeof setInterval> | undefined;
   let lastWrite = Date.now();
+  let lastTaken = Date.now();
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       keepAlive = setInterval(() => {
+        // an empty queue means the client took everything; a waiting chunk means it is not reading (no keep-alive then)
+        if ((controller.desiredSize ?? 0) > 0) lastTaken = Date.now();
+        else if (Date.now() - lastTaken < stalledClientMs) return;
+        else {
+          clearInterval(keepAlive);
+          logger.info("client stopped reading its stream; letting it go", { stalledMs: Date.now() - lastTaken });
+          controller.error(new Error("the client stopped reading"));
+          void reader.cancel("the client stopped reading").catch(() => {});
+          return;
+        }
         if (Date.now() - lastWrite < keepAliveMs) return;
         lastWrite = Date.now();
         controller.enqueue(encoder.encode(": keep-alive\n\n"));
-      }, Math.max(250, Math.floor(keepAliveMs / 3)));
+      }, Math.max(250, Math.floor(Math.min(keepAliveMs, stalledClientMs) / 3)));
     },
     async pull(controller) {
+      lastTaken = Date.now();
       try {
         const { done, value } = await reader.read();
         lastWrite = Date.now();
