@@ -36,11 +36,30 @@ interface SpawnOptions {
   unprivileged?: boolean;
 }
 
+let compiled: string | null = null;
+
+/**
+ * nobody may not read the checkout (a clone in a 0700 temporary folder, as CI makes), nor Bun inside it: the
+ * unprivileged cases run the single executable, built once into the world-readable test folder.
+ */
+function unprivilegedServer(): string {
+  if (compiled) return compiled;
+  const outfile = join(base, "chat2api");
+  const build = Bun.spawnSync(
+    [process.execPath, "build", "--compile", "--minify", "src/main.ts", "src/upstream/pow/worker.ts", "--outfile", outfile],
+    { cwd: join(import.meta.dir, "../.."), stdout: "pipe", stderr: "pipe" },
+  );
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  compiled = outfile;
+  return outfile;
+}
+
 function spawnMain({ env, args = [], unprivileged = false }: SpawnOptions) {
   const drop = unprivileged && asRoot;
   if (drop && !setpriv) throw new Error("running as root without setpriv (util-linux): cannot test file permissions");
   const prefix = drop && setpriv ? [setpriv, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--inh-caps=-all"] : [];
-  return Bun.spawn([...prefix, process.execPath, MAIN, ...args], {
+  const server = drop ? [unprivilegedServer()] : [process.execPath, MAIN];
+  return Bun.spawn([...prefix, ...server, ...args], {
     // nothing of the suite's own environment leaks in (a stray AUTHORIZATION, a misspelled variable)
     env: { PATH: process.env.PATH ?? "", HOME: base, POW_WORKERS: "1", LOG_FORMAT: "json", HOST: "127.0.0.1", PORT: "0", ...env },
     cwd: base,
