@@ -7,18 +7,19 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createPostgresStore, describePostgresUrl } from "./postgres.ts";
 import type * as pg from "./schema.pg.ts";
-import type { AccountRow, ConversationRow, CooldownRow, RequestLogRow, Store } from "./store.ts";
+import type { AccountRow, ConversationRow, CooldownRow, QuotaWindowRow, RequestLogRow, Store } from "./store.ts";
 import { runStoreContract } from "./store.contract.ts";
 import { withTestPostgres } from "../../test/support/pg-test-schemas.ts";
 
 // row types are derived from each schema; the Store hands out one type, so the two must not drift apart
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const sameRows: [Same<AccountRow, pg.AccountRow>, Same<CooldownRow, pg.CooldownRow>, Same<RequestLogRow, pg.RequestLogRow>, Same<ConversationRow, pg.ConversationRow>] = [
-  true,
-  true,
-  true,
-  true,
-];
+const sameRows: [
+  Same<AccountRow, pg.AccountRow>,
+  Same<CooldownRow, pg.CooldownRow>,
+  Same<RequestLogRow, pg.RequestLogRow>,
+  Same<ConversationRow, pg.ConversationRow>,
+  Same<QuotaWindowRow, pg.QuotaWindowRow>,
+] = [true, true, true, true, true];
 void sameRows;
 
 await withTestPostgres("the PostgreSQL store tests", ({ admin, freshSchemaUrl, lastSchema, serverUrl }) => {
@@ -72,7 +73,7 @@ await withTestPostgres("the PostgreSQL store tests", ({ admin, freshSchemaUrl, l
       expect((await b.addAccounts([{ credential: "shared", kind: "access" }])).duplicates).toBe(1);
       expect((await c.listAccounts()).map((row) => row.credential)).toEqual(["shared"]);
       const schema = lastSchema();
-      expect(await admin.unsafe(`SELECT name FROM "${schema}".__migrations ORDER BY name`)).toEqual([{ name: "0000_init" }, { name: "0001_conversations_sealed_tokens" }]);
+      expect(await admin.unsafe(`SELECT name FROM "${schema}".__migrations ORDER BY name`)).toEqual([{ name: "0000_init" }, { name: "0001_conversations_sealed_tokens" }, { name: "0002_codex_accounts" }]);
     });
 
     test("concurrent adds of one credential from two instances store it once", async () => {

@@ -8,11 +8,11 @@ import { and, desc, eq, gt, inArray, lt, lte, max, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sql";
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
-import { type AccountCodec, createAccountCodec, type StoredAccount, stillAsRead } from "./account-codec.ts";
+import { type AccountCodec, createAccountCodec, credentialDigest, type StoredAccount, stillAsRead } from "./account-codec.ts";
 import { LOCK_NAMESPACE, migratePg } from "./migrate-pg.ts";
 import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
-import { accounts, conversations, cooldowns, poolChanges, requestLog } from "./schema.pg.ts";
+import { accounts, conversations, cooldowns, poolChanges, quotaWindows, requestLog, usedRefreshTokens } from "./schema.pg.ts";
 import { createSecretBox, type DataKeys, DataKeyError } from "./secret-box.ts";
 import type { AccountRow, PoolChange, Store } from "./store.ts";
 
@@ -55,7 +55,7 @@ export function createPostgresStore({
 }: PostgresStoreOptions): Store {
   const client = new SQL({ url, max: maxConnections });
   const lockClient = new SQL({ url, max: LOCK_CONNECTIONS });
-  const db = drizzle({ client, schema: { accounts, cooldowns, requestLog, conversations, poolChanges } });
+  const db = drizzle({ client, schema: { accounts, cooldowns, requestLog, conversations, poolChanges, usedRefreshTokens, quotaWindows } });
   type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
 
   /** Numbers follow commit order: each writer holds the feed's lock from taking its number until it commits. */
@@ -132,6 +132,42 @@ export function createPostgresStore({
           await recordChanges(tx, [{ type: "account", id }]);
         });
       }),
+    commitRefresh: (id, used, patch) =>
+      opened(async (codec) => {
+        const [row] = await db.select().from(accounts).where(eq(accounts.id, id)).limit(1);
+        if (!row?.refreshToken || (await codec.open(row)).refreshToken !== used) return false;
+        const sealed = await codec.sealPatch({ ...patch, refreshStartedAt: null });
+        const storedToken = row.refreshToken;
+        // compared as stored: a writer in between changes the sealed value, so this matches nothing and writes nothing
+        return db.transaction(async (tx) => {
+          const updated = await tx.update(accounts).set(sealed).where(and(eq(accounts.id, id), eq(accounts.refreshToken, storedToken))).returning({ id: accounts.id });
+          if (updated.length === 0) return false;
+          await tx.insert(usedRefreshTokens).values({ digest: credentialDigest(used), accountId: id, usedAt: now() }).onConflictDoNothing();
+          await recordChanges(tx, [{ type: "account", id }]);
+          return true;
+        });
+      }),
+    isRefreshTokenUsed: (refreshToken) =>
+      opened(async () => {
+        const rows = await db.select({ digest: usedRefreshTokens.digest }).from(usedRefreshTokens).where(eq(usedRefreshTokens.digest, credentialDigest(refreshToken))).limit(1);
+        return rows.length > 0;
+      }),
+    saveQuotaWindows: (accountId, windows, at) =>
+      opened(async () => {
+        if (windows.length === 0) return;
+        await db
+          .insert(quotaWindows)
+          .values(windows.map((window) => ({ accountId, ...window, updatedAt: at })))
+          .onConflictDoUpdate({
+            target: [quotaWindows.accountId, quotaWindows.windowMinutes],
+            set: { usedPercent: sql`excluded.used_percent`, resetsAt: sql`excluded.resets_at`, updatedAt: sql`excluded.updated_at` },
+          });
+      }),
+    quotaWindows: (accountId) =>
+      opened(() => {
+        const query = db.select().from(quotaWindows);
+        return (accountId === undefined ? query : query.where(eq(quotaWindows.accountId, accountId))).orderBy(quotaWindows.accountId, quotaWindows.windowMinutes);
+      }),
     recordUse: (id, { ok, at }) =>
       opened(async () => {
         await db
@@ -147,6 +183,7 @@ export function createPostgresStore({
       opened(() =>
         db.transaction(async (tx) => {
           await tx.delete(cooldowns).where(eq(cooldowns.subject, id));
+          await tx.delete(quotaWindows).where(eq(quotaWindows.accountId, id));
           await recordChanges(tx, [{ type: "account", id }, { type: "cooldown", subject: id }]);
           return (await tx.delete(accounts).where(eq(accounts.id, id)).returning({ id: accounts.id })).length > 0;
         }),
@@ -155,6 +192,7 @@ export function createPostgresStore({
       opened(() =>
         db.transaction(async (tx) => {
           await tx.delete(cooldowns).where(inArray(cooldowns.subject, tx.select({ id: accounts.id }).from(accounts)));
+          await tx.delete(quotaWindows).where(inArray(quotaWindows.accountId, tx.select({ id: accounts.id }).from(accounts)));
           await recordChanges(tx, [{ type: "all" }]);
           return (await tx.delete(accounts).returning({ id: accounts.id })).length;
         }),

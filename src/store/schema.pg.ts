@@ -2,7 +2,7 @@
  * @module The PostgreSQL schema of the account pool, column for column the SQLite one (schema.sqlite.ts): times are
  * epoch ms in `bigint` read back as numbers, so both stores hand out the same row types.
  */
-import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Epoch ms: past 2^31, so `bigint`; ms timestamps stay far below 2^53, so numbers are exact. */
 function epochMs(name: string) {
@@ -20,7 +20,8 @@ export const accounts = pgTable(
      * cannot be. Null only in rows from before it existed, until the store fills it in on open.
      */
     credentialDigest: text("credential_digest"),
-    kind: text("kind", { enum: ["access", "refresh"] }).notNull(),
+    /** `codex-*`: a token of the Codex OAuth client (codex.md §1.1); a `refresh` token becomes `codex-refresh` when its first refresh finds its client. */
+    kind: text("kind", { enum: ["access", "refresh", "codex-access", "codex-refresh"] }).notNull(),
     /** Team workspace id; "" (not NULL) so the unique index treats "no workspace" as one value. */
     teamAccountId: text("team_account_id").notNull().default(""),
     /** Sealed at rest when DATA_KEY is set. */
@@ -32,6 +33,18 @@ export const accounts = pgTable(
     /** The current refresh token: rotated ones replace the credential's value here. Sealed at rest when DATA_KEY is set. */
     refreshToken: text("refresh_token"),
     plan: text("plan"),
+    /** The OAuth client the refresh token belongs to (learned on its first refresh), or the access token's `client_id`. */
+    oauthClientId: text("oauth_client_id"),
+    /** `chatgpt_account_id` from the token's claims: the `ChatGPT-Account-ID` header of the Codex backend. */
+    chatgptAccountId: text("chatgpt_account_id"),
+    /** Whether the account can use the Codex backend / the web conversation backend; null until a models or usage call tells. */
+    hasCodex: boolean("has_codex"),
+    hasWeb: boolean("has_web"),
+    /**
+     * Set, committed, before the current refresh token is sent; cleared in the transaction that stores its successor.
+     * Found set by whoever holds the refresh lock next, the token may be spent (crash, lost answer): it is never resent.
+     */
+    refreshStartedAt: epochMs("refresh_started_at"),
     status: text("status", { enum: ["active", "disabled", "failed"] }).notNull().default("active"),
     lastError: text("last_error"),
     lastUsedAt: epochMs("last_used_at"),
@@ -103,6 +116,42 @@ export const poolChanges = pgTable("pool_changes", {
   subject: text("subject").notNull(),
 });
 
+/**
+ * Refresh tokens already sent and answered with a successor (single-use, codex.md §1.5), by digest: written in the
+ * transaction that stores the successor, so no instance and no restart sends one again, and a re-added one is refused.
+ */
+export const usedRefreshTokens = pgTable(
+  "used_refresh_tokens",
+  {
+    /** credentialDigest() of the token, never the token. */
+    digest: text("digest").primaryKey(),
+    accountId: text("account_id").notNull(),
+    usedAt: epochMs("used_at").notNull(),
+  },
+  (table) => [index("used_refresh_tokens_account").on(table.accountId)],
+);
+
+/**
+ * An account's quota windows (codex.md §5), identified by their length, never by their name or position: from the
+ * `x-codex-*` headers of every reply, `wham/usage`, and `usage_limit_reached` bodies. Not a pool change (every reply
+ * writes them).
+ */
+export const quotaWindows = pgTable(
+  "quota_windows",
+  {
+    accountId: text("account_id").notNull(),
+    /** The window's length: 300 (5 h), 10080 (weekly), ~43800 (monthly Team)… */
+    windowMinutes: integer("window_minutes").notNull(),
+    /** 0–100 (a float in headers); 100 or more is exhausted until `resetsAt`. */
+    usedPercent: doublePrecision("used_percent").notNull(),
+    /** Epoch ms of the window's reset; null when not told. */
+    resetsAt: epochMs("resets_at"),
+    /** When this was last heard. */
+    updatedAt: epochMs("updated_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.accountId, table.windowMinutes] })],
+);
+
 /** The credential digest stays inside the store: callers see rows as they were before it existed. */
 export type AccountRow = Omit<typeof accounts.$inferSelect, "credentialDigest">;
 export type NewAccountRow = typeof accounts.$inferInsert;
@@ -110,3 +159,4 @@ export type ConversationRow = typeof conversations.$inferSelect;
 export type CooldownRow = typeof cooldowns.$inferSelect;
 export type RequestLogRow = typeof requestLog.$inferSelect;
 export type NewRequestLogRow = typeof requestLog.$inferInsert;
+export type QuotaWindowRow = typeof quotaWindows.$inferSelect;

@@ -7,12 +7,12 @@ import { and, desc, eq, gt, inArray, lt, max, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
-import { type AccountFix, createAccountCodec, type StoredAccount, stillAsRead } from "./account-codec.ts";
+import { type AccountFix, createAccountCodec, credentialDigest, type StoredAccount, stillAsRead } from "./account-codec.ts";
 import { migrateSqlite } from "./migrate-sqlite.ts";
 import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
 import { preparePrivateDatabaseFile } from "./private-files.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
-import { accounts, conversations, cooldowns, poolChanges, requestLog } from "./schema.sqlite.ts";
+import { accounts, conversations, cooldowns, poolChanges, quotaWindows, requestLog, usedRefreshTokens } from "./schema.sqlite.ts";
 import { createSecretBox, type DataKeys } from "./secret-box.ts";
 import type { AccountRow, PoolChange, Store } from "./store.ts";
 
@@ -62,7 +62,7 @@ export function createSqliteStore({ path, now = Date.now, pruneBatchSize, dataKe
   sqlite.run("PRAGMA synchronous = NORMAL");
   sqlite.run("PRAGMA busy_timeout = 5000");
   migrateSqlite(sqlite);
-  const db = drizzle(sqlite, { schema: { accounts, cooldowns, requestLog, conversations, poolChanges } });
+  const db = drizzle(sqlite, { schema: { accounts, cooldowns, requestLog, conversations, poolChanges, usedRefreshTokens, quotaWindows } });
   type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
 
   function recordChanges(tx: Tx, changes: readonly PoolChange[]): void {
@@ -133,6 +133,44 @@ export function createSqliteStore({ path, now = Date.now, pruneBatchSize, dataKe
         recordChanges(tx, [{ type: "account", id }]);
       });
     },
+    async commitRefresh(id, used, patch) {
+      const codec = await opening;
+      const row = db.select().from(accounts).where(eq(accounts.id, id)).get();
+      if (!row?.refreshToken || (await codec.open(row)).refreshToken !== used) return false;
+      const sealed = await codec.sealPatch({ ...patch, refreshStartedAt: null });
+      const storedToken = row.refreshToken;
+      // compared as stored: a writer in between changes the sealed value, so this matches nothing and writes nothing
+      return db.transaction((tx) => {
+        const updated = tx.update(accounts).set(sealed).where(and(eq(accounts.id, id), eq(accounts.refreshToken, storedToken))).returning({ id: accounts.id }).all();
+        if (updated.length === 0) return false;
+        tx.insert(usedRefreshTokens).values({ digest: credentialDigest(used), accountId: id, usedAt: now() }).onConflictDoNothing().run();
+        recordChanges(tx, [{ type: "account", id }]);
+        return true;
+      });
+    },
+    async isRefreshTokenUsed(refreshToken) {
+      await opening;
+      return db.select({ digest: usedRefreshTokens.digest }).from(usedRefreshTokens).where(eq(usedRefreshTokens.digest, credentialDigest(refreshToken))).get() !== undefined;
+    },
+    async saveQuotaWindows(accountId, windows, at) {
+      await opening;
+      db.transaction((tx) => {
+        for (const window of windows) {
+          tx.insert(quotaWindows)
+            .values({ accountId, ...window, updatedAt: at })
+            .onConflictDoUpdate({
+              target: [quotaWindows.accountId, quotaWindows.windowMinutes],
+              set: { usedPercent: sql`excluded.used_percent`, resetsAt: sql`excluded.resets_at`, updatedAt: sql`excluded.updated_at` },
+            })
+            .run();
+        }
+      });
+    },
+    async quotaWindows(accountId) {
+      await opening;
+      const query = db.select().from(quotaWindows);
+      return (accountId === undefined ? query : query.where(eq(quotaWindows.accountId, accountId))).orderBy(quotaWindows.accountId, quotaWindows.windowMinutes).all();
+    },
     async recordUse(id, { ok, at }) {
       await opening;
       db.update(accounts)
@@ -148,6 +186,7 @@ export function createSqliteStore({ path, now = Date.now, pruneBatchSize, dataKe
       await opening;
       return db.transaction((tx) => {
         tx.delete(cooldowns).where(eq(cooldowns.subject, id)).run();
+        tx.delete(quotaWindows).where(eq(quotaWindows.accountId, id)).run();
         recordChanges(tx, [{ type: "account", id }, { type: "cooldown", subject: id }]);
         return tx.delete(accounts).where(eq(accounts.id, id)).returning({ id: accounts.id }).all().length > 0;
       });
@@ -156,7 +195,10 @@ export function createSqliteStore({ path, now = Date.now, pruneBatchSize, dataKe
       await opening;
       return db.transaction((tx) => {
         const ids = tx.select({ id: accounts.id }).from(accounts).all();
-        for (const { id } of ids) tx.delete(cooldowns).where(eq(cooldowns.subject, id)).run();
+        for (const { id } of ids) {
+          tx.delete(cooldowns).where(eq(cooldowns.subject, id)).run();
+          tx.delete(quotaWindows).where(eq(quotaWindows.accountId, id)).run();
+        }
         tx.delete(accounts).run();
         recordChanges(tx, [{ type: "all" }]);
         return ids.length;

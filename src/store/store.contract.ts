@@ -14,6 +14,11 @@ const DEFAULTS = {
   accessTokenIssuedAt: null,
   refreshToken: null,
   plan: null,
+  oauthClientId: null,
+  chatgptAccountId: null,
+  hasCodex: null,
+  hasWeb: null,
+  refreshStartedAt: null,
   status: "active" as const,
   lastError: null,
   lastUsedAt: null,
@@ -167,6 +172,80 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
       expect(await store.withLock("contract:a", async () => "again")).toBe("again");
     });
 
+    test("a Codex account keeps its client, ChatGPT account id and engines; a refresh token's kind can change", async () => {
+      const [account] = (await store.addAccounts([{ credential: "rt-codex", kind: "refresh", refreshToken: "rt-codex" }])).added;
+      if (!account) throw new Error("not added");
+      const patch = { kind: "codex-refresh", oauthClientId: "app_codex", chatgptAccountId: "acct-9", hasCodex: true, hasWeb: false, refreshStartedAt: 42 } as const;
+      await store.updateAccount(account.id, patch);
+      expect(await store.getAccount(account.id)).toEqual({ ...account, ...patch });
+      const [access] = (await store.addAccounts([{ credential: "at-codex", kind: "codex-access", accessToken: "at-codex", oauthClientId: "app_codex", hasCodex: true }])).added;
+      expect([access?.kind, access?.oauthClientId, access?.hasCodex, access?.hasWeb]).toEqual(["codex-access", "app_codex", true, null]);
+    });
+
+    test("commitRefresh stores the successor and spends the old token in one step, only while the old one is current", async () => {
+      const [account] = (await store.addAccounts([{ credential: "rt-1", kind: "codex-refresh", refreshToken: "rt-1" }])).added;
+      if (!account) throw new Error("not added");
+      await store.updateAccount(account.id, { refreshStartedAt: 7 });
+      const { version } = await store.changesSince(-1);
+      expect(await store.commitRefresh(account.id, "rt-1", { refreshToken: "rt-2", accessToken: "at-2", lastError: null })).toBe(true);
+      expect(await store.getAccount(account.id)).toEqual({ ...account, refreshToken: "rt-2", accessToken: "at-2", refreshStartedAt: null });
+      expect((await store.changesSince(version)).changes).toEqual([{ type: "account", id: account.id }]);
+      expect([await store.isRefreshTokenUsed("rt-1"), await store.isRefreshTokenUsed("rt-2")]).toEqual([true, false]);
+      // the old token again (a second writer that read before the first committed): nothing is written
+      expect(await store.commitRefresh(account.id, "rt-1", { refreshToken: "rt-3", accessToken: "at-3" })).toBe(false);
+      expect((await store.getAccount(account.id))?.refreshToken).toBe("rt-2");
+      expect(await store.commitRefresh("missing", "rt-2", { refreshToken: "rt-4" })).toBe(false);
+      // a removed account's spent tokens stay spent
+      await store.removeAccount(account.id);
+      expect(await store.isRefreshTokenUsed("rt-1")).toBe(true);
+    });
+
+    test("commitRefresh works on sealed tokens (DATA_KEY)", async () => {
+      const sealed = await makeStore({ dataKeys: { current: KEY_A, previous: [] } });
+      try {
+        const [account] = (await sealed.addAccounts([{ credential: "rt-s1", kind: "refresh", refreshToken: "rt-s1" }])).added;
+        if (!account) throw new Error("not added");
+        expect(await sealed.commitRefresh(account.id, "rt-s2", { refreshToken: "rt-s3" })).toBe(false);
+        expect(await sealed.commitRefresh(account.id, "rt-s1", { refreshToken: "rt-s2" })).toBe(true);
+        expect(await sealed.commitRefresh(account.id, "rt-s2", { refreshToken: "rt-s3" })).toBe(true);
+        expect([(await sealed.getAccount(account.id))?.refreshToken, await sealed.isRefreshTokenUsed("rt-s2")]).toEqual(["rt-s3", true]);
+      } finally {
+        await sealed.close();
+      }
+    });
+
+    test("quota windows are kept per account and length, updated in place, listed shortest first, gone with the account", async () => {
+      const { added } = await store.addAccounts([
+        { credential: "q1", kind: "codex-access" },
+        { credential: "q2", kind: "codex-access" },
+      ]);
+      const [one, two] = added;
+      if (!one || !two) throw new Error("not added");
+      const { version } = await store.changesSince(-1);
+      await store.saveQuotaWindows(one.id, [
+        { windowMinutes: 10_080, usedPercent: 40, resetsAt: 9_000_000 },
+        { windowMinutes: 300, usedPercent: 12.5, resetsAt: 1_000_000 },
+      ], 100);
+      await store.saveQuotaWindows(two.id, [{ windowMinutes: 10_080, usedPercent: 3, resetsAt: null }], 100);
+      await store.saveQuotaWindows(one.id, [{ windowMinutes: 300, usedPercent: 100, resetsAt: 1_200_000 }], 200);
+      await store.saveQuotaWindows(one.id, [], 300);
+      expect(await store.quotaWindows(one.id)).toEqual([
+        { accountId: one.id, windowMinutes: 300, usedPercent: 100, resetsAt: 1_200_000, updatedAt: 200 },
+        { accountId: one.id, windowMinutes: 10_080, usedPercent: 40, resetsAt: 9_000_000, updatedAt: 100 },
+      ]);
+      expect((await store.quotaWindows()).map((w) => [w.accountId === one.id ? "one" : "two", w.windowMinutes])).toEqual(
+        [one.id, two.id].sort()[0] === one.id
+          ? [["one", 300], ["one", 10_080], ["two", 10_080]]
+          : [["two", 10_080], ["one", 300], ["one", 10_080]],
+      );
+      // every reply writes them: not a change the pool view must read again
+      expect((await store.changesSince(version)).changes).toEqual([]);
+      await store.removeAccount(one.id);
+      expect((await store.quotaWindows()).map((w) => w.accountId)).toEqual([two.id]);
+      await store.clearAccounts();
+      expect(await store.quotaWindows()).toEqual([]);
+    });
+
     test("the request log returns the newest entries first, limited", async () => {
       for (let i = 1; i <= 3; i++) {
         await store.logRequest({
@@ -271,6 +350,22 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
     });
 
     if (persistent) {
+      test("a committed refresh survives a restart: the successor is current, the old token still spent", async () => {
+        const first = await makeStore();
+        const [account] = (await first.addAccounts([{ credential: "rt-p1", kind: "codex-refresh", refreshToken: "rt-p1" }])).added;
+        if (!account) throw new Error("not added");
+        await first.updateAccount(account.id, { refreshStartedAt: 5 });
+        expect(await first.commitRefresh(account.id, "rt-p1", { refreshToken: "rt-p2" })).toBe(true);
+        await first.close();
+        const again = await persistent.reopen();
+        try {
+          const row = await again.getAccount(account.id);
+          expect([row?.refreshToken, row?.refreshStartedAt, await again.isRefreshTokenUsed("rt-p1")]).toEqual(["rt-p2", null, true]);
+        } finally {
+          await again.close();
+        }
+      });
+
       test("plain rows are sealed when a key is first set; rotation re-seals them; a wrong key fails naming DATA_KEY", async () => {
         const plain = await makeStore();
         await plain.addAccounts([{ credential: "rot-cred", kind: "refresh", refreshToken: "rot-cred", accessToken: "rot-at" }]);

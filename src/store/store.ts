@@ -2,9 +2,9 @@
  * @module The Store: everything the pool persists, behind one interface so a PostgreSQL implementation can
  * replace SQLite when several instances share one pool. Every method is async for that reason.
  */
-import type { AccountRow, ConversationRow, CooldownRow, NewAccountRow, NewRequestLogRow, RequestLogRow } from "./schema.sqlite.ts";
+import type { AccountRow, ConversationRow, CooldownRow, NewAccountRow, NewRequestLogRow, QuotaWindowRow, RequestLogRow } from "./schema.sqlite.ts";
 
-export type { AccountRow, ConversationRow, CooldownRow, NewRequestLogRow, RequestLogRow };
+export type { AccountRow, ConversationRow, CooldownRow, NewRequestLogRow, QuotaWindowRow, RequestLogRow };
 
 export type NewAccount = Pick<NewAccountRow, "credential" | "kind"> &
   Partial<Omit<NewAccountRow, "id" | "credential" | "credentialDigest" | "kind" | "createdAt">>;
@@ -23,9 +23,24 @@ export interface PoolChanges {
 export type AccountPatch = Partial<
   Pick<
     AccountRow,
-    "accessToken" | "accessTokenExpiresAt" | "accessTokenIssuedAt" | "refreshToken" | "plan" | "status" | "lastError"
+    | "accessToken"
+    | "accessTokenExpiresAt"
+    | "accessTokenIssuedAt"
+    | "refreshToken"
+    | "plan"
+    | "status"
+    | "lastError"
+    | "kind"
+    | "oauthClientId"
+    | "chatgptAccountId"
+    | "hasCodex"
+    | "hasWeb"
+    | "refreshStartedAt"
   >
 >;
+
+/** One quota window as heard (codex.md §5): identified by its length. */
+export type QuotaWindow = Pick<QuotaWindowRow, "windowMinutes" | "usedPercent" | "resetsAt">;
 
 export interface AddAccountsResult {
   added: AccountRow[];
@@ -45,11 +60,23 @@ export interface Store {
   /** Inserts in one transaction; duplicates are skipped by the unique index, never stored twice. */
   addAccounts(accounts: readonly NewAccount[]): Promise<AddAccountsResult>;
   updateAccount(id: string, patch: AccountPatch): Promise<void>;
+  /**
+   * Stores a refresh's result in one transaction: `patch` (holding the successor refresh token) is written, the
+   * in-flight mark cleared and `used` recorded as spent, only if the account's refresh token is still `used`. False,
+   * writing nothing, when it is not (another writer rotated it) or the account is gone.
+   */
+  commitRefresh(id: string, used: string, patch: AccountPatch): Promise<boolean>;
+  /** Whether `refreshToken` was already exchanged for a successor (commitRefresh): it must never be sent again. */
+  isRefreshTokenUsed(refreshToken: string): Promise<boolean>;
+  /** Upserts the windows heard at `at` (one per length); windows of other lengths are kept. Not a pool change. */
+  saveQuotaWindows(accountId: string, windows: readonly QuotaWindow[], at: number): Promise<void>;
+  /** The windows of one account, or of every account; by account, then shortest window first. */
+  quotaWindows(accountId?: string): Promise<QuotaWindowRow[]>;
   /** Counts one attempt on the account and stamps its last use. Not a pool change: selection does not read these. */
   recordUse(id: string, input: { ok: boolean; at: number }): Promise<void>;
-  /** Removes the account and its cooldowns; false when it did not exist. */
+  /** Removes the account, its cooldowns and quota windows (its used refresh tokens stay refused); false when it did not exist. */
   removeAccount(id: string): Promise<boolean>;
-  /** Removes every account and cooldown; returns how many accounts went. */
+  /** Removes every account, their cooldowns and quota windows; returns how many accounts went. */
   clearAccounts(): Promise<number>;
   /** Upserts; an existing cooldown is only ever extended, never shortened. */
   setCooldown(cooldown: CooldownRow): Promise<void>;

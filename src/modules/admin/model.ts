@@ -10,7 +10,9 @@ const Cooldown = t.Object({
 export const AccountView = t.Object({
   id: t.String(),
   label: t.String({ description: "The credential, masked: first 6 and last 4 characters" }),
-  kind: t.Union([t.Literal("access"), t.Literal("refresh")]),
+  kind: t.Union([t.Literal("access"), t.Literal("refresh"), t.Literal("codex-access"), t.Literal("codex-refresh")], {
+    description: "The credential given: a web or Codex access token, or a refresh token (codex-refresh once its first refresh found it is a Codex one)",
+  }),
   teamAccountId: t.Nullable(t.String()),
   plan: t.Nullable(t.String()),
   status: t.Union([t.Literal("active"), t.Literal("disabled"), t.Literal("failed")]),
