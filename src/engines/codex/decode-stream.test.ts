@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { decodeCodexStream } from "./decode-stream.ts";
 import { CodexError } from "./errors.ts";
 import type { CodexEvent } from "./events.ts";
+import { readCodexEvents } from "./read-events.ts";
 
 async function fixture(name: string): Promise<Uint8Array> {
   return new Uint8Array(await Bun.file(new URL(`./__fixtures__/${name}`, import.meta.url)).arrayBuffer());
@@ -35,7 +36,7 @@ function splitAt(bytes: Uint8Array, positions: number[]): Uint8Array[] {
 
 async function collect(stream: ReadableStream<CodexEvent>): Promise<CodexEvent[]> {
   const events: CodexEvent[] = [];
-  for await (const event of stream) events.push(event);
+  for await (const event of readCodexEvents(stream)) events.push(event);
   return events;
 }
 

@@ -55,7 +55,7 @@ export function decodeCodexStream(
   /** Reads until the decoder has something to say or the body ends. */
   async function fill(): Promise<void> {
     while (pending.length === 0 && !decoder.finished && !bodyDone) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
       try {
         chunk = await reader.read();
       } catch (error) {
