@@ -27,7 +27,7 @@ export function anonCaller(): Caller {
 }
 
 /** 45 characters, the length chat2api uses to tell refresh tokens apart (upstream.md §8.1). */
-function newRefreshToken(): string {
+export function newRefreshToken(): string {
   return Array.from(randomBytes(45), (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join("");
 }
 

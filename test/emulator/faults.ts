@@ -3,6 +3,8 @@ import { detail, html, HttpError, json } from "./http.ts";
 import type { Fault, FaultEndpoint, FaultKind } from "./types.ts";
 
 const STREAM_KINDS = new Set(["cut", "error-event", "no-in-progress", "slow", "cap", "hold", "flood"]);
+/** Stream kinds the Codex stream honours too, and the kinds only it has. */
+const CODEX_STREAM_KINDS = new Set(["cut", "error-event", "slow", "hold", "response-failed", "incomplete"]);
 
 interface QueuedFault {
   fault: Fault;
@@ -12,8 +14,11 @@ interface QueuedFault {
 /** Throws on a fault that cannot apply to its endpoint, so a mistyped test fails loudly instead of passing. */
 export function checkFault(fault: Fault): void {
   const { type } = fault.kind;
-  if (STREAM_KINDS.has(type) && fault.endpoint !== "conversation") {
+  if (fault.endpoint === "codex" ? STREAM_KINDS.has(type) && !CODEX_STREAM_KINDS.has(type) : STREAM_KINDS.has(type) && fault.endpoint !== "conversation") {
     throw new TypeError(`fault "${type}" only applies to endpoint "conversation"`);
+  }
+  if ((type === "response-failed" || type === "incomplete") && fault.endpoint !== "codex") {
+    throw new TypeError(`fault "${type}" only applies to endpoint "codex"`);
   }
   if (type === "pow-difficulty" && fault.endpoint !== "requirements") {
     throw new TypeError('fault "pow-difficulty" only applies to endpoint "requirements"');
@@ -66,6 +71,11 @@ export function faultResponse(kind: FaultKind): HttpError | undefined {
       return new HttpError(html(403, CLOUDFLARE_PAGE), "cloudflare challenge");
     case "unusual-activity":
       return detail(403, "Unusual activity has been detected from your device. Try again later. (8f3c1a2b4d5e6f70-IAD)");
+    case "region":
+      return new HttpError(
+        json(403, { error: { code: "unsupported_country_region_territory", message: "Country, region, or territory not supported", param: null, type: "request_forbidden" } }),
+        "region blocked",
+      );
     case "cap":
     case "cut":
     case "error-event":
@@ -74,6 +84,8 @@ export function faultResponse(kind: FaultKind): HttpError | undefined {
     case "hold":
     case "flood":
     case "pow-difficulty":
+    case "response-failed":
+    case "incomplete":
       return undefined;
     default: {
       const exhaustive: never = kind;

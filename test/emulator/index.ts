@@ -4,6 +4,7 @@
  */
 import { AccountRegistry } from "./accounts.ts";
 import { ChallengeSolvers } from "./challenge-solvers.ts";
+import { createCodexBackend } from "./codex/index.ts";
 import { handleControl } from "./control.ts";
 import { ConversationStore } from "./conversation-store.ts";
 import { CapTable, FaultQueue } from "./faults.ts";
@@ -28,6 +29,7 @@ export type {
   ImagePointerLogEntry,
   Plan,
 } from "./types.ts";
+export type { AddCodexAccountInput, CodexAccount, CodexControls, CodexPlan, CodexScriptedCall, CodexScriptedReply, CodexSettings, CodexStats, CodexWindowState } from "./codex/types.ts";
 
 /** Long enough for the `slow` fault; Bun's default 10 s would cut a deliberately slow stream. */
 const IDLE_TIMEOUT_SEC = 120;
@@ -49,6 +51,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let baseUrl = "";
   const files = new FileStore(() => baseUrl);
   let emulator: Emulator | undefined;
+  const codex = createCodexBackend({ faults, holdGate, now, chunkDelayMs: options.chunkDelayMs ?? 0 });
 
   const router = createRouter({
     accounts,
@@ -68,6 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sentinelSettings: { requirePow: options.requirePow ?? true, difficulty, turnstile: options.turnstile ?? false, arkose: options.arkose ?? false },
     authKey: options.authKey,
     rotateRefreshTokens: () => emulator?.rotateRefreshTokens ?? false,
+    codex,
   });
 
   const server = Bun.serve({
@@ -95,6 +99,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     rotateRefreshTokens: false,
     log,
     addAccount: (input) => accounts.add(input),
+    addCodexAccount: (input) => codex.addAccount(input),
+    codex: codex.controls,
     issueAccessToken: (who, tokenOptions) => accounts.issueAccessToken(who, tokenOptions),
     revokeRefreshToken: (token) => accounts.revokeRefreshToken(token),
     inject: (fault) => faults.inject(fault),
@@ -105,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       log.length = 0;
       faults.clear();
       caps.clear();
+      codex.reset();
       // `held` is not history: it counts streams still open
       Object.assign(stats, { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0, streamedBytes: 0 });
     },

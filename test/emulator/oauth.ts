@@ -23,7 +23,7 @@ export async function readOAuthBody(request: Request): Promise<Record<string, un
 }
 
 /** OAuth errors have their own shape, `{"error", "error_description"}`, not FastAPI's. */
-function oauthError(status: number, error: string, description: string): HttpError {
+export function oauthError(status: number, error: string, description: string): HttpError {
   return new HttpError(json(status, { error, error_description: description }), `${status} ${error}`);
 }
 

@@ -1,6 +1,7 @@
 /** @module The emulator's request router: authkey gate, caller resolution, faults, and one table of routes. */
 import type { AccountRegistry, Caller } from "./accounts.ts";
 import type { ChallengeSolvers } from "./challenge-solvers.ts";
+import type { CodexBackend } from "./codex/index.ts";
 import { type ConversationDeps, handleConversation } from "./conversation.ts";
 import { faultResponse } from "./faults.ts";
 import type { FileEndpoints } from "./files.ts";
@@ -8,7 +9,7 @@ import { homePage } from "./home.ts";
 import { detail, HttpError, json } from "./http.ts";
 import { createLogEntry } from "./log.ts";
 import { modelTitle } from "./models.ts";
-import { handleOAuthToken } from "./oauth.ts";
+import { handleOAuthToken, readOAuthBody } from "./oauth.ts";
 import type { SentinelSettings } from "./sentinel.ts";
 import type { EmulatorLogEntry, FaultEndpoint } from "./types.ts";
 
@@ -20,6 +21,7 @@ export interface RouterDeps extends ConversationDeps {
   sentinelSettings: SentinelSettings;
   authKey: string | undefined;
   rotateRefreshTokens: () => boolean;
+  codex: CodexBackend;
 }
 
 interface RouteContext {
@@ -91,6 +93,8 @@ function requireAuthKey(request: Request, deps: RouterDeps): void {
 
 async function route(request: Request, url: URL, deps: RouterDeps, entry: EmulatorLogEntry): Promise<Response> {
   const { pathname } = url;
+  const codex = deps.codex.route(request, url, entry);
+  if (codex) return codex;
   const backend = /^\/(backend-api|backend-anon)(\/.*)$/.exec(pathname);
   if (backend) {
     requireAuthKey(request, deps);
@@ -112,6 +116,9 @@ async function route(request: Request, url: URL, deps: RouterDeps, entry: Emulat
   }
   if (pathname === "/oauth/token" && request.method === "POST") {
     deps.stats.oauthRefreshes++;
+    // one token endpoint, two clients: the body's client_id says whose tokens these are
+    const body = await readOAuthBody(request.clone()).catch(() => undefined);
+    if (body && deps.codex.isCodexTokenRequest(body)) return deps.codex.token(body, entry);
     return handleOAuthToken(request, { accounts: deps.accounts, rotate: deps.rotateRefreshTokens(), faults: deps.faults }, entry);
   }
   if (pathname === "/_solver/turnstile" && request.method === "POST") return deps.solvers.handleTurnstile(request);
@@ -132,7 +139,7 @@ async function route(request: Request, url: URL, deps: RouterDeps, entry: Emulat
 export function createRouter(deps: RouterDeps): (request: Request) => Promise<Response> {
   return async (request) => {
     const url = new URL(request.url);
-    const entry = await createLogEntry(request, deps.now(), deps.accounts);
+    const entry = await createLogEntry(request, deps.now(), deps.accounts, (token) => deps.codex.ownerOf(token));
     deps.log.push(entry);
     let response: Response;
     try {

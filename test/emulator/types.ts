@@ -1,4 +1,5 @@
 /** @module The emulator's public types: its options, its handle, faults and log entries. */
+import type { AddCodexAccountInput, CodexAccount, CodexControls } from "./codex/types.ts";
 
 export type Plan = "free" | "plus" | "team";
 
@@ -44,7 +45,8 @@ export interface AddAccountInput {
   models?: string[];
 }
 
-export type FaultEndpoint = "conversation" | "requirements" | "oauth" | "files" | "home";
+/** `codex` is `POST /backend-api/codex/responses`; `oauth` covers `/oauth/token` of both clients. */
+export type FaultEndpoint = "conversation" | "requirements" | "oauth" | "files" | "home" | "codex" | "codex-models" | "codex-usage";
 
 export type FaultKind =
   | { type: "status"; status: number; detail?: unknown }
@@ -59,7 +61,13 @@ export type FaultKind =
   /** `events` extra appends of `chars` characters of words each into the answer text (delta v1 only), made as they are sent. */
   | { type: "flood"; events: number; chars: number }
   | { type: "unusual-activity" }
-  | { type: "pow-difficulty"; difficulty: string };
+  | { type: "pow-difficulty"; difficulty: string }
+  /** 403 `unsupported_country_region_territory` (JSON). */
+  | { type: "region" }
+  /** Codex: `response.failed` with this `error.code` after `afterEvents` events (default 2: created, in_progress). */
+  | { type: "response-failed"; code: string; message?: string; afterEvents?: number }
+  /** Codex: the reply ends with `response.incomplete` (reason default `max_output_tokens`). */
+  | { type: "incomplete"; reason?: string };
 
 export interface Fault {
   endpoint: FaultEndpoint;
@@ -123,6 +131,10 @@ export interface Emulator extends AsyncDisposable {
   /** The emulated external arkose solver (ARKOSE_TOKEN_URL). */
   arkoseSolverUrl: string;
   addAccount(input?: AddAccountInput): EmulatedAccount;
+  /** An account of the Codex backend (`/backend-api/codex/*`): Codex OAuth tokens, plan, quota windows. */
+  addCodexAccount(input?: AddCodexAccountInput): CodexAccount;
+  /** The Codex side's controls: scripts, settings, token states, sign-in, device approval, quotas, stats. */
+  codex: CodexControls;
   issueAccessToken(accountIdOrEmail: string, options?: { expiresInSec?: number }): string;
   revokeRefreshToken(refreshToken: string): void;
   /** When true, OAuth refresh returns a new refresh_token and invalidates the old one. */
@@ -134,7 +146,7 @@ export interface Emulator extends AsyncDisposable {
   /** Every request, in order (the `/_emulator` control API excepted). */
   log: EmulatorLogEntry[];
   stats(): EmulatorStats;
-  /** Clears log, faults, caps and stats; accounts, tokens and conversations stay. */
+  /** Clears log, faults, caps, stats and Codex scripts; accounts, tokens, quotas and conversations stay. */
   reset(): void;
   close(): Promise<void>;
 }
