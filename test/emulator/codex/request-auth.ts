@@ -7,7 +7,7 @@ import type { CodexAccountRecord, CodexAccounts } from "./accounts.ts";
 
 export interface CodexCaller {
   account: CodexAccountRecord;
-  /** The `version` header, else the User-Agent's product version; undefined when neither says. */
+  /** The `version` header, else the version of a User-Agent whose product is the originator; undefined otherwise. */
   clientVersion: string | undefined;
 }
 
@@ -47,5 +47,7 @@ export function codexCaller(headers: Headers, accounts: CodexAccounts): CodexCal
   const agent = userAgentProduct(headers.get("user-agent"));
   const originator = headers.get("originator");
   if (originator !== null && agent !== undefined && originator !== agent.product) throw detail(404, "Not Found");
-  return { account, clientVersion: headers.get("version") ?? agent?.version };
+  // the User-Agent's version counts only when it is the client the originator names (a browser's "Mozilla/5.0" is not)
+  const agentVersion = originator !== null && agent?.product === originator ? agent.version : undefined;
+  return { account, clientVersion: headers.get("version") || agentVersion };
 }
