@@ -1,14 +1,19 @@
 /** @module Upload parsing: what a new user might paste, and the answers they get. */
 import { expect, test } from "bun:test";
 import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
+import { fakeCodexJwt, FAKE_CODEX_CLIENT, FAKE_WEB_CLIENT } from "../../test/support/fake-codex-oauth.ts";
 import type { ParsedToken } from "./parse-token-lines.ts";
 import { parseTokenLine, parseTokenLines, REJECT_REASONS, summarizeRejections } from "./parse-token-lines.ts";
 
 const jwt = fakeJwt({ expMs: 2_000_000_000_000, tag: "a" });
 const rt = fakeRefreshToken("abc");
+const codexJwt = fakeCodexJwt({ clientId: FAKE_CODEX_CLIENT, accountId: "acct-1", plan: "plus" });
+const webClientJwt = fakeCodexJwt({ clientId: FAKE_WEB_CLIENT, accountId: "acct-2", plan: "plus" });
 
 test.each<[string, string, ParsedToken | { reason: string }]>([
   ["a JWT", jwt, { credential: jwt, kind: "access", teamAccountId: "" }],
+  ["a Codex access token (client_id claim)", codexJwt, { credential: codexJwt, kind: "codex-access", teamAccountId: "" }],
+  ["an access token of the web client", webClientJwt, { credential: webClientJwt, kind: "access", teamAccountId: "" }],
   ["a 45-character refresh token", rt, { credential: rt, kind: "refresh", teamAccountId: "" }],
   ["an rt_ refresh token", "rt_abcdefghijKLMNOP.123", { credential: "rt_abcdefghijKLMNOP.123", kind: "refresh", teamAccountId: "" }],
   ["a share token", "fk-abcdefgh1234", { credential: "fk-abcdefgh1234", kind: "access", teamAccountId: "" }],

@@ -3,7 +3,7 @@
  * optional `,<team account id>`) and says plainly why each bad line was refused. Nothing here echoes a token.
  */
 import type { TokenKind } from "./token-kind.ts";
-import { isJwt, isRefreshToken, isShareToken } from "./token-kind.ts";
+import { accessTokenKind, isJwt, isRefreshToken, isShareToken } from "./token-kind.ts";
 
 export interface ParsedToken {
   credential: string;
@@ -25,7 +25,7 @@ export const REJECT_REASONS = {
   spaces: "contains spaces",
   characters: "contains characters no token has",
   tooLong: "longer than any token",
-  unknown: "not a token: expected an access token (eyJ…), a refresh token (45 characters or rt_…) or a share token (fk-…)",
+  unknown: "not a token: expected an access token (eyJ…, web or Codex), a refresh token (45 characters or rt_…) or a share token (fk-…)",
   accountId: "the account id after the comma is not valid",
 } as const;
 
@@ -39,7 +39,8 @@ export function parseTokenLine(line: string): ParsedToken | { reason: string } {
   if (!/^[\x21-\x7e]+$/.test(token)) return { reason: REJECT_REASONS.characters };
   if (comma >= 0 && !ACCOUNT_ID.test(teamAccountId)) return { reason: REJECT_REASONS.accountId };
   if (isRefreshToken(token)) return { credential: token, kind: "refresh", teamAccountId };
-  if (isJwt(token) || isShareToken(token)) return { credential: token, kind: "access", teamAccountId };
+  if (isJwt(token)) return { credential: token, kind: accessTokenKind(token), teamAccountId };
+  if (isShareToken(token)) return { credential: token, kind: "access", teamAccountId };
   return { reason: REJECT_REASONS.unknown };
 }
 

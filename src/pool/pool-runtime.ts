@@ -8,6 +8,7 @@ import { createPostgresStore } from "../store/postgres.ts";
 import { createSqliteStore, sqlitePathFromUrl } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
 import { createOAuthRefresh } from "../upstream/auth/oauth-refresh.ts";
+import { createAccountGrant } from "./account-grant.ts";
 import type { AccountPool } from "./account-pool.ts";
 import { createAccountPool } from "./account-pool.ts";
 import type { RefreshScheduler } from "./refresh-scheduler.ts";
@@ -83,7 +84,12 @@ export function createPoolRuntime(config: PoolConfig, { logger, fetch: doFetch, 
     overall: { burst: perMinute * 10, perMinute: perMinute * 10 },
     now,
   });
-  const refresher = createRefresher({ store, oauthRefresh, logger: log, now, exchangeLimiter });
+  const accountGrant = createAccountGrant({
+    authBaseUrl: config.authBaseUrl,
+    webClient: { id: config.oauthClientId, refreshRedirectUri: config.oauthRedirectUri },
+    ...(doFetch ? { fetch: doFetch } : {}),
+  });
+  const refresher = createRefresher({ store, oauthRefresh, accountGrant, logger: log, now, exchangeLimiter });
   const pool = createAccountPool({ store, refresher, config, logger: log, now });
   const resolveCaller = createCallerResolver({ config, refresher });
   const schedule = createRefreshScheduler({ refresher, logger: log, enabled: config.scheduledRefresh, pattern: config.refreshCron });

@@ -4,7 +4,7 @@ import { silentLogger } from "../logger.ts";
 import { createSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
 import type { OAuthRefresh, RefreshGrant } from "../upstream/auth/oauth-refresh.ts";
-import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
+import { fakeJwt, fakeRefreshToken, grantOf } from "../../test/pool/fixtures.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import { createRefresher, isTokenStale } from "./refresher.ts";
 
@@ -46,7 +46,7 @@ test.each([
 
 test("two concurrent exchanges of one refresh token make one OAuth call and get the same token", async () => {
   const oauth = gatedOAuth(() => ok("one"));
-  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, logger: silentLogger, now: () => NOW });
+  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
   const rt = fakeRefreshToken("own");
   const both = Promise.all([refresher.exchange(rt), refresher.exchange(rt)]);
   oauth.release();
@@ -63,7 +63,7 @@ test("a revoked own refresh token is remembered and never sent again; an unavail
   const flaky = fakeRefreshToken("flaky");
   const oauth = gatedOAuth((rt) => (rt === dead ? { type: "revoked", reason: "refresh token rejected (invalid_grant)" } : { type: "unavailable", reason: "down" }));
   oauth.release();
-  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, logger: silentLogger, now: () => NOW });
+  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
   for (let i = 0; i < 2; i++) {
     expect(await refresher.exchange(dead)).toEqual({ type: "revoked", reason: "refresh token rejected (invalid_grant)" });
     expect(await refresher.exchange(flaky)).toEqual({ type: "unavailable", reason: "down" });
@@ -73,7 +73,7 @@ test("a revoked own refresh token is remembered and never sent again; an unavail
 
 test("concurrent refreshes of one account make one call; a fresh account is skipped unless forced", async () => {
   const oauth = gatedOAuth(() => ok("acc"));
-  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, logger: silentLogger, now: () => NOW });
+  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
   const rt = fakeRefreshToken("acc");
   const { added } = await store.addAccounts([{ credential: rt, kind: "refresh", refreshToken: rt }]);
   const id = added[0]?.id ?? "";
@@ -89,7 +89,7 @@ test("refreshAll reports refreshed, failed (with masked labels) and skipped acco
   const dead = fakeRefreshToken("deadacct");
   const oauth = gatedOAuth((rt) => (rt === dead ? { type: "revoked", reason: "refresh token rejected (invalid_grant)" } : ok(rt.slice(0, 4))));
   oauth.release();
-  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, logger: silentLogger, now: () => NOW });
+  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
   const live = fakeRefreshToken("liveacct");
   const fresh = fakeRefreshToken("freshacct");
   const { added } = await store.addAccounts([
@@ -117,7 +117,7 @@ test("own exchanges past a client's budget are throttled without an OAuth call; 
     return rt.includes("dead") ? { type: "revoked", reason: "refresh token rejected (invalid_grant)" } : ok(rt.slice(0, 8));
   };
   const exchangeLimiter = createRateLimiter({ perKey: { burst: 2, perMinute: 2 }, overall: { burst: 20, perMinute: 20 }, now: () => NOW });
-  const refresher = createRefresher({ store, oauthRefresh, logger: silentLogger, now: () => NOW, exchangeLimiter });
+  const refresher = createRefresher({ store, oauthRefresh, accountGrant: grantOf(oauthRefresh), logger: silentLogger, now: () => NOW, exchangeLimiter });
   const good = fakeRefreshToken("good");
   const dead = fakeRefreshToken("dead");
   const from = { clientAddress: "203.0.113.7" };

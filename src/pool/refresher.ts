@@ -3,12 +3,21 @@
  * across the instances sharing the store) and exchanges callers' own refresh tokens (one flight per token, cached
  * until near expiry). A revoked token is remembered and never sent
  * again (upstream.md §16.4); a passing failure changes nothing but the account's last error.
+ *
+ * Refresh tokens are single-use and rotate (codex.md §1.5), so an account's token is sent at most once: the send is
+ * marked in the store first, and the successor is stored in the transaction that records the old token as spent.
+ * A mark found still set (the process died, or the answer was lost on the way) means the token may be spent: the
+ * account is failed rather than the token resent, since a replay can revoke the whole grant.
  */
 import type { Logger } from "../logger.ts";
 import { maskSecret } from "../logger.ts";
 import type { AccountRow, Store } from "../store/store.ts";
+import { readCodexClaims } from "../engines/codex/auth/codex-claims.ts";
+import { CODEX_CLIENT_ID } from "../engines/codex/auth/oauth-clients.ts";
+import type { RefreshOutcome } from "../engines/codex/auth/refresh-token.ts";
 import type { OAuthRefresh } from "../upstream/auth/oauth-refresh.ts";
 import { readJwtClaims } from "../upstream/auth/read-jwt-claims.ts";
+import type { AccountGrant } from "./account-grant.ts";
 import { LruMap } from "./lru-map.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import { createSingleFlight } from "./single-flight.ts";
@@ -69,14 +78,22 @@ export interface Refresher {
 
 export interface RefresherDeps {
   store: Store;
+  /** Callers' own refresh tokens (the web client). */
   oauthRefresh: OAuthRefresh;
+  /** Pool accounts' refresh tokens, with their client or each known client in turn. */
+  accountGrant: AccountGrant;
   logger: Logger;
   now?: () => number;
   /** Budget of OAuth calls for callers' own tokens, keyed by client address; unlimited when absent. */
   exchangeLimiter?: RateLimiter;
 }
 
-export function createRefresher({ store, oauthRefresh, logger, now = Date.now, exchangeLimiter }: RefresherDeps): Refresher {
+/** Why an account whose refresh was marked in flight is failed rather than refreshed. */
+export const INTERRUPTED_REFRESH =
+  "an earlier refresh got no stored answer (the server stopped or the answer was lost), so its single-use refresh token may be spent and is not sent again: sign in again";
+const SPENT_REFRESH = "this refresh token was already exchanged for a newer one, which is not stored here; it is not sent again: sign in again";
+
+export function createRefresher({ store, oauthRefresh, accountGrant, logger, now = Date.now, exchangeLimiter }: RefresherDeps): Refresher {
   const flight = createSingleFlight();
   const ownCache = new LruMap<string, TokenState & { accessToken: string }>(OWN_CACHE_LIMIT);
   const ownRevoked = new LruMap<string, string>(OWN_CACHE_LIMIT);
@@ -112,37 +129,63 @@ export function createRefresher({ store, oauthRefresh, logger, now = Date.now, e
     });
   }
 
+  async function fail(account: AccountRow, reason: string, extra: { oauthClientId?: string } = {}): Promise<AccountRefreshResult> {
+    await store.updateAccount(account.id, { status: "failed", lastError: reason, refreshStartedAt: null, ...extra });
+    logger.warn("account refresh token unusable; account marked failed", { account: account.id, label: maskSecret(account.credential), reason });
+    return { type: "revoked", reason };
+  }
+
   async function exchangeForAccount(account: AccountRow & { refreshToken: string }): Promise<AccountRefreshResult> {
     const { id: accountId, refreshToken } = account;
-    const grant = await oauthRefresh(refreshToken);
+    if (account.refreshStartedAt !== null) return fail(account, INTERRUPTED_REFRESH);
+    if (await store.isRefreshTokenUsed(refreshToken)) return fail(account, SPENT_REFRESH);
+    // committed before the token leaves: whoever finds it set later knows the token may be spent
+    await store.updateAccount(accountId, { refreshStartedAt: now() });
+    const outcome = await accountGrant(refreshToken, account.oauthClientId);
     const label = maskSecret(account.credential);
-    switch (grant.type) {
-      case "ok": {
-        const claims = readJwtClaims(grant.accessToken);
-        await store.updateAccount(accountId, {
-          accessToken: grant.accessToken,
-          accessTokenExpiresAt: claims.expiresAtMs,
-          accessTokenIssuedAt: now(),
-          refreshToken: grant.refreshToken ?? refreshToken,
-          plan: claims.plan ?? account.plan,
-          lastError: null,
-        });
-        logger.info("account refreshed", { account: accountId, label, rotated: grant.refreshToken !== null });
-        return { type: "refreshed" };
-      }
+    switch (outcome.type) {
+      case "ok":
+        return storeGrant(account, outcome);
+      case "reused":
+        return fail(account, outcome.reason, { oauthClientId: outcome.clientId });
       case "revoked":
-        await store.updateAccount(accountId, { status: "failed", lastError: grant.reason });
-        logger.warn("account refresh token revoked; account marked failed", { account: accountId, label, reason: grant.reason });
-        return grant;
+        return fail(account, outcome.reason);
       case "unavailable":
-        await store.updateAccount(accountId, { lastError: `refresh failed: ${grant.reason}` });
-        logger.warn("account refresh failed; will try again later", { account: accountId, label, reason: grant.reason });
-        return grant;
+        if (outcome.mayHaveReached) return fail(account, `refresh failed after it may have reached the OAuth host (${outcome.reason}); ${INTERRUPTED_REFRESH}`);
+        await store.updateAccount(accountId, { lastError: `refresh failed: ${outcome.reason}`, refreshStartedAt: null });
+        logger.warn("account refresh failed; will try again later", { account: accountId, label, reason: outcome.reason });
+        return { type: "unavailable", reason: outcome.reason };
       default: {
-        const _exhaustiveCheck: never = grant;
+        const _exhaustiveCheck: never = outcome;
         return _exhaustiveCheck;
       }
     }
+  }
+
+  async function storeGrant(account: AccountRow & { refreshToken: string }, { clientId, tokens }: Extract<RefreshOutcome, { type: "ok" }>): Promise<AccountRefreshResult> {
+    const claims = readCodexClaims(tokens.accessToken);
+    const codex = clientId === CODEX_CLIENT_ID;
+    const patch = {
+      accessToken: tokens.accessToken,
+      accessTokenExpiresAt: claims.expiresAtMs,
+      accessTokenIssuedAt: now(),
+      plan: claims.planType ?? account.plan,
+      lastError: null,
+      oauthClientId: clientId,
+      kind: codex ? ("codex-refresh" as const) : account.kind,
+      chatgptAccountId: claims.chatgptAccountId ?? account.chatgptAccountId,
+    };
+    const successor = tokens.refreshToken !== null && tokens.refreshToken !== account.refreshToken ? tokens.refreshToken : null;
+    const label = maskSecret(account.credential);
+    if (successor === null) {
+      await store.updateAccount(account.id, { ...patch, refreshStartedAt: null });
+    } else if (!(await store.commitRefresh(account.id, account.refreshToken, { ...patch, refreshToken: successor }))) {
+      // only under a broken lock: the row's token changed while this one was out; the successor cannot be kept safely
+      logger.error("account changed during its refresh; the new refresh token was not stored", { account: account.id, label });
+      return { type: "unavailable", reason: "the account changed during its refresh" };
+    }
+    logger.info("account refreshed", { account: account.id, label, rotated: successor !== null, client: codex ? "codex" : "web" });
+    return { type: "refreshed" };
   }
 
   return {

@@ -1,6 +1,10 @@
-/** @module Tells the kinds of ChatGPT credential apart by shape (upstream.md §8.1). */
+/**
+ * @module Tells the kinds of ChatGPT credential apart by shape (upstream.md §8.1), and a Codex access token by its
+ * `client_id` claim (codex.md §1.2). A refresh token's client cannot be seen: its first refresh finds it.
+ */
+import { isCodexAccessToken } from "../engines/codex/auth/codex-claims.ts";
 
-export type TokenKind = "access" | "refresh";
+export type TokenKind = "access" | "refresh" | "codex-access";
 
 const REFRESH_45 = /^[A-Za-z0-9_-]{45}$/;
 const REFRESH_RT = /^rt_[A-Za-z0-9._-]{10,}$/;
@@ -12,6 +16,11 @@ export function isRefreshToken(token: string): boolean {
 
 export function isJwt(token: string): boolean {
   return JWT.test(token);
+}
+
+/** A JWT access token's kind: a Codex one (issued to the Codex client) or a web one. */
+export function accessTokenKind(token: string): "access" | "codex-access" {
+  return isCodexAccessToken(token) ? "codex-access" : "access";
 }
 
 /** Share tokens (`fk-…`) stand in for access tokens at gateways that issue them. */

@@ -1,4 +1,6 @@
 /** @module Synthetic credentials for pool tests: unsigned JWTs with the claims the pool reads, and refresh tokens. */
+import type { AccountGrant } from "../../src/pool/account-grant.ts";
+import type { RefreshGrant } from "../../src/upstream/auth/oauth-refresh.ts";
 
 function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -15,4 +17,14 @@ export function fakeJwt({ expMs, plan = null, tag = "" }: { expMs: number | null
 /** A 45-character refresh token; distinct per seed. */
 export function fakeRefreshToken(seed: string): string {
   return `${seed.replace(/[^A-Za-z0-9]/g, "")}${"R".repeat(45)}`.slice(0, 45);
+}
+
+/** An account grant for pool tests from a web-client-style answer: ok answers name `clientId` as the token's client. */
+export function grantOf(answer: (rt: string) => RefreshGrant | Promise<RefreshGrant>, clientId = "web-client"): AccountGrant {
+  return async (rt) => {
+    const grant = await answer(rt);
+    if (grant.type === "ok") return { type: "ok", clientId, tokens: { accessToken: grant.accessToken, refreshToken: grant.refreshToken, idToken: null, expiresInSec: null } };
+    if (grant.type === "unavailable") return { ...grant, mayHaveReached: false };
+    return grant;
+  };
 }

@@ -161,11 +161,12 @@ describe("pool end to end", () => {
     await addTokens(h, [dead.refreshToken, live.accessToken]);
     for (let i = 0; i < 3; i++) expect((await h.chat("gpt-4o")).status).toBe(200);
     expect(h.servedBy()).toEqual([live.id, live.id, live.id].map((id) => `${id}:200`));
+    // its client is not known yet: the web client refuses it, then the Codex client
     expect((await accounts(h)).map((x) => [x.status, x.lastError])).toEqual([
-      ["failed", "refresh token rejected (invalid_grant)"],
+      ["failed", "refresh token rejected by every known OAuth client (invalid_grant)"],
       ["active", null],
     ]);
-    expect(h.emulator.stats().oauthRefreshes).toBe(1);
+    expect(h.emulator.stats().oauthRefreshes).toBe(2);
     expectNoSecrets(h, [dead.refreshToken, live.accessToken]);
   });
 

@@ -10,7 +10,7 @@ import { createRefresher } from "../../src/pool/refresher.ts";
 import { createCallerResolver } from "../../src/pool/resolve-caller.ts";
 import { createSqliteStore } from "../../src/store/sqlite.ts";
 import type { OAuthRefresh } from "../../src/upstream/auth/oauth-refresh.ts";
-import { fakeJwt, fakeRefreshToken } from "./fixtures.ts";
+import { fakeJwt, fakeRefreshToken, grantOf } from "./fixtures.ts";
 
 test("pool, refresh, caller resolution and schedule never log a token", async () => {
   const lines: string[] = [];
@@ -29,7 +29,7 @@ test("pool, refresh, caller resolution and schedule never log a token", async ()
     if (rt === flaky) return { type: "unavailable", reason: "OAuth host unreachable: connection refused" };
     return { type: "ok", accessToken: issued, refreshToken: rotated };
   };
-  const refresher = createRefresher({ store, oauthRefresh, logger });
+  const refresher = createRefresher({ store, oauthRefresh, accountGrant: grantOf(oauthRefresh), logger });
   const pool = createAccountPool({ store, refresher, config: { randomToken: false, enableLimit: true }, logger });
   const resolve = createCallerResolver({ config: { authorizationKeys: ["sk-pool-secret-key"] }, refresher });
   await store.addAccounts([

@@ -67,7 +67,7 @@ export interface FakeCodexOAuth extends AsyncDisposable {
   approveDevice(userCode: string, grant?: Partial<FakeGrant>): void;
   /** The refresh tokens that are still live. */
   liveRefreshTokens(): string[];
-  /** Holds token answers until `release` (a crash test closes the store meanwhile). */
+  /** Holds token answers, already acted on, until `release` (a crash test closes the store meanwhile). */
   holdTokenAnswers(): { release(): void; arrived: Promise<void> };
   stop(): Promise<void>;
 }
@@ -101,11 +101,16 @@ export function startFakeCodexOAuth({ deviceInterval = "5" } = {}): FakeCodexOAu
   }
 
   async function token(request: Request): Promise<Response> {
-    const body = await readBody(request);
+    const answer = tokenAnswer(await readBody(request));
+    // held after the work is done: the token has rotated here, and the answer has not reached the client yet
     if (hold) {
       hold.arrived();
       await hold.gate;
     }
+    return answer;
+  }
+
+  function tokenAnswer(body: Record<string, string>): Response {
     if (body.grant_type === "authorization_code") {
       const entry = codes.get(body.code ?? "");
       if (!entry) return json(400, { error: "invalid_grant", error_description: "Unknown or used authorization code." });

@@ -6,6 +6,7 @@ import { silentLogger } from "../../logger.ts";
 import { createSqliteStore } from "../../store/sqlite.ts";
 import type { Store } from "../../store/store.ts";
 import { fakeJwt, fakeRefreshToken } from "../../../test/pool/fixtures.ts";
+import { fakeCodexJwt, FAKE_CODEX_CLIENT } from "../../../test/support/fake-codex-oauth.ts";
 import { tokensModule } from "../tokens/index.ts";
 import { adminModule } from "./index.ts";
 import type { AccountView, CooldownView } from "./model.ts";
@@ -211,6 +212,11 @@ describe("JSON API", () => {
       accessTokenExpiresAt: null,
       hasRefreshToken: true,
       cooldowns: [],
+      oauthClient: null,
+      chatgptAccountId: null,
+      hasCodex: null,
+      hasWeb: null,
+      quotaWindows: [],
     });
     const id = first.id;
     expect((await call(app, "POST", `/admin/api/accounts/${id}/disable`)).body).toMatchObject({ id, status: "disabled" });
@@ -229,6 +235,34 @@ describe("JSON API", () => {
       ["free", 1_900_000_000_000, false],
       [null, null, false],
     ]);
+  });
+
+  test("a Codex access token is added as a Codex account with its ChatGPT account id; its quota windows are shown", async () => {
+    const app = makeApp();
+    const codex = fakeCodexJwt({ clientId: FAKE_CODEX_CLIENT, accountId: "acct-codex-1", plan: "pro" }, { expSec: 1_900_000_000 });
+    await call(app, "POST", "/admin/api/accounts", { json: { tokens: codex } });
+    const [account] = await store.listAccounts();
+    await store.saveQuotaWindows(account?.id ?? "", [{ windowMinutes: 300, usedPercent: 25, resetsAt: 1_900_000_000_000 }], 77);
+    const listed = ((await call(app, "GET", "/admin/api/accounts")).body as { data: AccountView[] }).data;
+    expect(listed.map((a) => [a.kind, a.oauthClient, a.chatgptAccountId, a.plan, a.accessTokenExpiresAt, a.quotaWindows])).toEqual([
+      ["codex-access", "codex", "acct-codex-1", "pro", 1_900_000_000_000, [{ windowMinutes: 300, usedPercent: 25, resetsAt: 1_900_000_000_000, updatedAt: 77 }]],
+    ]);
+  });
+
+  test("a refresh token already exchanged here (rotated away) is refused with a plain reason", async () => {
+    const app = makeApp();
+    await call(app, "POST", "/admin/api/accounts", { json: { tokens: rt } });
+    const [account] = await store.listAccounts();
+    expect(await store.commitRefresh(account?.id ?? "", rt, { refreshToken: "rt_successor_value_123" })).toBe(true);
+    await store.removeAccount(account?.id ?? "");
+    const again = await call(app, "POST", "/admin/api/accounts", { json: { tokens: rt } });
+    expect(again.body).toEqual({
+      added: 0,
+      duplicates: 0,
+      rejected: 1,
+      summary: "1 refresh token was already used here and replaced by a newer one; sign in again instead",
+      tokensCount: 0,
+    });
   });
 
   test("cooldowns and recent requests are shown; a cooldown can be ended", async () => {

@@ -7,6 +7,13 @@ const Cooldown = t.Object({
   reason: t.Union([t.Literal("capped"), t.Literal("blocked")]),
 });
 
+const QuotaWindowView = t.Object({
+  windowMinutes: t.Number({ description: "The window's length: 300 is 5 hours, 10080 a week" }),
+  usedPercent: t.Number({ description: "0-100; 100 or more is exhausted until resetsAt" }),
+  resetsAt: t.Nullable(t.Number({ description: "Epoch ms of the reset" })),
+  updatedAt: t.Number({ description: "Epoch ms when last heard" }),
+});
+
 export const AccountView = t.Object({
   id: t.String(),
   label: t.String({ description: "The credential, masked: first 6 and last 4 characters" }),
@@ -24,6 +31,11 @@ export const AccountView = t.Object({
   accessTokenExpiresAt: t.Nullable(t.Number()),
   hasRefreshToken: t.Boolean(),
   cooldowns: t.Array(Cooldown),
+  oauthClient: t.Union([t.Literal("codex"), t.Literal("web"), t.Null()], { description: "Whose OAuth client the token is; null until a refresh token's first refresh finds it" }),
+  chatgptAccountId: t.Nullable(t.String({ description: "The ChatGPT account id from the token's claims (sent to the Codex backend)" })),
+  hasCodex: t.Nullable(t.Boolean({ description: "Whether the account can use the Codex backend; null until known" })),
+  hasWeb: t.Nullable(t.Boolean({ description: "Whether the account can use the web conversation backend; null until known" })),
+  quotaWindows: t.Array(QuotaWindowView),
 });
 export type AccountView = typeof AccountView.static;
 

@@ -2,13 +2,14 @@
  * @module Account management, shared by the JSON API and chat2api's /tokens routes. Plain arguments in, masked
  * views out: no credential leaves this file unmasked.
  */
+import { CODEX_CLIENT_ID } from "../../engines/codex/auth/oauth-clients.ts";
 import { InvalidRequestError, NotFoundError } from "../../errors.ts";
 import { maskSecret, redactText } from "../../logger.ts";
 import { parseTokenLines, summarizeRejections } from "../../pool/parse-token-lines.ts";
 import type { RefreshScheduler } from "../../pool/refresh-scheduler.ts";
 import type { AccountRefreshResult, RefreshReport, Refresher } from "../../pool/refresher.ts";
-import type { AccountRow, CooldownRow, RequestLogRow, Store } from "../../store/store.ts";
-import { readJwtClaims } from "../../upstream/auth/read-jwt-claims.ts";
+import type { AccountRow, CooldownRow, QuotaWindowRow, RequestLogRow, Store } from "../../store/store.ts";
+import { newAccountOf } from "./new-account.ts";
 import type { AccountView, AddTokensResult, CooldownView } from "./model.ts";
 
 export interface AdminServiceDeps {
@@ -35,7 +36,7 @@ export interface AdminService {
   tokensCount(): Promise<number>;
 }
 
-function toView(account: AccountRow, cooldowns: readonly CooldownRow[]): AccountView {
+function toView(account: AccountRow, cooldowns: readonly CooldownRow[], windows: readonly QuotaWindowRow[]): AccountView {
   return {
     id: account.id,
     label: maskSecret(account.credential),
@@ -51,6 +52,11 @@ function toView(account: AccountRow, cooldowns: readonly CooldownRow[]): Account
     accessTokenExpiresAt: account.accessTokenExpiresAt,
     hasRefreshToken: account.refreshToken !== null,
     cooldowns: cooldowns.filter((c) => c.subject === account.id).map(({ model, untilMs, reason }) => ({ model, untilMs, reason })),
+    oauthClient: account.oauthClientId === null ? null : account.oauthClientId === CODEX_CLIENT_ID ? "codex" : "web",
+    chatgptAccountId: account.chatgptAccountId,
+    hasCodex: account.hasCodex,
+    hasWeb: account.hasWeb,
+    quotaWindows: windows.filter((w) => w.accountId === account.id).map(({ windowMinutes, usedPercent, resetsAt, updatedAt }) => ({ windowMinutes, usedPercent, resetsAt, updatedAt })),
   };
 }
 
@@ -63,8 +69,8 @@ export function createAdminService({ store, refresher, scheduler, now = Date.now
 
   return {
     async listAccounts() {
-      const cooldowns = await store.activeCooldowns(now());
-      return (await store.listAccounts()).map((account) => toView(account, cooldowns));
+      const [cooldowns, windows] = await Promise.all([store.activeCooldowns(now()), store.quotaWindows()]);
+      return (await store.listAccounts()).map((account) => toView(account, cooldowns, windows));
     },
 
     async addTokens(text) {
@@ -74,15 +80,14 @@ export function createAdminService({ store, refresher, scheduler, now = Date.now
         const why = summary ?? "the upload is empty (only blank lines or # comments)";
         throw new InvalidRequestError(`No token added: ${why}. Put one token per line.`, { param: "text", code: "no_valid_tokens" });
       }
-      const { added, duplicates } = await store.addAccounts(
-        tokens.map(({ credential, kind, teamAccountId }) => {
-          if (kind === "refresh") return { credential, kind, teamAccountId, refreshToken: credential };
-          // the plan steers free models to free accounts; the expiry retires the token before upstream must
-          const { expiresAtMs, plan } = readJwtClaims(credential);
-          return { credential, kind, teamAccountId, accessToken: credential, accessTokenExpiresAt: expiresAtMs, plan };
-        }),
-      );
-      return { added: added.length, duplicates, rejected: rejected.length, summary, tokensCount: (await store.listAccounts()).length };
+      // a refresh token already exchanged here is dead, and sending it again may revoke its whole grant
+      const spent = await Promise.all(tokens.map((token) => (token.kind === "refresh" ? store.isRefreshTokenUsed(token.credential) : false)));
+      const fresh = tokens.filter((_, index) => !spent[index]);
+      const spentCount = tokens.length - fresh.length;
+      const spentNote = spentCount > 0 ? `${spentCount} refresh token${spentCount === 1 ? " was" : "s were"} already used here and replaced by a newer one; sign in again instead` : null;
+      const fullSummary = [summary, spentNote].filter((part) => part !== null).join("; ") || null;
+      const { added, duplicates } = await store.addAccounts(fresh.map(newAccountOf));
+      return { added: added.length, duplicates, rejected: rejected.length + spentCount, summary: fullSummary, tokensCount: (await store.listAccounts()).length };
     },
 
     async removeAccount(id) {
@@ -93,7 +98,7 @@ export function createAdminService({ store, refresher, scheduler, now = Date.now
       await requireAccount(id);
       // enabling also revives a failed account: the admin has decided to try it again
       await store.updateAccount(id, enabled ? { status: "active", lastError: null } : { status: "disabled" });
-      return toView(await requireAccount(id), await store.activeCooldowns(now()));
+      return toView(await requireAccount(id), await store.activeCooldowns(now()), await store.quotaWindows(id));
     },
 
     async refreshAccount(id) {

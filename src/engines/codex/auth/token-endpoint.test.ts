@@ -35,10 +35,10 @@ test.each([
   expect(readTokenError(body)).toEqual(expected);
 });
 
-test("a 5xx, an unreadable 4xx and a 200 without access_token are unavailable, and may have reached the host", async () => {
+test("a 5xx, an unreadable 4xx and a 200 without access_token are unavailable, with nothing spent (the host answered)", async () => {
   for (const response of [new Response("oops", { status: 502 }), new Response("<html>", { status: 403 }), Response.json({ token_type: "Bearer" })]) {
     answer = () => response;
-    expect(await callTokenEndpoint({}, options, { json: true })).toMatchObject({ type: "unavailable", mayHaveReached: true });
+    expect(await callTokenEndpoint({}, options, { json: true })).toMatchObject({ type: "unavailable", mayHaveReached: false });
   }
 });
 
@@ -51,7 +51,7 @@ test("a host that refuses the connection is unavailable and was never reached", 
   expect(JSON.stringify(result)).not.toContain("rt_secret_value");
 });
 
-test("a timeout may have reached the host", async () => {
+test("a timeout may have reached the host and spent what was sent", async () => {
   answer = () => new Response(new ReadableStream({ start() {} }));
   const result = await callTokenEndpoint({}, { ...options, timeoutMs: 100 }, { json: true });
   expect(result).toMatchObject({ type: "unavailable", mayHaveReached: true });

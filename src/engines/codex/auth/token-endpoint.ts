@@ -17,8 +17,9 @@ export type TokenEndpointResult =
   /** A 4xx naming why: `code` from either error shape (OAuth's `{"error": "…"}` or OpenAI's `{"error": {"code"}}`). */
   | { type: "refused"; status: number; code: string; message: string }
   /**
-   * Nothing usable came back. `mayHaveReached`: the request may have reached the host (a timeout, a reset, a 5xx),
-   * so a single-use token sent with it may be spent; false when no connection was ever made.
+   * Nothing usable came back. `mayHaveReached`: the request may have been acted on with no answer to show for it (a
+   * timeout, a connection lost after sending), so a single-use token sent with it may be spent. False when no
+   * connection was made, and when the host answered (an error answer hands out no successor, so it spent nothing).
    */
   | { type: "unavailable"; reason: string; mayHaveReached: boolean };
 
@@ -102,9 +103,9 @@ export async function callTokenEndpoint(
   if (!response.ok) {
     const refusal = readTokenError(body);
     if (refusal && response.status >= 400 && response.status < 500) return { type: "refused", status: response.status, ...refusal };
-    return { type: "unavailable", reason: `OAuth host answered HTTP ${response.status}`, mayHaveReached: true };
+    return { type: "unavailable", reason: `OAuth host answered HTTP ${response.status}`, mayHaveReached: false };
   }
   const tokens = tokensOf(body);
-  if (!tokens) return { type: "unavailable", reason: "OAuth answer has no access_token", mayHaveReached: true };
+  if (!tokens) return { type: "unavailable", reason: "OAuth answer has no access_token", mayHaveReached: false };
   return { type: "ok", tokens };
 }
