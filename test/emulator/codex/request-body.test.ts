@@ -84,7 +84,7 @@ describe("gateway checks ({detail})", () => {
     const compressed = await fetch(`${t.emu.url}/backend-api/codex/responses`, {
       method: "POST",
       headers: codexHeaders(t.account, { "content-encoding": "zstd" }),
-      body: Bun.zstdCompressSync(Buffer.from(JSON.stringify(body))),
+      body: new Uint8Array(Bun.zstdCompressSync(Buffer.from(JSON.stringify(body)))),
     });
     const { events } = await readEvents(compressed);
     expect([plain, compressed.status, events.at(-1)?.data.type, t.emu.log.at(-1)?.body]).toEqual([[200, true], 200, "response.completed", body]);

@@ -42,8 +42,9 @@ export async function readEvents(response: Response): Promise<{ events: SseEvent
   let raw = "";
   let cut = false;
   const decoder = new TextDecoder();
+  const reader = response.body?.getReader();
   try {
-    for await (const chunk of response.body ?? []) raw += decoder.decode(chunk, { stream: true });
+    for (let r = await reader?.read(); r && !r.done; r = await reader?.read()) raw += decoder.decode(r.value, { stream: true });
   } catch {
     cut = true;
   }
