@@ -30,6 +30,11 @@ export class AuthorizationCodes {
     return value;
   }
 
+  /** The account a live code was issued for (so a fault can target the exchange). */
+  owner(value: string): string | undefined {
+    return this.codes.get(value)?.accountId;
+  }
+
   /** Checks code, redirect URI and verifier; a code is spent by its first successful exchange. */
   redeem(value: string, redirectUri: string, verifier: string): Redemption {
     const code = this.codes.get(value);

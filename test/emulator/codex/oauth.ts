@@ -108,11 +108,9 @@ export async function handleCodexToken(body: Record<string, unknown>, deps: Code
     const code = requireField(body, "code");
     const redirectUri = requireField(body, "redirect_uri");
     const verifier = requireField(body, "code_verifier");
-    takeFault(deps, entry, undefined);
+    takeFault(deps, entry, deps.accounts.find(deps.codes.owner(code) ?? ""));
     const redeemed = deps.codes.redeem(code, redirectUri, verifier);
     if (!redeemed.ok) throw oauthError(400, "invalid_grant", redeemed.reason);
-    const owner = deps.accounts.find(redeemed.code.accountId);
-    entry.account = owner?.id ?? "invalid";
     const tokens = deps.accounts.grant(redeemed.code.accountId);
     return tokenBody(tokens, redeemed.code.scope, redeemed.code.scope.split(" ").includes("offline_access"));
   }
