@@ -9,6 +9,8 @@ import { ReplyService } from "./modules/chat/reply-service.ts";
 import { ChatService } from "./modules/chat/service.ts";
 import { adminModule } from "./modules/admin/index.ts";
 import { createAdminService } from "./modules/admin/service.ts";
+import { codexLoginModule } from "./modules/admin/codex-login.ts";
+import { createCodexLoginService } from "./modules/admin/codex-login-service.ts";
 import { chatModule } from "./modules/chat/index.ts";
 import { gatewayModule } from "./modules/gateway/index.ts";
 import { healthModule } from "./modules/health/index.ts";
@@ -86,6 +88,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
   });
   const chat = new ChatService(replies);
   const admin = createAdminService({ store: runtime.store, refresher: runtime.refresher, scheduler: runtime.scheduler });
+  const codexLogin = createCodexLoginService({ store: runtime.store, authBaseUrl: config.authBaseUrl, logger, ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}) });
   const app = createApp({
     apiPrefix: config.apiPrefix,
     maxBodyBytes: config.maxBodyBytes,
@@ -103,6 +106,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
       metricsModule({ metrics, store: runtime.store, config }),
       tokensModule({ service: admin, config }),
       adminModule({ service: admin, config }),
+      codexLoginModule({ service: codexLogin, config }),
     ],
     // a catch-all under /backend-api and /backend-anon that streams the body on as it arrives
     rawBodyModules: config.enableGateway ? [gatewayModule({ config, logger, fetch: deps.fetch })] : [],

@@ -26,6 +26,9 @@ export interface FakeOAuthCounts {
   devicePolls: number;
 }
 
+/** Every secret that crossed the fake, for greps of logs: tokens issued, codes issued, verifiers seen. */
+export type FakeSecrets = string[];
+
 function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
@@ -61,6 +64,7 @@ const REUSED = {
 export interface FakeCodexOAuth extends AsyncDisposable {
   url: string;
   counts: FakeOAuthCounts;
+  secrets: FakeSecrets;
   /** A live refresh token for a new grant of `clientId`. */
   issueRefreshToken(grant?: Partial<FakeGrant>): string;
   /** The user approves the device login showing `userCode`. */
@@ -74,6 +78,11 @@ export interface FakeCodexOAuth extends AsyncDisposable {
 
 export function startFakeCodexOAuth({ deviceInterval = "5" } = {}): FakeCodexOAuth {
   const counts: FakeOAuthCounts = { refreshes: 0, reuses: 0, wrongClient: 0, codeExchanges: 0, devicePolls: 0 };
+  const secrets: FakeSecrets = [];
+  const keep = <T extends string>(secret: T): T => {
+    secrets.push(secret);
+    return secret;
+  };
   const live = new Map<string, FakeGrant>();
   const spent = new Set<string>();
   const codes = new Map<string, { grant: FakeGrant; challenge: string; redirectUri: string }>();
@@ -82,13 +91,13 @@ export function startFakeCodexOAuth({ deviceInterval = "5" } = {}): FakeCodexOAu
 
   const newGrant = (partial: Partial<FakeGrant> = {}): FakeGrant => ({ clientId: FAKE_CODEX_CLIENT, accountId: `acct-${random(4)}`, plan: "plus", ...partial });
   const issueRefresh = (grant: FakeGrant): string => {
-    const token = `rt_${random(30)}`;
+    const token = keep(`rt_${random(30)}`);
     live.set(token, grant);
     return token;
   };
   const tokensFor = (grant: FakeGrant) => ({
-    access_token: fakeCodexJwt(grant),
-    id_token: fakeCodexJwt(grant),
+    access_token: keep(fakeCodexJwt(grant)),
+    id_token: keep(fakeCodexJwt(grant)),
     refresh_token: issueRefresh(grant),
     expires_in: 864_000,
     token_type: "Bearer",
@@ -111,6 +120,7 @@ export function startFakeCodexOAuth({ deviceInterval = "5" } = {}): FakeCodexOAu
   }
 
   function tokenAnswer(body: Record<string, string>): Response {
+    if (body.code_verifier) keep(body.code_verifier);
     if (body.grant_type === "authorization_code") {
       const entry = codes.get(body.code ?? "");
       if (!entry) return json(400, { error: "invalid_grant", error_description: "Unknown or used authorization code." });
@@ -146,7 +156,7 @@ export function startFakeCodexOAuth({ deviceInterval = "5" } = {}): FakeCodexOAu
     if (p.get("client_id") !== FAKE_CODEX_CLIENT || p.get("redirect_uri") !== CODEX_REDIRECT || p.get("code_challenge_method") !== "S256" || !p.get("code_challenge")) {
       return json(400, { error: "invalid_request" });
     }
-    const code = `ac_${random()}`;
+    const code = keep(`ac_${random()}`);
     codes.set(code, { grant: newGrant({ accountId: p.get("login_hint") ?? undefined }), challenge: p.get("code_challenge") ?? "", redirectUri: CODEX_REDIRECT });
     const location = `${CODEX_REDIRECT}?code=${code}&scope=openid+profile+email+offline_access&state=${encodeURIComponent(p.get("state") ?? "")}`;
     return new Response(null, { status: 302, headers: { location } });
@@ -174,8 +184,8 @@ export function startFakeCodexOAuth({ deviceInterval = "5" } = {}): FakeCodexOAu
         if (!device || device.userCode !== body.user_code) return json(404, { error: "not_found" });
         if (!device.approved) return json(403, { error: "authorization_pending" });
         devices.delete(body.device_auth_id ?? "");
-        const verifier = random(64);
-        const code = `ac_${random()}`;
+        const verifier = keep(random(64));
+        const code = keep(`ac_${random()}`);
         const challenge = createHash("sha256").update(verifier).digest("base64url");
         codes.set(code, { grant: device.approved, challenge, redirectUri: `${url.origin}/deviceauth/callback` });
         return json(200, { authorization_code: code, code_challenge: challenge, code_verifier: verifier });
@@ -188,6 +198,7 @@ export function startFakeCodexOAuth({ deviceInterval = "5" } = {}): FakeCodexOAu
   return {
     url: `http://127.0.0.1:${server.port}`,
     counts,
+    secrets,
     issueRefreshToken: (grant) => issueRefresh(newGrant(grant)),
     approveDevice(userCode, grant) {
       const device = [...devices.values()].find((d) => d.userCode === userCode);

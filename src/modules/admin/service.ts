@@ -36,7 +36,7 @@ export interface AdminService {
   tokensCount(): Promise<number>;
 }
 
-function toView(account: AccountRow, cooldowns: readonly CooldownRow[], windows: readonly QuotaWindowRow[]): AccountView {
+export function accountView(account: AccountRow, cooldowns: readonly CooldownRow[], windows: readonly QuotaWindowRow[]): AccountView {
   return {
     id: account.id,
     label: maskSecret(account.credential),
@@ -70,7 +70,7 @@ export function createAdminService({ store, refresher, scheduler, now = Date.now
   return {
     async listAccounts() {
       const [cooldowns, windows] = await Promise.all([store.activeCooldowns(now()), store.quotaWindows()]);
-      return (await store.listAccounts()).map((account) => toView(account, cooldowns, windows));
+      return (await store.listAccounts()).map((account) => accountView(account, cooldowns, windows));
     },
 
     async addTokens(text) {
@@ -98,7 +98,7 @@ export function createAdminService({ store, refresher, scheduler, now = Date.now
       await requireAccount(id);
       // enabling also revives a failed account: the admin has decided to try it again
       await store.updateAccount(id, enabled ? { status: "active", lastError: null } : { status: "disabled" });
-      return toView(await requireAccount(id), await store.activeCooldowns(now()), await store.quotaWindows(id));
+      return accountView(await requireAccount(id), await store.activeCooldowns(now()), await store.quotaWindows(id));
     },
 
     async refreshAccount(id) {

@@ -55,6 +55,7 @@ export function docsModule(options: { prefix: string; version: string }) {
             { name: "Health", description: "Liveness and readiness" },
             { name: "Tokens", description: "chat2api-compatible token management" },
             { name: "Admin", description: "Account pool management" },
+            { name: "Codex sign-in", description: "Add a Codex account by signing in (device code, or browser with the pasted redirect)" },
           ],
           components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
           security: [{ bearer: [] }],
