@@ -1,9 +1,10 @@
 /**
- * @module Entry point: `--help`, `--healthcheck`, configuration, start, graceful shutdown on SIGTERM/SIGINT (systemd,
+ * @module Entry point: `--help`, `--healthcheck`, `login` (src/cli/login.ts), configuration, start, graceful shutdown on SIGTERM/SIGINT (systemd,
  * Ctrl-C). Exit codes: 0 after a clean stop, 2 for a configuration error (a bad value, a HOST or privileged PORT that
  * cannot be bound, a DATA_DIR or database that cannot be written, DATABASE_URL credentials refused), 1 for the rest
  * (a port in use, a database not reachable yet, anything unforeseen), which a supervisor may retry.
  */
+import { runLogin } from "./cli/login.ts";
 import { type Config, ConfigError, configHelp, loadConfig, settingNames } from "./config.ts";
 import { checkHealth } from "./healthcheck.ts";
 import { createLogger } from "./logger.ts";
@@ -14,9 +15,13 @@ import { describeUnknownSetting, findUnknownSettings } from "./unknown-settings.
 
 const argv = process.argv.slice(2);
 const healthcheck = argv.includes("--healthcheck");
-const args = argv.filter((arg) => arg !== "--healthcheck");
+const login = argv[0] === "login";
+const args = argv.filter((arg, index) => arg !== "--healthcheck" && !(login && index === 0));
 if (args.includes("--help") || args.includes("-h")) {
-  console.log(`chat2api ${VERSION}\n\n${configHelp()}\n\n--healthcheck asks the server running with these settings for /healthz: exit 0 on 200, else 1.`);
+  console.log(
+    `chat2api ${VERSION}\n\n${configHelp()}\n\n--healthcheck asks the server running with these settings for /healthz: exit 0 on 200, else 1.` +
+      "\n`chat2api login` signs a Codex account in with a device code and stores it in DATABASE_URL's pool.",
+  );
   process.exit(0);
 }
 if (args.includes("--version")) {
@@ -35,6 +40,11 @@ function configOrExit(): Readonly<Config> {
 }
 
 const config = configOrExit();
+if (login) {
+  const controller = new AbortController();
+  process.once("SIGINT", () => controller.abort());
+  process.exit(await runLogin({ config, print: (line) => console.log(line), signal: controller.signal }));
+}
 if (healthcheck) {
   const { ok, detail } = await checkHealth(config);
   console.log(`chat2api healthcheck: ${detail}`);
