@@ -9,6 +9,7 @@ import { chatResponseFormatToCodex, chatToolsToCodex } from "./chat-tools-to-cod
 import type { CodexRequestBody, EffortChange, ToCodexResult } from "./codex-body.ts";
 import type { CodexModel } from "./models.ts";
 import { effortsOf, resolveReasoningEffort } from "./reasoning-effort.ts";
+import { present, serviceTierFor, unsentFields } from "./shared-fields.ts";
 
 /** Fields that shape the Codex body. */
 const SENT = new Set([
@@ -25,8 +26,6 @@ const SENT = new Set([
   "service_tier",
   "prompt_cache_key",
 ]);
-/** Fields the edge honours itself (streamed or aggregated answer, usage chunk): not sent, not dropped either. */
-const HONOURED_BY_CALLER = new Set(["stream", "stream_options"]);
 
 export interface ChatToCodexOptions {
   /** The account's catalog entry for the model: its efforts, image input, summary parameter and service tiers. */
@@ -35,14 +34,8 @@ export interface ChatToCodexOptions {
   promptCacheKey?: string;
 }
 
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
 export function chatToCodex(request: ChatRequestForCodex, { model = null, promptCacheKey }: ChatToCodexOptions = {}): ToCodexResult {
-  const dropped = Object.entries(request)
-    .filter(([key, value]) => present(value) && !SENT.has(key) && !HONOURED_BY_CALLER.has(key))
-    .map(([key]) => key);
+  const dropped = unsentFields(request, SENT);
 
   const converted = chatMessagesToCodexInput(request.messages, {
     model: request.model,
@@ -81,9 +74,8 @@ export function chatToCodex(request: ChatRequestForCodex, { model = null, prompt
   if (present(request.verbosity) && verbosity === undefined) dropped.push("verbosity");
   if (format || verbosity) body.text = { ...(format ? { format } : {}), ...(verbosity ? { verbosity } : {}) };
 
-  // `priority` is the only tier on the wire ("Fast"); `fast` is the apps' name for it.
-  const tier = request.service_tier === "fast" ? "priority" : request.service_tier;
-  if (tier === "priority" && (!model || model.serviceTiers.includes("priority"))) body.service_tier = "priority";
+  const tier = serviceTierFor(request.service_tier, model);
+  if (tier) body.service_tier = tier;
   else if (present(request.service_tier)) dropped.push("service_tier");
 
   const cacheKey = request.prompt_cache_key ?? promptCacheKey;

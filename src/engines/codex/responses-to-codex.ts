@@ -8,6 +8,7 @@ import { withObjectProperties } from "./chat-tools-to-codex.ts";
 import { invalid, type CodexInputItem, type CodexRequestBody, type CodexTool, type EffortChange, type JsonObject, type ToCodexResult } from "./codex-body.ts";
 import type { CodexModel } from "./models.ts";
 import { effortsOf, resolveReasoningEffort } from "./reasoning-effort.ts";
+import { present, serviceTierFor, unsentFields } from "./shared-fields.ts";
 
 export interface ResponsesRequestForCodex {
   model: string;
@@ -34,7 +35,6 @@ export interface ResponsesToCodexOptions {
 }
 
 const SENT = new Set(["model", "input", "instructions", "tools", "tool_choice", "parallel_tool_calls", "reasoning", "include", "text", "service_tier", "prompt_cache_key", "client_metadata"]);
-const HONOURED_BY_CALLER = new Set(["stream", "stream_options"]);
 /** Server-side state: dropping it would silently lose the conversation, so it is refused. */
 const STATEFUL: Record<string, string> = {
   previous_response_id: "previous_response_id is not supported on this engine (the Codex backend keeps nothing with store:false): send the full conversation history in 'input' instead.",
@@ -48,10 +48,6 @@ const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
 
 function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
 }
 
 function contentPart(part: unknown, param: string): Checked<JsonObject> {
@@ -119,9 +115,8 @@ export function responsesToCodex(request: ResponsesRequestForCodex, { model = nu
   for (const [field, message] of Object.entries(STATEFUL)) {
     if (present(fields[field])) return invalid(field, message, "unsupported_parameter");
   }
-  const dropped = Object.entries(fields)
-    .filter(([key, value]) => present(value) && !SENT.has(key) && !HONOURED_BY_CALLER.has(key) && !(key === "store" && value === false))
-    .map(([key]) => key);
+  // store:false is what is sent anyway.
+  const dropped = unsentFields(fields, SENT).filter((key) => !(key === "store" && fields.store === false));
 
   const input: CodexInputItem[] = [];
   if (typeof request.input === "string") {
@@ -174,8 +169,8 @@ export function responsesToCodex(request: ResponsesRequestForCodex, { model = nu
     if (present(verbosity)) body.text.verbosity = String(verbosity);
   }
 
-  const tier = request.service_tier === "fast" ? "priority" : request.service_tier;
-  if (tier === "priority" && (!model || model.serviceTiers.includes("priority"))) body.service_tier = "priority";
+  const tier = serviceTierFor(request.service_tier, model);
+  if (tier) body.service_tier = tier;
   else if (present(request.service_tier)) dropped.push("service_tier");
 
   const cacheKey = request.prompt_cache_key ?? promptCacheKey;
