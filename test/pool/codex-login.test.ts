@@ -97,4 +97,14 @@ test("the sign-in routes are guarded like the rest of the management API", async
     expect([(await admin(h, method, path, body, null)).status, (await admin(h, method, path, body, "wrong-key")).status]).toEqual([401, 401]);
   }
   expect(auth.counts.devicePolls + auth.counts.codeExchanges).toBe(0);
+  const spec = (await (await h.fetch("/swagger/json")).json()) as { paths: Record<string, Record<string, { tags?: string[]; description?: string }>> };
+  const documented = Object.entries(spec.paths)
+    .filter(([path]) => path.startsWith("/admin/api/codex/login"))
+    .map(([path, methods]) => [path, methods.post?.tags, typeof methods.post?.description === "string"]);
+  expect(documented).toEqual([
+    ["/admin/api/codex/login/device", ["Codex sign-in"], true],
+    ["/admin/api/codex/login/device/{id}", ["Codex sign-in"], true],
+    ["/admin/api/codex/login/pkce", ["Codex sign-in"], true],
+    ["/admin/api/codex/login/pkce/complete", ["Codex sign-in"], true],
+  ]);
 }, 20_000);
