@@ -76,8 +76,9 @@ test("the real command: `chat2api login` exits 0 once the code is entered, print
   });
   let output = "";
   const decoder = new TextDecoder();
-  for await (const chunk of child.stdout) {
-    output += decoder.decode(chunk);
+  const reader = child.stdout.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    output += decoder.decode(read.value);
     const shown = /enter the code (\S+)/.exec(output)?.[1];
     if (shown && auth.counts.devicePolls === 0) auth.approveDevice(shown);
   }
