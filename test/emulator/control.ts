@@ -1,4 +1,5 @@
 /** @module The by-hand control API under `/_emulator/`: read the log, queue a fault, reset. Not logged itself. */
+import { handleCodexControl } from "./codex/control.ts";
 import { checkFault } from "./faults.ts";
 import { detail, HttpError, isRecord, json, readJsonObject } from "./http.ts";
 import type { Emulator, Fault } from "./types.ts";
@@ -18,6 +19,7 @@ function asFault(value: Record<string, unknown>): Fault {
 
 export async function handleControl(request: Request, pathname: string, emulator: Emulator): Promise<Response> {
   try {
+    if (pathname.startsWith("/_emulator/codex/")) return await handleCodexControl(request, pathname.slice("/_emulator/codex/".length), emulator);
     if (pathname === "/_emulator/log" && request.method === "GET") return json(200, emulator.log);
     if (pathname === "/_emulator/stats" && request.method === "GET") return json(200, emulator.stats());
     if (pathname === "/_emulator/faults" && request.method === "POST") {

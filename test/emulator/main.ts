@@ -1,4 +1,4 @@
-/** @module `bun run emulator`: the emulator by hand, on EMULATOR_PORT (default 5006), with a plus and a free account. */
+/** @module `bun run emulator`: the emulator by hand, on EMULATOR_PORT (default 5006), with plus and free accounts on both sides. */
 import { startEmulator } from "./index.ts";
 
 const port = Number(process.env.EMULATOR_PORT ?? 5006);
@@ -9,6 +9,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const emulator = await startEmulator({ port });
 const plus = emulator.addAccount({ id: "plus", email: "plus@example.test", plan: "plus" });
 const free = emulator.addAccount({ id: "free", email: "free@example.test", plan: "free" });
+const codex = emulator.addCodexAccount({ id: "codex-plus", email: "codex-plus@example.test", plan: "plus" });
 
 // Printing tokens is the point here: they are synthetic, made up by this process, and die with it.
 console.log(`ChatGPT backend emulator on ${emulator.url}
@@ -23,14 +24,20 @@ plus account (${plus.email})
 free account (${free.email})
   access token:  ${free.accessToken}
   refresh token: ${free.refreshToken}
+Codex account (${codex.email}, header ChatGPT-Account-ID: ${codex.accountId})
+  access token:  ${codex.accessToken}
+  refresh token: ${codex.refreshToken} (single use: each refresh returns the next)
 
 Control API:
   curl ${emulator.url}/_emulator/log
   curl ${emulator.url}/_emulator/stats
   curl -X POST ${emulator.url}/_emulator/faults -H 'content-type: application/json' -d '{"endpoint":"conversation","kind":{"type":"status","status":503}}'
   curl -X POST ${emulator.url}/_emulator/reset
+  curl -X POST ${emulator.url}/_emulator/codex/script -H 'content-type: application/json' -d '{"calls":[{"name":"get_weather","arguments":{"city":"Paris"}}]}'
+  curl -X POST ${emulator.url}/_emulator/codex/quota -H 'content-type: application/json' -d '{"account":"codex-plus","exhaust":true}'
 
-Answers: "You said: <text>"; directives in the last user message: [[words:N]], [[scenario:reasoning|code|dalle|image-gen|browse|moderation|preamble]]`);
+Answers: "You said: <text>"; directives in the last user message: [[words:N]], [[scenario:reasoning|code|dalle|image-gen|browse|moderation|preamble]]
+Codex: POST /backend-api/codex/responses; "create a file X containing Y" with a shell-like tool declared makes the model call it`);
 
 const stop = async (): Promise<void> => {
   await emulator.close();

@@ -11,6 +11,7 @@ import type { EmulatorLogEntry } from "../types.ts";
 import { CodexAccounts } from "./accounts.ts";
 import { AuthorizationCodes } from "./authorization-codes.ts";
 import { catalogEtag, modelInfo, visibleModels } from "./catalog.ts";
+import { handleCompact } from "./compact.ts";
 import { CODEX_CLIENT_ID } from "./constants.ts";
 import { DeviceAuth } from "./device-auth.ts";
 import { type CodexOAuthDeps, handleAuthorize, handleCodexToken, handleRevoke } from "./oauth.ts";
@@ -110,6 +111,7 @@ export function createCodexBackend(deps: CodexBackendDeps): CodexBackend {
       return true;
     };
     if (is("/backend-api/codex/responses", "POST")) return handleResponses(request, responsesDeps, entry);
+    if (is("/backend-api/codex/responses/compact", "POST")) return handleCompact(request, responsesDeps, entry);
     if (is("/backend-api/codex/models", "GET")) return Promise.resolve(models(request, url, entry));
     if (is("/backend-api/wham/usage", "GET")) return Promise.resolve(usage(request, entry));
     if (is("/oauth/authorize", "GET", "POST")) return handleAuthorize(request, url, oauthDeps);

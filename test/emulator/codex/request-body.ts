@@ -60,7 +60,7 @@ export async function readJsonBody(request: Request): Promise<Record<string, unk
   return value;
 }
 
-function readModel(body: Record<string, unknown>, caller: CodexCaller): CatalogModel {
+export function readModel(body: Record<string, unknown>, caller: CodexCaller): CatalogModel {
   const slug = typeof body.model === "string" ? body.model : "";
   const model = findModel(slug);
   if (!model || !model.plans.includes(caller.account.plan)) throw detail(400, `The '${slug}' model is not supported when using Codex with a ChatGPT account.`);
