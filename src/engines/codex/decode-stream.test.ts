@@ -227,7 +227,8 @@ describe("decodeCodexStream", () => {
   test("an empty body is a stream error, not an empty reply", async () => {
     const error = await decode([]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CodexError);
-    expect((error as CodexError).kind).toBe("stream");
+    const { kind, message } = error as CodexError;
+    expect({ kind, message }).toEqual({ kind: "stream", message: "The Codex backend closed the stream before response.completed" });
   });
 
   test("a body that is not SSE JSON fails the stream", async () => {

@@ -83,9 +83,8 @@ export function decodeCodexStream(
         if (decoder.finished && !decoder.started) {
           const failure = decoder.failure;
           release();
-          controller.error(
-            failure ? codexErrorFromFailure(failure, now()) : new CodexError("stream", "The Codex backend ended the stream before it began"),
-          );
+          // An uncoded failure is our own finding (a cut, a malformed event): its message says it all.
+          controller.error(failure?.code ? codexErrorFromFailure(failure, now()) : new CodexError("stream", failure?.message ?? "The Codex backend ended the stream before it began"));
           return;
         }
         for (const event of pending.splice(0)) controller.enqueue(event);
