@@ -38,34 +38,50 @@ function stringField(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-function thoughtsText(thoughts: unknown): string {
-  if (!Array.isArray(thoughts)) return "";
-  return thoughts
-    .map((thought: unknown) => {
-      if (typeof thought !== "object" || thought === null) return "";
-      const { summary, content } = thought as { summary?: unknown; content?: unknown };
-      return [stringField(summary) && `**${stringField(summary)}**`, stringField(content)].filter(Boolean).join("\n\n");
-    })
-    .filter(Boolean)
-    .join("\n\n");
+/** `**summary**` and content of each thought, blank lines between, empty ones left out. */
+function thoughtsSegments(thoughts: unknown): string[] {
+  if (!Array.isArray(thoughts)) return [];
+  const segments: string[] = [];
+  for (const thought of thoughts as unknown[]) {
+    if (typeof thought !== "object" || thought === null) continue;
+    const { summary, content } = thought as { summary?: unknown; content?: unknown };
+    const pieces = stringField(summary) ? ["**", stringField(summary), "**"] : [];
+    if (stringField(content)) pieces.push(...(pieces.length > 0 ? ["\n\n"] : []), stringField(content));
+    if (pieces.length > 0) segments.push(...(segments.length > 0 ? ["\n\n"] : []), ...pieces);
+  }
+  return segments;
+}
+
+/** Parts joined by blank lines, as the web app shows them. */
+function partsSegments(parts: readonly string[]): string[] {
+  return parts.flatMap((part, index) => (index === 0 ? [part] : ["\n\n", part]));
+}
+
+/**
+ * The message's text as the upstream wrote it (markers and all), in pieces whose concatenation is the text; none
+ * for content without text. A streamed part stays a piece of its own, so what an event added can be cut from the
+ * pieces without building, or reading, the whole text (see message-growth.ts).
+ */
+export function messageRawSegments(message: UpstreamMessage): string[] {
+  const content = message.content as Record<string, unknown>;
+  switch (message.content.content_type) {
+    case "thoughts":
+      return thoughtsSegments(content.thoughts);
+    case "reasoning_recap":
+      return [stringField(content.content)];
+    case "code":
+    case "execution_output":
+      return [stringField(content.text)];
+    default: {
+      const parts = Array.isArray(content.parts) ? (content.parts as unknown[]) : [];
+      return partsSegments(parts.filter((part): part is string => typeof part === "string"));
+    }
+  }
 }
 
 /** The message's text as the upstream wrote it (markers and all); "" for content without text. */
 export function messageRawText(message: UpstreamMessage): string {
-  const content = message.content as Record<string, unknown>;
-  switch (message.content.content_type) {
-    case "thoughts":
-      return thoughtsText(content.thoughts);
-    case "reasoning_recap":
-      return stringField(content.content);
-    case "code":
-    case "execution_output":
-      return stringField(content.text);
-    default: {
-      const parts = Array.isArray(content.parts) ? (content.parts as unknown[]) : [];
-      return parts.filter((part): part is string => typeof part === "string").join("\n\n");
-    }
-  }
+  return messageRawSegments(message).join("");
 }
 
 /** The fence label of a code message: its language, or the tool it addresses when the language says nothing. */

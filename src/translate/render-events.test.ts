@@ -343,6 +343,17 @@ describe("createRenderer", () => {
     expect(await render([userEcho, title, done])).toEqual([]);
   });
 
+  test("a 5 MB answer in 1 KB deltas comes out whole, each event costing its own text, not the answer so far", async () => {
+    const piece = "Words (and parentheses), [brackets], 【notes】 and lines;\n".repeat(20).slice(0, 1024);
+    const pieces = Array.from({ length: 5 * 1024 }, () => piece);
+    const meter = { characters: 0 };
+    const deltas = await render(streamedText("m-1", pieces), { meter });
+    expect(textOf(deltas, "content")).toBe(pieces.join(""));
+    expect(deltas.at(-1)).toEqual({ type: "finish", reason: "stop" });
+    // the text looked at about twice (citations, then links); the whole message per event would be ~2,500 times
+    expect(meter.characters).toBeLessThan(3 * 5 * 1024 * 1024);
+  });
+
   test("the upstream's own completion after a finished message without end_turn is a finish", async () => {
     const deltas = await render([...streamedText("m-1", ["Hi"], { endTurn: false }), done]);
     expect(deltas.at(-1)).toEqual({ type: "finish", reason: "stop" });

@@ -2,8 +2,10 @@
  * @module Upstream events (cumulative message snapshots) → the reply as deltas: answer text, reasoning, code and
  * output fences, images, citations, and how it ended.
  *
- * Each message keeps how much of its visible text was already emitted; every snapshot emits only the growth. This
- * is chat2api's scheme without its defects (protocol §16): final text in a message's last event is rendered (16.1),
+ * Each message keeps how much of its raw text was already taken; every snapshot gives only what it added, which goes
+ * through the message's {@link VisibleText} (what it settles is emitted), so an event costs its own text, never a
+ * pass over the message so far: a long answer costs its length in time, and no copy of it is made. This is
+ * chat2api's scheme without its defects (protocol §16): final text in a message's last event is rendered (16.1),
  * text and citations arriving together are both rendered (16.2), an error event fails the reply (16.3), a generated
  * image is rendered once (16.7), and a message first seen with text is rendered from its start.
  */
@@ -14,11 +16,13 @@ import {
   codeFenceLabel,
   imagePointers,
   messageCitations,
+  messageRawSegments,
   messageRawText,
   type MessageKind,
 } from "./classify-message.ts";
+import { textAfter } from "./message-growth.ts";
 import type { AssetRef, RenderedDelta } from "./rendered-delta.ts";
-import { rewriteSandboxLinks, sandboxPaths, visibleText } from "./visible-text.ts";
+import { rewriteSandboxLinks, sandboxPaths, VisibleText, type ScanMeter } from "./visible-text.ts";
 
 export type { AssetRef, RenderedDelta } from "./rendered-delta.ts";
 
@@ -29,6 +33,8 @@ export interface RendererOptions {
   resolveAsset?: (ref: AssetRef) => Promise<string | null>;
   /** The model reasons (o-series, gpt-5-thinking): its tool-authored text is reasoning. */
   reasoningModel?: boolean;
+  /** Counts the characters of message text looked at (tests, benches: the work must grow with the reply's length). */
+  meter?: ScanMeter;
 }
 
 const REFUSAL_TEXT = "I'm sorry, but I can't help with that request.";
@@ -36,8 +42,11 @@ const IMAGE_FAILED_TEXT = "Failed to load the image.";
 const EARLY_END_MESSAGE = "upstream stream ended early";
 
 interface MessageState {
-  /** Length of the visible text already emitted. */
-  shown: number;
+  /** Length of the raw text already taken (it only grows: a snapshot that shrank adds nothing until it outgrows it). */
+  taken: number;
+  visible: VisibleText;
+  /** Inline reasoning: its first line was quoted already. */
+  quoted: boolean;
   /** The last snapshot seen, to render what was held back once the message is over. */
   last: UpstreamMessage;
   conversationId: string | null;
@@ -48,8 +57,12 @@ interface MessageState {
   imagesDone: Set<string>;
 }
 
-function quote(text: string): string {
-  return text === "" ? "" : `> ${text.replaceAll("\n", "\n> ")}`;
+/** Continues quoting reasoning shown inline: `> ` opens the first line and every line after a newline. */
+function quoteMore(text: string, state: MessageState): string {
+  if (text === "") return "";
+  const opening = state.quoted ? "" : "> ";
+  state.quoted = true;
+  return opening + text.replaceAll("\n", "\n> ");
 }
 
 function assetRefOf(pointer: ImageAssetPointer, state: MessageState): AssetRef | null {
@@ -83,7 +96,7 @@ function generationProgress(pointer: ImageAssetPointer): number | null {
 }
 
 export function createRenderer(options: RendererOptions): TransformStream<UpstreamEvent, RenderedDelta> {
-  const { reasoningDisplay, resolveAsset, reasoningModel = false } = options;
+  const { reasoningDisplay, resolveAsset, reasoningModel = false, meter } = options;
   const content = createBlockWriter();
   const reasoning = createBlockWriter();
   const messages = new Map<string, MessageState>();
@@ -123,22 +136,22 @@ export function createRenderer(options: RendererOptions): TransformStream<Upstre
     return rewriteSandboxLinks(text, sandboxUrls);
   }
 
-  function reasoningRaw(message: UpstreamMessage, final: boolean): string {
-    const raw = messageRawText(message);
+  function reasoningRaw(message: UpstreamMessage, final: boolean): string[] {
+    const raw = messageRawSegments(message);
     const finished = message.metadata.finished_text;
     // o1-style messages may carry no text at all, only "Thought for 9 seconds": show that rather than nothing
-    return raw === "" && final && typeof finished === "string" ? finished : raw;
+    const empty = raw.every((segment) => segment === "");
+    return empty && final && typeof finished === "string" ? [finished] : raw;
   }
 
   async function renderText(out: RenderedDelta[], state: MessageState, kind: MessageKind, final: boolean): Promise<void> {
     const message = state.last;
     const owner = `${message.id}:${kind}`;
-    const raw = kind === "reasoning" ? reasoningRaw(message, final) : messageRawText(message);
-    let visible = visibleText(raw, final);
-    if (kind === "text") visible = await sandboxRewritten(visible, state);
-    if (kind === "reasoning" && reasoningDisplay === "inline") visible = quote(visible);
-    const growth = visible.slice(state.shown);
-    state.shown = Math.max(state.shown, visible.length);
+    const added = textAfter(kind === "reasoning" ? reasoningRaw(message, final) : messageRawSegments(message), state.taken);
+    state.taken += added.length;
+    let growth = state.visible.push(added, final);
+    if (kind === "text") growth = await sandboxRewritten(growth, state);
+    if (kind === "reasoning" && reasoningDisplay === "inline") growth = quoteMore(growth, state);
     if (kind === "code" && final && message.recipient !== "all") toolPrompt = toolCallPrompt(message) ?? toolPrompt;
     if (kind === "reasoning") emitReasoning(out, owner, growth);
     else if (kind === "code") emitContent(out, owner, growth, codeFenceLabel(message));
@@ -207,7 +220,17 @@ export function createRenderer(options: RendererOptions): TransformStream<Upstre
     if (current && current.last.id !== message.id && !current.final) await render(out, current, true);
     let state = messages.get(message.id);
     if (!state) {
-      state = { shown: 0, last: message, conversationId, final: false, imageText: "", progress: 0, imagesDone: new Set() };
+      state = {
+        taken: 0,
+        visible: new VisibleText(meter),
+        quoted: false,
+        last: message,
+        conversationId,
+        final: false,
+        imageText: "",
+        progress: 0,
+        imagesDone: new Set(),
+      };
       messages.set(message.id, state);
     }
     state.last = message;
