@@ -11,6 +11,7 @@
  */
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
+import { readBodyBytes } from "../http/read-body-bytes.ts";
 import type { ByteBudget } from "./byte-budget.ts";
 import { classifyAddress } from "./classify-address.ts";
 import { describeLimit, MediaError } from "./media-error.ts";
@@ -115,29 +116,10 @@ async function readCapped(response: Response, maxBytes: number, budget?: ByteBud
     throw error;
   }
   if (!response.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) throw new MediaError("too-large", `the file is larger than the limit of ${describeLimit(maxBytes)}`);
-      budget?.charge(value.byteLength);
-      chunks.push(value);
-    }
-  } catch (error) {
-    await reader.cancel().catch(() => {});
-    throw error;
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return readBodyBytes(response.body, maxBytes, {
+    tooLarge: () => new MediaError("too-large", `the file is larger than the limit of ${describeLimit(maxBytes)}`),
+    ...(budget ? { onChunk: (bytes: number) => budget.charge(bytes) } : {}),
+  });
 }
 
 function mimeOf(response: Response): string {

@@ -3,29 +3,23 @@
  * field, is a 400 whose `param` names the field, and nothing reaches the upstream (the emulator's log and its
  * conversation counter stay empty). Before, these were 500s (TypeErrors in the translators) or conversations.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { EmulatedAccount } from "../emulator/index.ts";
-import { type Harness, post, startHarness } from "./harness.ts";
+import { describe, expect, test } from "bun:test";
+import { post } from "./harness.ts";
+import { harnessWithAccount } from "./suite-harness.ts";
 
-let h: Harness;
-let account: EmulatedAccount;
-beforeAll(async () => {
-  h = await startHarness();
-  account = h.emulator.addAccount({ plan: "plus" });
-});
-afterAll(() => h?.[Symbol.asyncDispose]());
+const suite = harnessWithAccount();
 
 const user = { role: "user", content: "hi" };
 const chat = (messages: unknown[], extra: Record<string, unknown> = {}) => ({ model: "gpt-4o", messages, ...extra });
 const responses = (extra: Record<string, unknown>) => ({ model: "gpt-4o", input: "hi", ...extra });
 
 function upstreamCalls(): string[] {
-  return h.emulator.log.map((entry) => `${entry.method} ${entry.path}`).filter((call) => !call.startsWith("GET /_"));
+  return suite.h.emulator.log.map((entry) => `${entry.method} ${entry.path}`).filter((call) => !call.startsWith("GET /_"));
 }
 
 async function send(path: string, body: unknown): Promise<{ status: number; error: { param?: unknown; type?: unknown; message?: unknown } }> {
-  h.emulator.reset();
-  const response = await h.fetch(path, post(body, account.accessToken));
+  suite.h.emulator.reset();
+  const response = await suite.h.fetch(path, post(body, suite.account.accessToken));
   const json = (await response.json()) as { error: { param?: unknown; type?: unknown; message?: unknown } };
   return { status: response.status, error: json.error };
 }
@@ -34,7 +28,7 @@ async function expectRefused(path: string, body: unknown, param: string): Promis
   const { status, error } = await send(path, body);
   expect({ status, param: error?.param, type: error?.type }).toEqual({ status: 400, param, type: "invalid_request_error" });
   expect(String(error.message)).toContain(param);
-  expect(h.emulator.stats().conversations).toBe(0);
+  expect(suite.h.emulator.stats().conversations).toBe(0);
   expect(upstreamCalls()).toEqual([]);
 }
 
@@ -42,10 +36,10 @@ describe("the counters can tell", () => {
   test("a well-formed chat request and a well-formed response do reach the upstream", async () => {
     const chatAnswer = await send("/v1/chat/completions", chat([user], { temperature: 0.2, stream_options: null, metadata: { a: "b" } }));
     expect(chatAnswer.status).toBe(200);
-    expect(h.emulator.stats().conversations).toBe(1);
+    expect(suite.h.emulator.stats().conversations).toBe(1);
     const responseAnswer = await send("/v1/responses", responses({ text: { format: { type: "text" } }, reasoning: { effort: "low" }, metadata: {} }));
     expect(responseAnswer.status).toBe(200);
-    expect(h.emulator.stats().conversations).toBe(1);
+    expect(suite.h.emulator.stats().conversations).toBe(1);
   }, 30_000); // the first reply loads the tokenizer
 });
 

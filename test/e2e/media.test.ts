@@ -3,12 +3,12 @@
  * their real sizes; bad input (private URL, oversized, not base64, audio) is a 400 naming the part, and
  * nothing reaches the upstream.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { ChatCompletionContentPart } from "openai/resources/chat/completions";
 import { makeTestPng, SAMPLE_PDF } from "../../src/media/__fixtures__/sample-files.ts";
-import type { EmulatedAccount } from "../emulator/index.ts";
-import { type Harness, post, startHarness } from "./harness.ts";
+import { type Harness, post } from "./harness.ts";
+import { harnessWithAccount } from "./suite-harness.ts";
 
 const TWENTY_MB = 20 * 1024 * 1024;
 const photo = makeTestPng(320, 200);
@@ -42,16 +42,10 @@ async function badRequest(h: Harness, apiKey: string, content: unknown): Promise
 }
 
 describe("with ALLOW_PRIVATE_URLS=true (images served from localhost)", () => {
-  let h: Harness;
-  let account: EmulatedAccount;
-  beforeAll(async () => {
-    h = await startHarness({ env: { ALLOW_PRIVATE_URLS: "true", MAX_FILE_SIZE: "16mb" } });
-    account = h.emulator.addAccount({ plan: "plus" });
-  });
-  afterAll(() => h?.[Symbol.asyncDispose]());
+  const suite = harnessWithAccount({ env: { ALLOW_PRIVATE_URLS: "true", MAX_FILE_SIZE: "16mb" } });
 
   test("a base64 PNG and a URL image reach the upstream as pointers with their width and height", async () => {
-    const completion = await h.client(account.accessToken).chat.completions.create({
+    const completion = await suite.h.client(suite.account.accessToken).chat.completions.create({
       model: "gpt-4o",
       messages: [
         {
@@ -67,7 +61,7 @@ describe("with ALLOW_PRIVATE_URLS=true (images served from localhost)", () => {
     expect(completion.choices[0]?.finish_reason).toBe("stop");
     // two images of one 512-px tile each: 2 × (170 + 85) prompt tokens on top of the text (§10.3)
     expect(completion.usage?.prompt_tokens).toBeGreaterThan(510);
-    const sent = lastConversation(h);
+    const sent = lastConversation(suite.h);
     expect(sent?.imagePointers?.map(({ width, height }) => ({ width, height }))).toEqual([
       { width: 64, height: 48 },
       { width: 320, height: 200 },
@@ -79,8 +73,8 @@ describe("with ALLOW_PRIVATE_URLS=true (images served from localhost)", () => {
   });
 
   test("a PDF file part reaches the upstream as an attachment after the retrieval index is ready", async () => {
-    const before = h.emulator.log.length;
-    await h.client(account.accessToken).chat.completions.create({
+    const before = suite.h.emulator.log.length;
+    await suite.h.client(suite.account.accessToken).chat.completions.create({
       model: "gpt-4o",
       messages: [
         {
@@ -92,16 +86,16 @@ describe("with ALLOW_PRIVATE_URLS=true (images served from localhost)", () => {
         },
       ],
     });
-    const sent = lastConversation(h);
+    const sent = lastConversation(suite.h);
     expect(sent?.attachments).toEqual([{ id: expect.stringMatching(/^file-/), size: SAMPLE_PDF.byteLength, name: "report.pdf", mime_type: "application/pdf" }]);
     expect(sent?.imagePointers ?? []).toEqual([]);
-    const polls = h.emulator.log.slice(before).filter((entry) => entry.method === "GET" && /\/files\/file-[\w-]+$/.test(entry.path));
+    const polls = suite.h.emulator.log.slice(before).filter((entry) => entry.method === "GET" && /\/files\/file-[\w-]+$/.test(entry.path));
     expect(polls.at(-1)?.status).toBe(200);
   });
 
   test("a 20 MB image URL is a 400 naming the part, and nothing reaches the upstream", async () => {
-    h.emulator.reset();
-    const result = await badRequest(h, account.accessToken, [{ type: "text", text: "hi" }, { type: "image_url", image_url: { url: `${imageBase}/huge.png` } }]);
+    suite.h.emulator.reset();
+    const result = await badRequest(suite.h, suite.account.accessToken, [{ type: "text", text: "hi" }, { type: "image_url", image_url: { url: `${imageBase}/huge.png` } }]);
     expect(result).toEqual({
       status: 400,
       error: {
@@ -111,18 +105,12 @@ describe("with ALLOW_PRIVATE_URLS=true (images served from localhost)", () => {
         code: null,
       },
     });
-    expect(upstreamCalls(h)).toEqual([]);
+    expect(upstreamCalls(suite.h)).toEqual([]);
   });
 });
 
 describe("with private URLs refused (the default)", () => {
-  let h: Harness;
-  let account: EmulatedAccount;
-  beforeAll(async () => {
-    h = await startHarness();
-    account = h.emulator.addAccount({ plan: "plus" });
-  });
-  afterAll(() => h?.[Symbol.asyncDispose]());
+  const suite = harnessWithAccount();
 
   test.each<[string, unknown, string]>([
     [
@@ -141,18 +129,18 @@ describe("with private URLs refused (the default)", () => {
       "Audio input is not supported (messages[0].content[1]): ChatGPT's web backend takes no audio parts.",
     ],
   ])("%s is a 400 naming the part, and nothing reaches the upstream", async (_label, part, message) => {
-    h.emulator.reset();
+    suite.h.emulator.reset();
     served.length = 0;
-    const result = await badRequest(h, account.accessToken, [{ type: "text", text: "look" }, part]);
+    const result = await badRequest(suite.h, suite.account.accessToken, [{ type: "text", text: "look" }, part]);
     expect(result).toEqual({ status: 400, error: { message, type: "invalid_request_error", param: "messages[0].content[1]", code: null } });
-    expect(upstreamCalls(h)).toEqual([]);
+    expect(upstreamCalls(suite.h)).toEqual([]);
     expect(served).toEqual([]);
   });
 
   test("the SDK surfaces the refusal as a BadRequestError with the part as param", async () => {
     const content: ChatCompletionContentPart[] = [{ type: "image_url", image_url: { url: `${imageBase}/photo.png` } }];
-    const error = await h
-      .client(account.accessToken)
+    const error = await suite.h
+      .client(suite.account.accessToken)
       .chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content }] })
       .then(() => null, (caught: unknown) => caught);
     expect(error instanceof OpenAI.BadRequestError ? [error.status, error.param] : error).toEqual([400, "messages[0].content[0]"]);
