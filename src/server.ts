@@ -5,7 +5,7 @@
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
-import { ReplyService } from "./modules/chat/reply-service.ts";
+import { ReplyService } from "./reply/reply-service.ts";
 import { ChatService } from "./modules/chat/service.ts";
 import { adminModule } from "./modules/admin/index.ts";
 import { createAdminService } from "./modules/admin/service.ts";

@@ -2,7 +2,7 @@
  * @module What every API route reads from the HTTP request before calling a service: the bearer, the Team
  * workspace id, the client's going-away signal, and the key's short hash for the request log.
  */
-import type { ReplyContext } from "./chat/reply-service.ts";
+import type { ReplyContext } from "../reply/reply-service.ts";
 
 export function bearerOf(header: string | null): string | null {
   const match = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? "");

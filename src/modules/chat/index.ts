@@ -10,7 +10,7 @@ import { bodyCheck } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
 import { ChatCompletionRequest } from "./model.ts";
 import type { ChatService } from "./service.ts";
-import { sseResponse } from "./sse-response.ts";
+import { sseResponse } from "../../http/sse-response.ts";
 
 export function chatModule({ service, logger }: { service: ChatService; logger: Logger }) {
   const checkBody = bodyCheck(ChatCompletionRequest);

@@ -7,7 +7,7 @@ import type { RenderedDelta } from "../../translate/render-events.ts";
 import { type ChatChunkEvent, toChatChunks } from "../../translate/to-chat-chunks.ts";
 import { toChatCompletion } from "../../translate/to-chat-completion.ts";
 import type { ChatCompletionRequest } from "./model.ts";
-import type { ReplyContext, ReplyService } from "./reply-service.ts";
+import type { ReplyContext, ReplyService } from "../../reply/reply-service.ts";
 
 export type ChatResult =
   | { type: "json"; body: ChatCompletion }

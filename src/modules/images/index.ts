@@ -8,7 +8,7 @@ import { InvalidRequestError } from "../../errors.ts";
 import { bodyCheck } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
 import type { UpstreamClient } from "../../upstream/client.ts";
-import type { ReplyService } from "../chat/reply-service.ts";
+import type { ReplyService } from "../../reply/reply-service.ts";
 import { createImageDownloader } from "./download-image.ts";
 import { ImageGenerationRequest } from "./model.ts";
 import { ImagesService } from "./service.ts";

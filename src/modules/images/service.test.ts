@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { ApiError, RateLimitError } from "../../errors.ts";
 import { resolveModel } from "../../translate/model-names.ts";
 import type { AssetRef, RenderedDelta } from "../../translate/render-events.ts";
-import type { Reply, ReplyContext, ReplyRequest } from "../chat/reply-service.ts";
+import type { Reply, ReplyContext, ReplyRequest } from "../../reply/reply-service.ts";
 import type { DownloadedImage } from "./download-image.ts";
 import { ImagesService } from "./service.ts";
 

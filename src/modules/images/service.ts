@@ -8,7 +8,7 @@ import { ApiError, InvalidRequestError, UpstreamFailureError } from "../../error
 import { mapConcurrent } from "../../media/map-concurrent.ts";
 import type { RenderedDelta } from "../../translate/render-events.ts";
 import type { UpstreamSession } from "../../upstream/session.ts";
-import type { ReplyContext, ReplyService } from "../chat/reply-service.ts";
+import type { ReplyContext, ReplyService } from "../../reply/reply-service.ts";
 import type { ImageDownloader } from "./download-image.ts";
 import { type ImageJob, imageJobOf, UPSTREAM_IMAGE_MODEL } from "./image-job.ts";
 import type { ImageGenerationRequest } from "./model.ts";

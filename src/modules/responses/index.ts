@@ -7,9 +7,9 @@ import { InvalidRequestError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import { bodyCheck } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
-import { sseResponse } from "../chat/sse-response.ts";
+import { sseResponse } from "../../http/sse-response.ts";
 import { CreateResponseRequest } from "./model.ts";
-import type { ReplyService } from "../chat/reply-service.ts";
+import type { ReplyService } from "../../reply/reply-service.ts";
 import { responsesSse } from "./responses-sse.ts";
 import { ResponsesService } from "./service.ts";
 

@@ -5,7 +5,7 @@
  */
 import type { ApiError } from "../../errors.ts";
 import { isFinalResponseEvent, type ResponseEvent, type ResponseStreamErrorEvent } from "../../translate/to-responses-events.ts";
-import type { SseDialect } from "../chat/sse-response.ts";
+import type { SseDialect } from "../../http/sse-response.ts";
 
 const named = (type: string, data: object): string => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
 

@@ -13,7 +13,7 @@ import type { RenderedDelta } from "../../translate/rendered-delta.ts";
 import { responsesInput, toInputParam } from "../../translate/responses-input.ts";
 import { toResponse } from "../../translate/to-response.ts";
 import { type ResponseBuilderOptions, type ResponseEvent, type ResponseFields, toResponsesEvents, type WireResponse } from "../../translate/to-responses-events.ts";
-import type { ReplyContext, ReplyService } from "../chat/reply-service.ts";
+import type { ReplyContext, ReplyService } from "../../reply/reply-service.ts";
 import { ContinuationMemory } from "./continuation-memory.ts";
 import type { CreateResponseRequest } from "./model.ts";
 import { decodeResponseId, encodeResponseId, randomResponseId, type UpstreamPlace } from "./response-id.ts";

@@ -3,10 +3,10 @@
  * (one bucket: every no-login request leaves from this server's address). And a lease that prefers a pool account
  * with a free slot, so a busy account is waited for only when every account is busy.
  */
-import type { AccountLease, AccountPool } from "../../pool/account-pool.ts";
-import type { Caller } from "../../pool/resolve-caller.ts";
-import { secretDigest } from "../../pool/token-kind.ts";
-import type { SlotBucket, StreamSlots } from "../../upstream/stream-slots.ts";
+import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
+import type { Caller } from "../pool/resolve-caller.ts";
+import { secretDigest } from "../pool/token-kind.ts";
+import type { SlotBucket, StreamSlots } from "../upstream/stream-slots.ts";
 
 const ACCOUNT_PREFIX = "account:";
 

@@ -3,9 +3,9 @@
  * (`file-service://`), 4o image generation (`sediment://`), code-interpreter files (`sandbox:/mnt/data/…`).
  * Asked on the attempt's own session: the files belong to that account.
  */
-import type { AssetRef } from "../../translate/render-events.ts";
-import { attachmentDownloadUrl, fileDownloadUrl, sandboxDownloadUrl } from "../../upstream/files.ts";
-import type { UpstreamSession } from "../../upstream/session.ts";
+import type { AssetRef } from "../translate/render-events.ts";
+import { attachmentDownloadUrl, fileDownloadUrl, sandboxDownloadUrl } from "../upstream/files.ts";
+import type { UpstreamSession } from "../upstream/session.ts";
 
 export async function resolveAssetUrl(session: UpstreamSession, ref: AssetRef, signal?: AbortSignal): Promise<string | null> {
   try {

@@ -1,7 +1,7 @@
 /** The SSE writer's contract: one data line per item, [DONE] then close; keep-alives while idle; an error is last. */
 import { describe, expect, test } from "bun:test";
-import { InvalidRequestError } from "../../errors.ts";
-import { silentLogger } from "../../logger.ts";
+import { InvalidRequestError } from "../errors.ts";
+import { silentLogger } from "../logger.ts";
 import { sseResponse } from "./sse-response.ts";
 
 /** A stream that yields `items`, optionally waiting for `gate` before the last one, optionally failing at the end. */

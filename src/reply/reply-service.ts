@@ -4,24 +4,24 @@
  * back the rendered deltas of a reply whose first event is already known, so a failure before the first byte gets
  * its real status. The request log is written when the deltas end, however they end.
  */
-import type { Config } from "../../config.ts";
-import { ApiError, ModelNotFoundError } from "../../errors.ts";
-import type { Logger } from "../../logger.ts";
-import type { AccountLease, AccountPool } from "../../pool/account-pool.ts";
-import { type AttemptOutcome, shouldFailover } from "../../pool/attempt-outcome.ts";
-import type { Caller, CallerResolver } from "../../pool/resolve-caller.ts";
-import type { Store } from "../../store/store.ts";
-import type { UpstreamClient } from "../../upstream/client.ts";
-import { UpstreamError } from "../../upstream/errors.ts";
-import type { UpstreamSession } from "../../upstream/session.ts";
-import { createIdentity, type UpstreamIdentity } from "../../upstream/identity.ts";
-import { limitOutput } from "../../translate/limit-output.ts";
-import { requiresPaidPlan, resolveModel, type ResolvedModel } from "../../translate/model-names.ts";
-import { createRenderer, type RenderedDelta } from "../../translate/render-events.ts";
-import { ReplyTokens } from "../../translate/reply-tokens.ts";
-import { buildUsage } from "../../translate/usage.ts";
-import { secretDigest } from "../../pool/token-kind.ts";
-import { unavailablePoolError } from "../../pool/unavailable-pool.ts";
+import type { Config } from "../config.ts";
+import { ApiError, ModelNotFoundError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
+import { type AttemptOutcome, shouldFailover } from "../pool/attempt-outcome.ts";
+import type { Caller, CallerResolver } from "../pool/resolve-caller.ts";
+import type { Store } from "../store/store.ts";
+import type { UpstreamClient } from "../upstream/client.ts";
+import { UpstreamError } from "../upstream/errors.ts";
+import type { UpstreamSession } from "../upstream/session.ts";
+import { createIdentity, type UpstreamIdentity } from "../upstream/identity.ts";
+import { limitOutput } from "../translate/limit-output.ts";
+import { requiresPaidPlan, resolveModel, type ResolvedModel } from "../translate/model-names.ts";
+import { createRenderer, type RenderedDelta } from "../translate/render-events.ts";
+import { ReplyTokens } from "../translate/reply-tokens.ts";
+import { buildUsage } from "../translate/usage.ts";
+import { secretDigest } from "../pool/token-kind.ts";
+import { unavailablePoolError } from "../pool/unavailable-pool.ts";
 import { AccountModels } from "./account-models.ts";
 import { ConversationOwners } from "./conversation-owners.ts";
 import { type ConversationPlan, type ConversationRequest, planConversation } from "./conversation-plan.ts";

@@ -8,9 +8,9 @@ import {
   ApiError as BaseApiError,
   RateLimitError,
   UpstreamFailureError,
-} from "../../errors.ts";
-import type { AttemptOutcome } from "../../pool/attempt-outcome.ts";
-import { UpstreamError } from "../../upstream/errors.ts";
+} from "../errors.ts";
+import type { AttemptOutcome } from "../pool/attempt-outcome.ts";
+import { UpstreamError } from "../upstream/errors.ts";
 
 export function outcomeOf(error: UpstreamError, model: string): AttemptOutcome {
   switch (error.kind) {

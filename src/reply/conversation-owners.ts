@@ -4,11 +4,11 @@
  * bearer, never the bearer) may continue it: to anyone else it does not exist. The map lives in the Store, so every
  * instance sharing a PostgreSQL pool knows it.
  */
-import { NotFoundError } from "../../errors.ts";
-import type { AccountLease } from "../../pool/account-pool.ts";
-import { ownTokenSubject } from "../../pool/account-pool.ts";
-import type { Caller } from "../../pool/resolve-caller.ts";
-import type { Store } from "../../store/store.ts";
+import { NotFoundError } from "../errors.ts";
+import type { AccountLease } from "../pool/account-pool.ts";
+import { ownTokenSubject } from "../pool/account-pool.ts";
+import type { Caller } from "../pool/resolve-caller.ts";
+import type { Store } from "../store/store.ts";
 
 const ANONYMOUS = "anonymous";
 

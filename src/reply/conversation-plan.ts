@@ -4,14 +4,14 @@
  * `bodyFor(session)` then uploads the media to that attempt's account and builds the conversation body.
  */
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { InvalidRequestError } from "../../errors.ts";
-import { localAttachmentInfo, prepareAttachments } from "../../media/prepare-attachments.ts";
-import type { LocalAttachment } from "../../media/resolve-parts.ts";
-import { type MediaConfig, resolveRequestMedia } from "../../media/resolve-request-media.ts";
-import type { ResolvedModel } from "../../translate/model-names.ts";
-import { buildConversationBody, toUpstreamMessages } from "../../translate/to-upstream-messages.ts";
-import { countPromptTokensInTurns } from "../../translate/usage.ts";
-import type { UpstreamSession } from "../../upstream/session.ts";
+import { InvalidRequestError } from "../errors.ts";
+import { localAttachmentInfo, prepareAttachments } from "../media/prepare-attachments.ts";
+import type { LocalAttachment } from "../media/resolve-parts.ts";
+import { type MediaConfig, resolveRequestMedia } from "../media/resolve-request-media.ts";
+import type { ResolvedModel } from "../translate/model-names.ts";
+import { buildConversationBody, toUpstreamMessages } from "../translate/to-upstream-messages.ts";
+import { countPromptTokensInTurns } from "../translate/usage.ts";
+import type { UpstreamSession } from "../upstream/session.ts";
 
 /** The conversation part of a request, in OpenAI chat terms plus chat2api's history extensions. */
 export interface ConversationRequest {

@@ -8,10 +8,10 @@
  * the upstream read is pull-driven with a queue of one, so a client that stops reading stops the upstream read too
  * (what stays in flight is the sockets' kernel buffers). Such a client is let go after `stalledClientMs`.
  */
-import { ApiError, InternalError } from "../../errors.ts";
-import type { Logger } from "../../logger.ts";
-import { UpstreamError } from "../../upstream/errors.ts";
-import { toApiError } from "./upstream-failure.ts";
+import { ApiError, InternalError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import { UpstreamError } from "../upstream/errors.ts";
+import { toApiError } from "../reply/upstream-failure.ts";
 
 const encoder = new TextEncoder();
 
