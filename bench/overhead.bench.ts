@@ -13,10 +13,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { UpstreamClient } from "../src/upstream/client.ts";
-import { createIdentity } from "../src/upstream/identity.ts";
+import { UpstreamClient } from "../src/engines/web/client.ts";
+import { createIdentity } from "../src/engines/web/identity.ts";
 import { silentLogger } from "../src/logger.ts";
-import { PowWorkerPool } from "../src/upstream/pow/pool.ts";
+import { PowWorkerPool } from "../src/engines/web/pow/pool.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const REQUESTS = 300;

@@ -14,9 +14,9 @@
  */
 import { createHash } from "node:crypto";
 import { cpus, loadavg } from "node:os";
-import { VECTOR_CONFIG, VECTOR_SEED } from "../src/upstream/pow/__fixtures__/vector-config.ts";
-import { PowWorkerPool } from "../src/upstream/pow/pool.ts";
-import { solveProofOfWork } from "../src/upstream/pow/solve.ts";
+import { VECTOR_CONFIG, VECTOR_SEED } from "../src/engines/web/pow/__fixtures__/vector-config.ts";
+import { PowWorkerPool } from "../src/engines/web/pow/pool.ts";
+import { solveProofOfWork } from "../src/engines/web/pow/solve.ts";
 
 const IMPOSSIBLE = "000000000000";
 const SINGLE_ATTEMPTS = 50_000;

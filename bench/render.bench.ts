@@ -15,7 +15,7 @@
  * either way are noise).
  */
 import { cpus, loadavg } from "node:os";
-import { createConversationDecoder } from "../src/upstream/sse/conversation-decoder.ts";
+import { createConversationDecoder } from "../src/engines/web/sse/conversation-decoder.ts";
 import { createRenderer, type RenderedDelta } from "../src/translate/render-events.ts";
 
 const MB = 1024 * 1024;

@@ -10,7 +10,7 @@ import { checkHealth } from "./healthcheck.ts";
 import { createLogger } from "./logger.ts";
 import { startServer, VERSION } from "./server.ts";
 import { EXIT_CONFIG, explainStartupFailure } from "./startup-failure.ts";
-import { fetchCapOf, fetchCapWarning, raiseFetchCap } from "./upstream/fetch-cap.ts";
+import { fetchCapOf, fetchCapWarning, raiseFetchCap } from "./engines/web/fetch-cap.ts";
 import { describeUnknownSetting, findUnknownSettings } from "./unknown-settings.ts";
 
 const argv = process.argv.slice(2);

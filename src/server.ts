@@ -25,10 +25,10 @@ import { createMetrics } from "./metrics/metrics.ts";
 import { createPoolRuntime, type PoolRuntime } from "./pool/pool-runtime.ts";
 import { createRequestLogRetention } from "./pool/retention.ts";
 import { preloadTokenizers } from "./translate/token-counter.ts";
-import { UpstreamClient } from "./upstream/client.ts";
-import { PowWorkerPool } from "./upstream/pow/pool.ts";
-import { StreamSlots } from "./upstream/stream-slots.ts";
-import type { FetchLike } from "./upstream/session.ts";
+import { UpstreamClient } from "./engines/web/client.ts";
+import { PowWorkerPool } from "./engines/web/pow/pool.ts";
+import { StreamSlots } from "./engines/web/stream-slots.ts";
+import type { FetchLike } from "./engines/web/session.ts";
 import packageJson from "../package.json" with { type: "json" };
 
 export interface ServerDeps {

@@ -10,7 +10,7 @@
  */
 import { ApiError, InternalError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { UpstreamError } from "../upstream/errors.ts";
+import { UpstreamError } from "../engines/web/errors.ts";
 import { toApiError } from "../reply/upstream-failure.ts";
 
 const encoder = new TextEncoder();

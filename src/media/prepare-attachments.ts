@@ -3,9 +3,9 @@
  * so a failover uploads again) and returns them keyed for `toUpstreamMessages(messages, { attachments })`.
  */
 import { InvalidRequestError } from "../errors.ts";
-import { UpstreamError } from "../upstream/errors.ts";
-import { type UploadOptions, uploadFile } from "../upstream/files.ts";
-import type { UpstreamSession } from "../upstream/session.ts";
+import { UpstreamError } from "../engines/web/errors.ts";
+import { type UploadOptions, uploadFile } from "../engines/web/files.ts";
+import type { UpstreamSession } from "../engines/web/session.ts";
 import type { ResolvedAttachment } from "../translate/to-upstream-messages.ts";
 import { mapConcurrent } from "./map-concurrent.ts";
 import type { LocalAttachment } from "./resolve-parts.ts";

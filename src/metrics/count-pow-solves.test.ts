@@ -1,6 +1,6 @@
 /** @module Counting proof-of-work solves by wrapping the solver: results pass through, each solve counted once. */
 import { expect, test } from "bun:test";
-import type { PowSolver } from "../upstream/client.ts";
+import type { PowSolver } from "../engines/web/client.ts";
 import { countPowSolves } from "./count-pow-solves.ts";
 
 const config = [] as unknown as Parameters<PowSolver["requirementsToken"]>[0];

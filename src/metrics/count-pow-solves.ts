@@ -1,5 +1,5 @@
 /** @module Counts the conversation proof-of-work solves of a PowSolver, by wrapping it: the solver stays unaware. */
-import type { PowSolver } from "../upstream/client.ts";
+import type { PowSolver } from "../engines/web/client.ts";
 import type { Metrics } from "./metrics.ts";
 
 export function countPowSolves(solver: PowSolver, metrics: Pick<Metrics, "countPowSolve">): PowSolver {

@@ -7,7 +7,7 @@ import { ModelNotFoundError, RateLimitError, UpstreamFailureError } from "../err
 import { silentLogger } from "../logger.ts";
 import { createSqliteStore } from "../store/sqlite.ts";
 import type { NewAccount, Store } from "../store/store.ts";
-import type { OAuthRefresh, RefreshGrant } from "../upstream/auth/oauth-refresh.ts";
+import type { OAuthRefresh, RefreshGrant } from "../engines/web/auth/oauth-refresh.ts";
 import { fakeJwt, fakeRefreshToken, grantOf } from "../../test/pool/fixtures.ts";
 import type { AccountPool } from "./account-pool.ts";
 import { createAccountPool } from "./account-pool.ts";

@@ -7,7 +7,7 @@ import type { Logger } from "../logger.ts";
 import { createPostgresStore } from "../store/postgres.ts";
 import { createSqliteStore, sqlitePathFromUrl } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
-import { createOAuthRefresh } from "../upstream/auth/oauth-refresh.ts";
+import { createOAuthRefresh } from "../engines/web/auth/oauth-refresh.ts";
 import { createAccountGrant } from "./account-grant.ts";
 import type { AccountPool } from "./account-pool.ts";
 import { createAccountPool } from "./account-pool.ts";

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { silentLogger } from "../logger.ts";
 import { createSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
-import type { OAuthRefresh, RefreshGrant } from "../upstream/auth/oauth-refresh.ts";
+import type { OAuthRefresh, RefreshGrant } from "../engines/web/auth/oauth-refresh.ts";
 import { fakeJwt, fakeRefreshToken, grantOf } from "../../test/pool/fixtures.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import { createRefresher, isTokenStale } from "./refresher.ts";

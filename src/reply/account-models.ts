@@ -2,8 +2,8 @@
  * @module The upstream slugs each account may use (`GET {base}/models`), cached: CHECK_MODEL asks once per account
  * before spending a conversation, and a name we do not know passes through when the account lists it.
  */
-import type { UpstreamClient } from "../upstream/client.ts";
-import type { UpstreamIdentity } from "../upstream/identity.ts";
+import type { UpstreamClient } from "../engines/web/client.ts";
+import type { UpstreamIdentity } from "../engines/web/identity.ts";
 
 export class AccountModels {
   private readonly cache = new Map<string, { slugs: Promise<string[]>; expiresAt: number }>();

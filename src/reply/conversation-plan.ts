@@ -11,7 +11,7 @@ import { type MediaConfig, resolveRequestMedia } from "../media/resolve-request-
 import type { ResolvedModel } from "../translate/model-names.ts";
 import { buildConversationBody, toUpstreamMessages } from "../translate/to-upstream-messages.ts";
 import { countPromptTokensInTurns } from "../translate/usage.ts";
-import type { UpstreamSession } from "../upstream/session.ts";
+import type { UpstreamSession } from "../engines/web/session.ts";
 
 /** The conversation part of a request, in OpenAI chat terms plus chat2api's history extensions. */
 export interface ConversationRequest {

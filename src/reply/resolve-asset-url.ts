@@ -4,8 +4,8 @@
  * Asked on the attempt's own session: the files belong to that account.
  */
 import type { AssetRef } from "../translate/render-events.ts";
-import { attachmentDownloadUrl, fileDownloadUrl, sandboxDownloadUrl } from "../upstream/files.ts";
-import type { UpstreamSession } from "../upstream/session.ts";
+import { attachmentDownloadUrl, fileDownloadUrl, sandboxDownloadUrl } from "../engines/web/files.ts";
+import type { UpstreamSession } from "../engines/web/session.ts";
 
 export async function resolveAssetUrl(session: UpstreamSession, ref: AssetRef, signal?: AbortSignal): Promise<string | null> {
   try {

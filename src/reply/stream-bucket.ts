@@ -6,7 +6,7 @@
 import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
 import type { Caller } from "../pool/resolve-caller.ts";
 import { secretDigest } from "../pool/token-kind.ts";
-import type { SlotBucket, StreamSlots } from "../upstream/stream-slots.ts";
+import type { SlotBucket, StreamSlots } from "../engines/web/stream-slots.ts";
 
 const ACCOUNT_PREFIX = "account:";
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { UpstreamError, type UpstreamErrorKind } from "../upstream/errors.ts";
+import { UpstreamError, type UpstreamErrorKind } from "../engines/web/errors.ts";
 import { outcomeOf, toApiError } from "./upstream-failure.ts";
 
 describe("what an upstream failure means", () => {

@@ -10,7 +10,7 @@ import {
   UpstreamFailureError,
 } from "../errors.ts";
 import type { AttemptOutcome } from "../pool/attempt-outcome.ts";
-import { UpstreamError } from "../upstream/errors.ts";
+import { UpstreamError } from "../engines/web/errors.ts";
 
 export function outcomeOf(error: UpstreamError, model: string): AttemptOutcome {
   switch (error.kind) {

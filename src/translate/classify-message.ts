@@ -1,5 +1,5 @@
 /** @module Which part of the reply an upstream message is (answer, reasoning, code, output, images) and its raw text. */
-import type { ImageAssetPointer, UpstreamMessage } from "../upstream/events.ts";
+import type { ImageAssetPointer, UpstreamMessage } from "../engines/web/events.ts";
 
 export type MessageKind = "text" | "reasoning" | "code" | "output" | "image" | "skip";
 

@@ -1,6 +1,6 @@
 /** The three stream stages composed as the chat service composes them. */
 import { expect, test } from "bun:test";
-import type { UpstreamEvent } from "../upstream/events.ts";
+import type { UpstreamEvent } from "../engines/web/events.ts";
 import { streamedText } from "./__fixtures__/upstream-message.ts";
 import { limitOutput } from "./limit-output.ts";
 import { createRenderer } from "./render-events.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { UpstreamEvent } from "../upstream/events.ts";
+import type { UpstreamEvent } from "../engines/web/events.ts";
 import { runTransform } from "./__fixtures__/run-transform.ts";
 import { CONVERSATION_ID as C, message, streamedText } from "./__fixtures__/upstream-message.ts";
 import { createRenderer, type AssetRef, type RenderedDelta, type RendererOptions } from "./render-events.ts";

@@ -9,7 +9,7 @@
  * text and citations arriving together are both rendered (16.2), an error event fails the reply (16.3), a generated
  * image is rendered once (16.7), and a message first seen with text is rendered from its start.
  */
-import type { ImageAssetPointer, UpstreamEvent, UpstreamMessage } from "../upstream/events.ts";
+import type { ImageAssetPointer, UpstreamEvent, UpstreamMessage } from "../engines/web/events.ts";
 import { createBlockWriter } from "./block-writer.ts";
 import {
   classifyMessage,

@@ -6,7 +6,7 @@ import type {
   ChatCompletionMessageToolCall,
 } from "openai/resources/chat/completions";
 import { InvalidRequestError } from "../errors.ts";
-import type { ImageAssetPointer } from "../upstream/events.ts";
+import type { ImageAssetPointer } from "../engines/web/events.ts";
 
 /** The request body is built from these messages; exported here too because callers meet them together. */
 export { buildConversationBody, type ConversationRequestBody } from "./build-conversation-body.ts";

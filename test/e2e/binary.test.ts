@@ -17,7 +17,7 @@ let child: ReturnType<typeof Bun.spawn> | undefined;
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), "chat2api-binary-"));
   const build = Bun.spawnSync(
-    ["bun", "build", "--compile", "--minify", "src/main.ts", "src/upstream/pow/worker.ts", "--outfile", join(workDir, "chat2api")],
+    ["bun", "build", "--compile", "--minify", "src/main.ts", "src/engines/web/pow/worker.ts", "--outfile", join(workDir, "chat2api")],
     { cwd: root, stdout: "pipe", stderr: "pipe" },
   );
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);

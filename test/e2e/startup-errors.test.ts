@@ -46,7 +46,7 @@ function unprivilegedServer(): string {
   if (compiled) return compiled;
   const outfile = join(base, "chat2api");
   const build = Bun.spawnSync(
-    [process.execPath, "build", "--compile", "--minify", "src/main.ts", "src/upstream/pow/worker.ts", "--outfile", outfile],
+    [process.execPath, "build", "--compile", "--minify", "src/main.ts", "src/engines/web/pow/worker.ts", "--outfile", outfile],
     { cwd: join(import.meta.dir, "../.."), stdout: "pipe", stderr: "pipe" },
   );
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);

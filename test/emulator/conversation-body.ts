@@ -2,7 +2,7 @@
  * @module Strict validation of the conversation request body (upstream.md §5.1–5.3): shapes and types (422, FastAPI
  * style), then meaning — model access (404), conversation ownership (404), files of this account only (400).
  */
-import type { UpstreamContent } from "../../src/upstream/events.ts";
+import type { UpstreamContent } from "../../src/engines/web/events.ts";
 import type { Caller } from "./accounts.ts";
 import type { ConversationStore, StoredConversation } from "./conversation-store.ts";
 import type { FileStore } from "./file-store.ts";

@@ -3,7 +3,7 @@
  * messages, typed events) plus the files the answer generated. Deterministic but for ids and sizes.
  */
 import { randomBytes } from "node:crypto";
-import type { UpstreamContent, UpstreamMessage } from "../../src/upstream/events.ts";
+import type { UpstreamContent, UpstreamMessage } from "../../src/engines/web/events.ts";
 import { makePng } from "./png.ts";
 import type { Directives } from "./reply-text.ts";
 import { chunkWords, replyText } from "./reply-text.ts";

@@ -3,7 +3,7 @@
  * recorded once, then encoded as legacy snapshots or v1 deltas, so both encodings describe the same answer.
  */
 import { randomUUID } from "node:crypto";
-import type { UpstreamContent, UpstreamMessage } from "../../src/upstream/events.ts";
+import type { UpstreamContent, UpstreamMessage } from "../../src/engines/web/events.ts";
 import { chunkWords } from "./reply-text.ts";
 
 export type Frame =

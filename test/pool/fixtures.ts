@@ -1,6 +1,6 @@
 /** @module Synthetic credentials for pool tests: unsigned JWTs with the claims the pool reads, and refresh tokens. */
 import type { AccountGrant } from "../../src/pool/account-grant.ts";
-import type { RefreshGrant } from "../../src/upstream/auth/oauth-refresh.ts";
+import type { RefreshGrant } from "../../src/engines/web/auth/oauth-refresh.ts";
 
 function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");

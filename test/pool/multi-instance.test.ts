@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createLogger } from "../../src/logger.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { LOCK_NAMESPACE } from "../../src/store/migrate-pg.ts";
-import type { FetchLike } from "../../src/upstream/session.ts";
+import type { FetchLike } from "../../src/engines/web/session.ts";
 import { e2eConfig } from "../e2e/test-config.ts";
 import { type Emulator, startEmulator } from "../emulator/index.ts";
 import { type PgTestSchemas, withTestPostgres } from "../support/pg-test-schemas.ts";

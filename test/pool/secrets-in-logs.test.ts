@@ -9,7 +9,7 @@ import { createRefreshScheduler } from "../../src/pool/refresh-scheduler.ts";
 import { createRefresher } from "../../src/pool/refresher.ts";
 import { createCallerResolver } from "../../src/pool/resolve-caller.ts";
 import { createSqliteStore } from "../../src/store/sqlite.ts";
-import type { OAuthRefresh } from "../../src/upstream/auth/oauth-refresh.ts";
+import type { OAuthRefresh } from "../../src/engines/web/auth/oauth-refresh.ts";
 import { fakeJwt, fakeRefreshToken, grantOf } from "./fixtures.ts";
 
 test("pool, refresh, caller resolution and schedule never log a token", async () => {

@@ -2,7 +2,7 @@
  * Run as its own process by fetch-cap.test.ts: raises Bun's fetch cap the way main.ts does, then counts how many of
  * `PROBE_REQUESTS` fetches reach a server that holds every request, and prints one JSON line.
  */
-import { raiseFetchCap } from "../../src/upstream/fetch-cap.ts";
+import { raiseFetchCap } from "../../src/engines/web/fetch-cap.ts";
 
 const startPid = process.env.PROBE_FIRST_PID ?? String(process.pid);
 if (process.env.PROBE_RAISE === "1") {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createIdentity } from "../../upstream/identity.ts";
+import { createIdentity } from "../../engines/web/identity.ts";
 import { bindUpstreamRoute } from "./bind-upstream-route.ts";
 
 const config = {

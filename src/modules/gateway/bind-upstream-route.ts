@@ -3,7 +3,7 @@
  * a sentinel token to the route it was issued on, so requirements and conversation must travel the same way.
  */
 import type { Config } from "../../config.ts";
-import { createIdentity } from "../../upstream/identity.ts";
+import { createIdentity } from "../../engines/web/identity.ts";
 
 export interface UpstreamRoute {
   host: string;

@@ -4,7 +4,7 @@
  */
 import { Elysia } from "elysia";
 import type { Logger } from "../../logger.ts";
-import type { FetchLike } from "../../upstream/session.ts";
+import type { FetchLike } from "../../engines/web/session.ts";
 import { type GatewayConfig, GatewayService } from "./service.ts";
 
 export function gatewayModule({ config, logger, fetch }: { config: GatewayConfig; logger: Logger; fetch?: FetchLike | undefined }) {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ApiError, UpstreamFailureError } from "../../errors.ts";
 import { createLogger } from "../../logger.ts";
-import type { FetchLike } from "../../upstream/session.ts";
+import type { FetchLike } from "../../engines/web/session.ts";
 import { type GatewayConfig, GatewayService } from "./service.ts";
 
 const token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl";

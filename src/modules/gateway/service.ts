@@ -7,7 +7,7 @@ import type { Config } from "../../config.ts";
 import { PayloadTooLargeError, UpstreamFailureError } from "../../errors.ts";
 import { limitBodyStream } from "../../http/limit-body-stream.ts";
 import { type Logger, redactText } from "../../logger.ts";
-import type { FetchLike } from "../../upstream/session.ts";
+import type { FetchLike } from "../../engines/web/session.ts";
 import { admitGatewayCaller } from "./admit-gateway-caller.ts";
 import { bindUpstreamRoute } from "./bind-upstream-route.ts";
 import { clientResponseHeaders } from "./client-response-headers.ts";

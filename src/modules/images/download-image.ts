@@ -9,10 +9,10 @@
 import type { Config } from "../../config.ts";
 import { UpstreamFailureError } from "../../errors.ts";
 import { sniffMime } from "../../media/sniff-mime.ts";
-import type { UpstreamClient } from "../../upstream/client.ts";
-import { UpstreamError } from "../../upstream/errors.ts";
-import { createIdentity } from "../../upstream/identity.ts";
-import type { UpstreamSession } from "../../upstream/session.ts";
+import type { UpstreamClient } from "../../engines/web/client.ts";
+import { UpstreamError } from "../../engines/web/errors.ts";
+import { createIdentity } from "../../engines/web/identity.ts";
+import type { UpstreamSession } from "../../engines/web/session.ts";
 
 export interface DownloadedImage {
   bytes: Uint8Array<ArrayBuffer>;

@@ -7,7 +7,7 @@ import type { Config } from "../../config.ts";
 import { InvalidRequestError } from "../../errors.ts";
 import { bodyCheck } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
-import type { UpstreamClient } from "../../upstream/client.ts";
+import type { UpstreamClient } from "../../engines/web/client.ts";
 import type { ReplyService } from "../../reply/reply-service.ts";
 import { createImageDownloader } from "./download-image.ts";
 import { ImageGenerationRequest } from "./model.ts";

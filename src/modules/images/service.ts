@@ -7,7 +7,7 @@ import type { ImagesResponse } from "openai/resources/images";
 import { ApiError, InvalidRequestError, UpstreamFailureError } from "../../errors.ts";
 import { mapConcurrent } from "../../media/map-concurrent.ts";
 import type { RenderedDelta } from "../../translate/render-events.ts";
-import type { UpstreamSession } from "../../upstream/session.ts";
+import type { UpstreamSession } from "../../engines/web/session.ts";
 import type { ReplyContext, ReplyService } from "../../reply/reply-service.ts";
 import type { ImageDownloader } from "./download-image.ts";
 import { type ImageJob, imageJobOf, UPSTREAM_IMAGE_MODEL } from "./image-job.ts";

@@ -1,5 +1,5 @@
 /** @module Test helper: hand-written upstream message snapshots with the boring fields filled in. */
-import type { UpstreamContent, UpstreamEvent, UpstreamMessage } from "../../upstream/events.ts";
+import type { UpstreamContent, UpstreamEvent, UpstreamMessage } from "../../engines/web/events.ts";
 
 export const CONVERSATION_ID = "c-1";
 

@@ -2,7 +2,7 @@
  * @module What a Codex OAuth token says about itself (codex.md §1.2): its client, ChatGPT account, plan and expiry,
  * read from the JWT payload without verifying it (the backend does). The pool's plan/expiry reader is reused.
  */
-import { readJwtClaims } from "../../../upstream/auth/read-jwt-claims.ts";
+import { readJwtClaims } from "../../web/auth/read-jwt-claims.ts";
 import { CODEX_CLIENT_ID } from "./oauth-clients.ts";
 
 export interface CodexClaims {

@@ -1,7 +1,7 @@
 /** The §7.1 upload flow and §7.2 look-ups against the strict emulator (blob PUT without bearer, exact size, 201). */
 import { afterAll, beforeEach, expect, test } from "bun:test";
-import { startEmulator } from "../../test/emulator/index.ts";
-import { makeTestPng, SAMPLE_PDF } from "../media/__fixtures__/sample-files.ts";
+import { startEmulator } from "../../../test/emulator/index.ts";
+import { makeTestPng, SAMPLE_PDF } from "../../media/__fixtures__/sample-files.ts";
 import { UpstreamError } from "./errors.ts";
 import { attachmentDownloadUrl, fileDownloadUrl, sandboxDownloadUrl, uploadFile } from "./files.ts";
 import { createIdentity } from "./identity.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ApiError, RateLimitError } from "../errors.ts";
+import { ApiError, RateLimitError } from "../../errors.ts";
 import { holdSlotUntilEnd, type SlotBucket, type StreamSlot, StreamSlots } from "./stream-slots.ts";
 
 const bucket = (key: string): SlotBucket => ({ key, label: `bucket ${key}` });

@@ -2,7 +2,7 @@
  * @module The upstream file flow (upstream.md §7.1 steps 5–8): create the entry, PUT the bytes to blob storage,
  * mark it uploaded, wait for retrieval indexing of documents; and the download look-ups of §7.2.
  */
-import type { ResolvedAttachment } from "../translate/to-upstream-messages.ts";
+import type { ResolvedAttachment } from "../../translate/to-upstream-messages.ts";
 import { UpstreamError } from "./errors.ts";
 import { readErrorResponse } from "./read-error-response.ts";
 import type { UpstreamSession } from "./session.ts";

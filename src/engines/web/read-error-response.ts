@@ -2,7 +2,7 @@
  * @module Turns an upstream error response into a typed UpstreamError (upstream.md §11): Cloudflare pages,
  * `{"detail": …}` JSON, usage caps with `clears_in`.
  */
-import { redactText } from "../logger.ts";
+import { redactText } from "../../logger.ts";
 import { UpstreamError } from "./errors.ts";
 
 const CLOUDFLARE_MARKERS = ["cf_chl_opt", "cf-please-wait", "cf-spinner-please-wait", "challenge-platform"];

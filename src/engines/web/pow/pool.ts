@@ -54,7 +54,7 @@ interface Slot {
  * build's root (`src/`), and a bare relative specifier resolves there; from source, relative to this module.
  */
 function defaultWorkerUrl(): string {
-  if (import.meta.url.startsWith("file:///$bunfs/") || import.meta.url.startsWith("file:///B:/~BUN/")) return "./upstream/pow/worker.ts";
+  if (import.meta.url.startsWith("file:///$bunfs/") || import.meta.url.startsWith("file:///B:/~BUN/")) return "./engines/web/pow/worker.ts";
   return new URL("./worker.ts", import.meta.url).href;
 }
 

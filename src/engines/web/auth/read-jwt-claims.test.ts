@@ -1,6 +1,6 @@
 /** @module Reading exp and plan from access tokens. */
 import { expect, test } from "bun:test";
-import { fakeJwt } from "../../../test/pool/fixtures.ts";
+import { fakeJwt } from "../../../../test/pool/fixtures.ts";
 import { readJwtClaims } from "./read-jwt-claims.ts";
 
 test.each([

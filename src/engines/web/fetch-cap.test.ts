@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FETCH_CAP_VARIABLE, fetchCapOf, fetchCapWarning, raiseFetchCap } from "./fetch-cap.ts";
 
-const root = join(import.meta.dir, "../..");
+const root = join(import.meta.dir, "../../..");
 const probe = join(root, "test/support/fetch-cap-probe.ts");
 const workDir = mkdtempSync(join(tmpdir(), "chat2api-fetch-cap-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));

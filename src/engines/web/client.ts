@@ -2,7 +2,7 @@
  * @module The ChatGPT web client: one options object, then `openConversation()` runs the whole handshake
  * (build scrape ▸ chat-requirements ▸ proof-of-work ▸ turnstile/arkose) and returns the decoded stream.
  */
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../logger.ts";
 import { BuildInfoCache } from "./build-info.ts";
 import { fetchArkoseToken, fetchTurnstileToken } from "./challenges.ts";
 import { postConversation, type SentinelHeaders } from "./conversation.ts";

@@ -1,6 +1,6 @@
 /**
  * @module The proof-of-work Worker entry: solves the chunks the pool sends (see messages.ts) and answers each with
- * one message. Must stay a build entry point (`bun build --compile … src/upstream/pow/worker.ts`).
+ * one message. Must stay a build entry point (`bun build --compile … src/engines/web/pow/worker.ts`).
  */
 import type { PowChunkMessage, PowWorkerRequest, PowWorkerResponse } from "./messages.ts";
 import { createNonceSearch, type NonceSearch } from "./nonce-search.ts";

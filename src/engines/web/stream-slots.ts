@@ -4,7 +4,7 @@
  * time, then is refused: 429 when its own bucket is full, 503 when the server is. A freed slot goes to the waiter
  * whose bucket streams the least, so one bucket's slow streams cannot keep the others waiting.
  */
-import { ApiError, RateLimitError } from "../errors.ts";
+import { ApiError, RateLimitError } from "../../errors.ts";
 
 export interface StreamSlotsOptions {
   /** `MAX_UPSTREAM_STREAMS`. */
