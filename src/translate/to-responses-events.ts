@@ -192,7 +192,7 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
 
   function finish(reason: FinishReason): void {
     ended = true;
-    const incomplete = reason !== "stop";
+    const incomplete = reason === "length" || reason === "content_filter";
     closeItem(incomplete ? "incomplete" : "completed");
     if (!incomplete) {
       emit({ type: "response.completed", response: snapshot("completed") });
@@ -225,6 +225,10 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
       case "message-id":
       // the markdown `content` that follows shows the image
       case "image":
+      case "tool-call-start":
+      case "tool-call-delta":
+      case "tool-call-end":
+      case "output-item":
         return;
       case "reasoning": {
         if (delta.text === "") return;
