@@ -11,7 +11,7 @@ function samples(text: string): string[] {
 }
 
 test("a fresh registry shows every attempt outcome and solve result at 0, the process figures and the pool", () => {
-  const text = createMetrics(FIXED).render({ accounts: { active: 2, disabled: 0, failed: 1 }, cooldowns: { capped: 1, blocked: 0 } });
+  const text = createMetrics(FIXED).render({ accounts: { active: 2, disabled: 0, failed: 1 }, cooldowns: { capped: 1, blocked: 0, quota: 0 } });
   expect(samples(text)).toEqual([
     'chat2api_build_info{version="9.9.9"} 1',
     'chat2api_upstream_attempts_total{outcome="success"} 0',
@@ -28,6 +28,7 @@ test("a fresh registry shows every attempt outcome and solve result at 0, the pr
     'chat2api_accounts{status="failed"} 1',
     'chat2api_account_cooldowns{reason="capped"} 1',
     'chat2api_account_cooldowns{reason="blocked"} 0',
+    'chat2api_account_cooldowns{reason="quota"} 0',
     "process_resident_memory_bytes 123456",
     "process_start_time_seconds 1700000000.25",
     "process_cpu_seconds_total 1.5",

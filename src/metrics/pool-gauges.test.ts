@@ -17,7 +17,7 @@ test("accounts are counted by status and only cooldowns still running, by reason
     await store.setCooldown({ subject: a, model: "gpt-4o", untilMs: 2_000, reason: "capped" });
     await store.setCooldown({ subject: c, model: "*", untilMs: 3_000, reason: "capped" });
     await store.setCooldown({ subject: "at:digest", model: "*", untilMs: 500, reason: "blocked" });
-    expect(await readPoolGauges(store, 1_000)).toEqual({ accounts: { active: 2, disabled: 0, failed: 1 }, cooldowns: { capped: 2, blocked: 0 } });
+    expect(await readPoolGauges(store, 1_000)).toEqual({ accounts: { active: 2, disabled: 0, failed: 1 }, cooldowns: { capped: 2, blocked: 0, quota: 0 } });
   } finally {
     await store.close();
   }

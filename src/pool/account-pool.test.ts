@@ -99,6 +99,7 @@ describe("account pool", () => {
       accountId: "x",
       accessToken: input.credential,
       teamAccountId: "team-9",
+      chatgptAccountId: null,
       plan: "plus",
       proxyUrl: null,
       label: `${input.credential.slice(0, 6)}…${input.credential.slice(-4)}`,

@@ -3,8 +3,14 @@
  * skips failed and disabled accounts, accounts resting for the model (upstream.md §16.6), and accounts whose plan
  * does not offer it; caps live in the Store so they survive restarts. Accounts and cooldowns are read from the
  * in-memory pool view, never the whole table per lease.
+ *
+ * A Codex lease (`engine: "codex"`) chooses among the accounts that may serve Codex the one with the most headroom in
+ * the window that binds it, skipping those resting on their quota (quota-scheduling.ts); `reportQuota` records what
+ * each reply said about the windows and rests a spent account until the reset it was told.
  */
 import type { Config } from "../config.ts";
+import { isCodexAccessToken } from "../engines/codex/auth/codex-claims.ts";
+import type { QuotaWindows } from "../engines/codex/quota.ts";
 import { ModelNotFoundError, RateLimitError, UpstreamFailureError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { maskSecret } from "../logger.ts";
@@ -13,6 +19,7 @@ import type { AttemptOutcome } from "./attempt-outcome.ts";
 import { ALL_MODELS, nextAccountState } from "./cooldown.ts";
 import { offersModel, planTier, tierPreference } from "./model-access.ts";
 import { createPoolView, type PoolSnapshot, type PoolView } from "./pool-view.ts";
+import { CODEX_ALL_MODELS, createQuotaBook, mayServeCodex, mostHeadroom } from "./quota-scheduling.ts";
 import type { Refresher } from "./refresher.ts";
 import { isTokenStale } from "./refresher.ts";
 import { secretDigest } from "./token-kind.ts";
@@ -23,6 +30,8 @@ export interface AccountLease {
   accountId: string;
   accessToken: string;
   teamAccountId: string | null;
+  /** The `ChatGPT-Account-ID` header of the Codex backend (from the token's claims); null when unknown. */
+  chatgptAccountId: string | null;
   plan: string | null;
   /** Always null here: upstream/identity.ts binds PROXY_URL per token. */
   proxyUrl: string | null;
@@ -38,6 +47,11 @@ export interface LeaseInput {
    * disabled) the lease throws a 503 saying so, rather than answering null (which would mean "no pool").
    */
   only?: string;
+  /**
+   * Which upstream the attempt goes to; "web" when absent. "codex" leases only accounts that may serve Codex
+   * (a Codex credential, `hasCodex` not false) and hands out only Codex access tokens, preferring the most headroom.
+   */
+  engine?: "web" | "codex";
 }
 
 export interface AccountPool {
@@ -52,6 +66,12 @@ export interface AccountPool {
   cooldownFor(accessTokenOrAccountId: string, model: string): Promise<number | null>;
   /** Records a cap met with a caller's own access token, so later requests honour it (ENABLE_LIMIT). */
   reportOwn(accessToken: string, outcome: AttemptOutcome): Promise<void>;
+  /**
+   * What a Codex reply (headers, `wham/usage`, or a 429 `usage_limit_reached` via `withUsageLimit`) said about the
+   * account's quota: its windows are stored, and when one is spent (or `limitReachedUntil` is set) the account rests
+   * for every Codex model until that reset. Returns when the account may serve Codex again (epoch ms), or null now.
+   */
+  reportQuota(accountId: string, quota: QuotaWindows): Promise<number | null>;
 }
 
 export interface AccountPoolDeps {
@@ -70,15 +90,21 @@ export function ownTokenSubject(accessToken: string): string {
   return `at:${secretDigest(accessToken).slice(0, 32)}`;
 }
 
-function restingUntil(model: string, cooldowns: readonly CooldownRow[], enableLimit: boolean, nowMs: number): number | null {
+/** `engineWide`: the cooldown model that rests every model of the engine asked for (CODEX_ALL_MODELS), if any. */
+function restingUntil(model: string, cooldowns: readonly CooldownRow[], enableLimit: boolean, nowMs: number, engineWide?: string): number | null {
   let until: number | null = null;
   for (const c of cooldowns) {
-    if (c.untilMs <= nowMs || (c.model !== model && c.model !== ALL_MODELS)) continue;
+    if (c.untilMs <= nowMs || (c.model !== model && c.model !== ALL_MODELS && c.model !== engineWide)) continue;
     // caps are recorded always but only honoured with ENABLE_LIMIT (upstream.md §8.7); blocks always
     if (c.reason === "capped" && !enableLimit) continue;
     until = Math.max(until ?? 0, c.untilMs);
   }
   return until;
+}
+
+/** Thrown when every account that could serve rests: nothing is sent upstream, the caller is told when to come back. */
+function everyoneResting(what: string, soonest: number, nowMs: number): RateLimitError {
+  return new RateLimitError(`Every ${what}; try again in ${Math.ceil((soonest - nowMs) / 1000)} s.`, Math.max(1, (soonest - nowMs) / 1000));
 }
 
 /** The accounts a lease may choose from: all of them, or the one it is bound to (which must be able to serve). */
@@ -94,15 +120,29 @@ function candidatesOf(view: PoolSnapshot, only: string | undefined): readonly Ac
 
 export function createAccountPool({ store, view, refresher, config, logger, now = Date.now, random = Math.random }: AccountPoolDeps): AccountPool {
   const pool = view ?? createPoolView(store, now);
-  /** Round-robin cursor: the id last handed out; the next lease takes the first id after it. */
-  let cursor = "";
+  const quotas = createQuotaBook(store, now);
+  /** Round-robin cursors, one per engine: the id last handed out; the next lease takes the first id after it. */
+  const cursors = { web: "", codex: "" };
 
   /** `ready` is in id order (the view's), so round-robin is one pass. */
-  function pick(ready: readonly AccountRow[]): AccountRow {
+  function pick(ready: readonly AccountRow[], engine: keyof typeof cursors = "web"): AccountRow {
     if (config.randomToken) return ready[Math.floor(random() * ready.length)] ?? (ready[0] as AccountRow);
-    const next = ready.find((a) => a.id > cursor) ?? (ready[0] as AccountRow);
-    cursor = next.id;
+    const next = ready.find((a) => a.id > cursors[engine]) ?? (ready[0] as AccountRow);
+    cursors[engine] = next.id;
     return next;
+  }
+
+  function leaseOf(account: AccountRow & { accessToken: string }): AccountLease {
+    return {
+      leaseId: crypto.randomUUID(),
+      accountId: account.id,
+      accessToken: account.accessToken,
+      teamAccountId: account.teamAccountId === "" ? null : account.teamAccountId,
+      chatgptAccountId: account.chatgptAccountId,
+      plan: account.plan,
+      proxyUrl: null,
+      label: maskSecret(account.credential),
+    };
   }
 
   /** A usable access token for the account, refreshing first when it is stale; null when it has none. */
@@ -123,8 +163,42 @@ export function createAccountPool({ store, view, refresher, config, logger, now 
     return account.accessToken ? account : null;
   }
 
+  /** The Codex side of `lease`: most headroom first, resting accounts skipped, Codex access tokens only. */
+  async function leaseCodex({ model, exclude, only }: LeaseInput): Promise<AccountLease | null> {
+    const tried = new Set(exclude);
+    await quotas.catchUp();
+    for (;;) {
+      const nowMs = now();
+      const snapshot = await pool.current();
+      let capable = 0;
+      let soonest = Number.POSITIVE_INFINITY;
+      const ready: Array<{ account: AccountRow; headroom: number }> = [];
+      for (const account of candidatesOf(snapshot, only)) {
+        if (account.status !== "active" || !mayServeCodex(account)) continue;
+        capable++;
+        if (tried.has(account.id)) continue;
+        // rests are cooldown rows only, so ending one in the management API lets the account be tried again
+        const until = restingUntil(model, snapshot.cooldownsOf(account.id), config.enableLimit, nowMs, CODEX_ALL_MODELS);
+        if (until === null) ready.push({ account, headroom: quotas.standing(account.id, nowMs).headroom });
+        else soonest = Math.min(soonest, until);
+      }
+      if (capable === 0 || (ready.length === 0 && soonest === Number.POSITIVE_INFINITY)) return null;
+      if (ready.length === 0) throw everyoneResting(`Codex account in the pool is resting on its quota for ${model}`, soonest, nowMs);
+      const chosen = pick(mostHeadroom(ready).map((entry) => entry.account), "codex");
+      const account = await usableToken(chosen);
+      // a refresh token of unknown client may have turned out to be the web client's: its token is no use to Codex
+      if (!account?.accessToken || !isCodexAccessToken(account.accessToken)) {
+        tried.add(chosen.id);
+        continue;
+      }
+      return leaseOf({ ...account, accessToken: account.accessToken });
+    }
+  }
+
   return {
-    async lease({ model, exclude, only }) {
+    async lease(input) {
+      if (input.engine === "codex") return leaseCodex(input);
+      const { model, exclude, only } = input;
       const tried = new Set(exclude);
       for (;;) {
         const nowMs = now();
@@ -147,12 +221,7 @@ export function createAccountPool({ store, view, refresher, config, logger, now 
         if (usable === 0) return null;
         if (offering === 0) throw new ModelNotFoundError(model);
         if (ready.length === 0 && soonest === Number.POSITIVE_INFINITY) return null;
-        if (ready.length === 0) {
-          throw new RateLimitError(
-            `Every account in the pool is resting for ${model}; try again in ${Math.ceil((soonest - nowMs) / 1000)} s.`,
-            Math.max(1, (soonest - nowMs) / 1000),
-          );
-        }
+        if (ready.length === 0) throw everyoneResting(`account in the pool is resting for ${model}`, soonest, nowMs);
         const group = tierPreference(model).find((tiers) => ready.some((a) => tiers.includes(planTier(a.plan)))) ?? [];
         const chosen = pick(ready.filter((a) => group.includes(planTier(a.plan))));
         const account = await usableToken(chosen);
@@ -160,15 +229,7 @@ export function createAccountPool({ store, view, refresher, config, logger, now 
           tried.add(chosen.id);
           continue;
         }
-        return {
-          leaseId: crypto.randomUUID(),
-          accountId: account.id,
-          accessToken: account.accessToken,
-          teamAccountId: account.teamAccountId === "" ? null : account.teamAccountId,
-          plan: account.plan,
-          proxyUrl: null,
-          label: maskSecret(account.credential),
-        };
+        return leaseOf({ ...account, accessToken: account.accessToken });
       }
     },
 
@@ -197,6 +258,27 @@ export function createAccountPool({ store, view, refresher, config, logger, now 
     async reportOwn(accessToken, outcome) {
       const change = nextAccountState({ canRefresh: false, refreshedAt: null }, outcome, now());
       if (change.cooldown) await store.setCooldown({ subject: ownTokenSubject(accessToken), ...change.cooldown });
+    },
+
+    async reportQuota(accountId, quota) {
+      const nowMs = now();
+      const account = (await pool.current()).get(accountId);
+      // removed meanwhile: its windows would be rows of no account
+      if (!account) return null;
+      await store.saveQuotaWindows(accountId, quota.windows, quota.observedAt);
+      await quotas.catchUp();
+      quotas.record(accountId, quota);
+      // the book holds every window heard for the account, not only those in this reply
+      const spent = quotas.standing(accountId, nowMs).restingUntil;
+      const told = quota.limitReachedUntil !== null && quota.limitReachedUntil > nowMs ? quota.limitReachedUntil : null;
+      const until = spent === null ? told : Math.max(spent, told ?? 0);
+      if (until !== null) {
+        await store.setCooldown({ subject: accountId, model: CODEX_ALL_MODELS, untilMs: until, reason: "quota" });
+        logger.info("account resting on its Codex quota", { account: accountId, untilMs: until });
+      }
+      // an answer with quota came from the Codex backend: the account has Codex
+      if (account.hasCodex !== true) await store.updateAccount(accountId, { hasCodex: true });
+      return until;
     },
   };
 }

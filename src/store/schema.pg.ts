@@ -60,10 +60,11 @@ export const cooldowns = pgTable(
   {
     /** An account id, or `at:<sha256>` for a caller's own access token (never the token itself). */
     subject: text("subject").notNull(),
-    /** Upstream model slug, or `*` for the whole account. */
+    /** Upstream model slug, `*` for the whole account, or `codex:*` for every Codex model of it. */
     model: text("model").notNull(),
     untilMs: epochMs("until_ms").notNull(),
-    reason: text("reason", { enum: ["capped", "blocked"] }).notNull(),
+    /** `quota`: a Codex window spent (model `codex:*`, pool/quota-scheduling.ts). A plain text column: no migration. */
+    reason: text("reason", { enum: ["capped", "blocked", "quota"] }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.subject, table.model] })],
 );

@@ -249,6 +249,21 @@ describe("JSON API", () => {
     ]);
   });
 
+  test("a Codex account resting on its quota shows why and until when, in its view and among the cooldowns", async () => {
+    const app = makeApp();
+    const codex = fakeCodexJwt({ clientId: FAKE_CODEX_CLIENT, accountId: "acct-codex-2", plan: "plus" }, { expSec: 1_900_000_000 });
+    await call(app, "POST", "/admin/api/accounts", { json: { tokens: codex } });
+    const [account] = await store.listAccounts();
+    const id = account?.id ?? "";
+    const until = Date.now() + 3_600_000;
+    // what AccountPool.reportQuota writes for a spent window (pool/quota-scheduling.ts)
+    await store.setCooldown({ subject: id, model: "codex:*", untilMs: until, reason: "quota" });
+    const listed = await call(app, "GET", "/admin/api/accounts");
+    expect([listed.status, (listed.body as { data: AccountView[] }).data[0]?.cooldowns]).toEqual([200, [{ model: "codex:*", untilMs: until, reason: "quota" }]]);
+    const cooldowns = (await call(app, "GET", "/admin/api/cooldowns")).body as { data: CooldownView[] };
+    expect(cooldowns.data.map(({ subject, model, reason, untilMs }) => ({ subject, model, reason, untilMs }))).toEqual([{ subject: id, model: "codex:*", reason: "quota", untilMs: until }]);
+  });
+
   test("a refresh token already exchanged here (rotated away) is refused with a plain reason", async () => {
     const app = makeApp();
     await call(app, "POST", "/admin/api/accounts", { json: { tokens: rt } });

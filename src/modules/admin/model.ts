@@ -2,9 +2,11 @@
 import { t } from "elysia";
 
 const Cooldown = t.Object({
-  model: t.String({ description: "Upstream model slug, or * for the whole account" }),
+  model: t.String({ description: "Upstream model slug, * for the whole account, or codex:* for every Codex model of it" }),
   untilMs: t.Number({ description: "Epoch ms when it clears" }),
-  reason: t.Union([t.Literal("capped"), t.Literal("blocked")]),
+  reason: t.Union([t.Literal("capped"), t.Literal("blocked"), t.Literal("quota")], {
+    description: "capped: a model's usage cap; blocked: Cloudflare or unusual activity; quota: a Codex quota window spent, resting until its reset",
+  }),
 });
 
 const QuotaWindowView = t.Object({
