@@ -23,6 +23,8 @@ import { buildUsage } from "../translate/usage.ts";
 import { secretDigest } from "../pool/token-kind.ts";
 import { unavailablePoolError } from "../pool/unavailable-pool.ts";
 import { AccountModels } from "./account-models.ts";
+import type { CodexFetch } from "../engines/codex/connection.ts";
+import { type CodexRequest, CodexReplies } from "./codex-replies.ts";
 import { ConversationOwners } from "./conversation-owners.ts";
 import { type ConversationPlan, type ConversationRequest, planConversation } from "./conversation-plan.ts";
 import { prepend } from "./prepend.ts";
@@ -34,6 +36,7 @@ export interface ReplyServiceDeps {
   config: Pick<
     Config,
     | "retryTimes"
+    | "chatgptBaseUrls"
     | "historyDisabled"
     | "reasoningDisplay"
     | "userAgents"
@@ -54,6 +57,8 @@ export interface ReplyServiceDeps {
   store: Pick<Store, "logRequest" | "listAccounts" | "recordConversation" | "findConversation">;
   logger: Logger;
   now?: () => number;
+  /** Outbound fetch of the Codex engine (tests may wrap it); Bun's by default. */
+  codexFetch?: CodexFetch;
   /** Told the outcome of every upstream attempt, whoever's credential it used (metrics). */
   onAttempt?: (outcome: AttemptOutcome["type"]) => void;
 }
@@ -108,12 +113,22 @@ export class ReplyService {
   private readonly now: () => number;
   private readonly accountModels: AccountModels;
   private readonly owners: ConversationOwners;
+  private readonly codex: CodexReplies;
 
   constructor(deps: ReplyServiceDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
     this.accountModels = new AccountModels(deps.upstream, 10 * 60_000, this.now);
     this.owners = new ConversationOwners(deps.store, this.now);
+    this.codex = new CodexReplies({
+      config: deps.config,
+      pool: deps.pool,
+      store: deps.store,
+      logger: deps.logger,
+      now: this.now,
+      ...(deps.codexFetch ? { fetch: deps.codexFetch } : {}),
+      ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
+    });
   }
 
   /**
@@ -143,6 +158,12 @@ export class ReplyService {
     if (!this.deps.config.checkModel || model.gizmoId !== null) return true;
     const slugs = await this.accountModels.slugs(lease.accountId, identity, signal).catch(() => null);
     return slugs === null || slugs.includes(model.upstreamSlug);
+  }
+
+  /** A request for a Codex model, answered by the Codex engine with the same deltas the web engine yields. */
+  async codexReply(request: CodexRequest, context: ReplyContext): Promise<Reply> {
+    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
+    return this.codex.reply(request, caller, context);
   }
 
   async reply(request: ReplyRequest, context: ReplyContext): Promise<Reply> {

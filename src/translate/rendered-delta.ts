@@ -1,6 +1,15 @@
 /** @module The renderer's output: one union every OpenAI-shaped writer (chunks, completion, responses) consumes. */
 
-export type FinishReason = "stop" | "length" | "content_filter";
+export type FinishReason = "stop" | "length" | "content_filter" | "tool_calls";
+
+/** Usage as the upstream counted it (the Codex engine reports it; the web engine leaves counting to us). */
+export interface UpstreamUsage {
+  promptTokens: number;
+  cachedTokens: number;
+  /** Output tokens, reasoning included. */
+  completionTokens: number;
+  reasoningTokens: number;
+}
 
 /** What a file-service / sediment pointer or a sandbox link refers to, for the caller to look up a download URL. */
 export interface AssetRef {
@@ -34,7 +43,22 @@ export type RenderedDelta =
    * `url` is null when the upstream gave no download URL; `prompt` is the prompt the image tool was called with.
    */
   | { type: "image"; url: string | null; ref: AssetRef; prompt: string | null }
-  /** The last delta of a successful reply; `tokens` when the reply was counted as it streamed (the reply service). */
-  | { type: "finish"; reason: FinishReason; tokens?: CountedReply }
+  /**
+   * A function call the model makes (native on the Codex engine). `index` numbers the reply's calls from 0 in order
+   * of appearance; a call's deltas add up to the `arguments` of its end; calls may interleave (parallel calls).
+   */
+  | { type: "tool-call-start"; index: number; callId: string; name: string }
+  | { type: "tool-call-delta"; index: number; argumentsDelta: string }
+  | { type: "tool-call-end"; index: number; arguments: string }
+  /**
+   * A finished upstream output item as sent (function calls, reasoning with `encrypted_content`, messages), for the
+   * Responses API to hand back unchanged. Chat writers ignore it.
+   */
+  | { type: "output-item"; item: Record<string, unknown> }
+  /**
+   * The last delta of a successful reply; `tokens` when the reply was counted as it streamed (the reply service);
+   * `usage` when the upstream counted it, which then wins over any count of ours.
+   */
+  | { type: "finish"; reason: FinishReason; tokens?: CountedReply; usage?: UpstreamUsage }
   /** The upstream failed after the turn began (error event, cut stream): never followed by `finish`. */
   | { type: "failed"; message: string };

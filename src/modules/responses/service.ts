@@ -13,7 +13,8 @@ import type { RenderedDelta } from "../../translate/rendered-delta.ts";
 import { responsesInput, toInputParam } from "../../translate/responses-input.ts";
 import { toResponse } from "../../translate/to-response.ts";
 import { type ResponseBuilderOptions, type ResponseEvent, type ResponseFields, toResponsesEvents, type WireResponse } from "../../translate/to-responses-events.ts";
-import type { ReplyContext, ReplyService } from "../../reply/reply-service.ts";
+import { isCodexModel } from "../../engines/codex/model-lineup.ts";
+import type { Reply, ReplyContext, ReplyService } from "../../reply/reply-service.ts";
 import { ContinuationMemory } from "./continuation-memory.ts";
 import type { CreateResponseRequest } from "./model.ts";
 import { decodeResponseId, encodeResponseId, randomResponseId, type UpstreamPlace } from "./response-id.ts";
@@ -110,6 +111,8 @@ export class ResponsesService {
   }
 
   async create(request: CreateResponseRequest, context: ReplyContext): Promise<ResponsesResult> {
+    // a Codex model calls functions natively and keeps no conversation upstream: its request passes through
+    if (isCodexModel(request.model)) return this.write(request, await this.replies.codexReply({ api: "responses", body: request }, context));
     if (forcesToolCall(request.tool_choice)) {
       throw new InvalidRequestError("tool_choice cannot force a tool call: function calling is not available through ChatGPT's web app.", {
         param: "tool_choice",
@@ -136,6 +139,11 @@ export class ResponsesService {
         throw inInputTerms(inResponseTerms(error, request.previous_response_id), origins);
       });
 
+    return this.write(request, reply);
+  }
+
+  /** The reply as one response or as a stream of Responses events. */
+  private async write(request: CreateResponseRequest, reply: Reply): Promise<ResponsesResult> {
     const base = {
       createdAt: Math.floor(this.now() / 1000),
       now: () => Math.floor(this.now() / 1000),
