@@ -45,10 +45,14 @@ const FAILED_PREFIX = "The upstream failed while streaming: ";
 
 export function toChatChunks(options: ToChatChunksOptions): TransformStream<RenderedDelta, ChatChunkEvent> {
   const { id, created, model, includeUsage, promptTokens, systemFingerprint, extra } = options;
+  let began = false;
   let headSent = false;
   let ended = false;
+  /** What our own count bills as completion: the answer, refusals, and each call's name and arguments. */
   let content = "";
   let reasoning = "";
+  /** The arguments sent so far per call index: only calls that started stream, and an end sends what is missing. */
+  const callArguments = new Map<number, string>();
 
   function chunk(
     fields: Record<string, unknown>,
@@ -65,42 +69,77 @@ export function toChatChunks(options: ToChatChunksOptions): TransformStream<Rend
     return { index: 0, delta, logprobs: null, finish_reason: finishReason };
   }
 
+  /**
+   * The chunk one delta of the choice makes, the role first on the stream's first one (openai-node throws without
+   * it). As OpenAI streams it, a reply that opens with a call carries the role, `content: null` and the call in one
+   * chunk; any other reply opens with `{role, content: "", refusal: null}` on its own.
+   */
+  function deltaChunks(fields: Record<string, unknown>, delta: ChatChunkDelta, finishReason?: ChatCompletionChunk.Choice["finish_reason"]): ChatCompletionChunk[] {
+    if (headSent) return [chunk(fields, [choice(delta, finishReason)])];
+    headSent = true;
+    if (delta.tool_calls) return [chunk(fields, [choice({ role: "assistant", content: null, ...delta, refusal: null })])];
+    return [chunk(fields, [choice({ role: "assistant", content: "", refusal: null })]), chunk(fields, [choice(delta, finishReason)])];
+  }
+
+  function callChunks(index: number, argumentsDelta: string, fields: Record<string, unknown>): ChatChunkEvent[] {
+    const sent = callArguments.get(index);
+    if (sent === undefined || argumentsDelta === "") return [];
+    callArguments.set(index, sent + argumentsDelta);
+    content += argumentsDelta;
+    return deltaChunks(fields, { tool_calls: [{ index, function: { arguments: argumentsDelta } }] });
+  }
+
   function chunksFor(delta: RenderedDelta, fields: Record<string, unknown>): ChatChunkEvent[] {
-    const out: ChatChunkEvent[] = [];
-    // the role must open the stream even if a caller's pipeline dropped `start` (openai-node throws without it)
-    if (!headSent && delta.type !== "failed") {
-      headSent = true;
-      out.push(chunk(fields, [choice({ role: "assistant", content: "", refusal: null })]));
-    }
+    const wasBegun = began;
+    began = true;
     switch (delta.type) {
       case "start":
       case "message-id":
       case "image":
-      // not written yet: the next commit writes tool calls; Responses pass-through items are not chat's
-      case "tool-call-start":
-      case "tool-call-delta":
-      case "tool-call-end":
+      // the Responses API's pass-through: chat has the call in its own deltas
       case "output-item":
-        return out;
+        return [];
       case "content":
-        if (delta.text === "") return out;
+        if (delta.text === "") return [];
         content += delta.text;
-        return [...out, chunk(fields, [choice({ content: delta.text })])];
+        return deltaChunks(fields, { content: delta.text });
       case "reasoning":
-        if (delta.text === "") return out;
+        if (delta.text === "") return [];
         reasoning += delta.text;
-        return [...out, chunk(fields, [choice({ reasoning_content: delta.text })])];
+        return deltaChunks(fields, { reasoning_content: delta.text });
       case "refusal":
         content += delta.text;
-        return [...out, chunk(fields, [choice({ refusal: delta.text })])];
-      case "finish":
+        return deltaChunks(fields, { refusal: delta.text });
+      case "tool-call-start": {
+        if (callArguments.has(delta.index)) return [];
+        callArguments.set(delta.index, "");
+        content += delta.name;
+        const call = { index: delta.index, id: delta.callId, type: "function" as const, function: { name: delta.name, arguments: "" } };
+        return deltaChunks(fields, { tool_calls: [call] });
+      }
+      case "tool-call-delta":
+        return callChunks(delta.index, delta.argumentsDelta, fields);
+      case "tool-call-end": {
+        // the deltas normally add up to the end's arguments; what they left out is sent now
+        const sent = callArguments.get(delta.index) ?? "";
+        const missing = delta.arguments.startsWith(sent) ? delta.arguments.slice(sent.length) : "";
+        return callChunks(delta.index, missing, fields);
+      }
+      case "finish": {
         ended = true;
-        out.push(chunk(fields, [choice({}, delta.reason)]));
-        if (includeUsage) out.push(chunk(fields, [], buildUsage({ promptTokens, content, reasoning, model, counted: delta.tokens })));
+        const out: ChatChunkEvent[] = deltaChunks(fields, {}, delta.reason);
+        if (includeUsage) {
+          out.push(chunk(fields, [], buildUsage({ promptTokens, content, reasoning, model, counted: delta.tokens, upstream: delta.usage })));
+        }
         return out;
-      case "failed":
+      }
+      case "failed": {
         ended = true;
-        return [...out, new UpstreamFailureError(502, FAILED_PREFIX + delta.message, { code: "upstream_stream_failed" }).toJSON()];
+        // a reply that began opens with its role even when it fails before saying anything
+        const head = headSent || !wasBegun ? [] : [chunk(fields, [choice({ role: "assistant", content: "", refusal: null })])];
+        headSent = true;
+        return [...head, new UpstreamFailureError(502, FAILED_PREFIX + delta.message, { code: "upstream_stream_failed" }).toJSON()];
+      }
       default: {
         const unexpected: never = delta;
         return unexpected;
@@ -115,7 +154,7 @@ export function toChatChunks(options: ToChatChunksOptions): TransformStream<Rend
     },
     flush(controller) {
       // a reply that began must end in a finish chunk or an error, never in silence
-      if (headSent && !ended) controller.enqueue(chunksFor({ type: "failed", message: "no finish" }, {})[0] as ChatChunkEvent);
+      if (began && !ended) for (const event of chunksFor({ type: "failed", message: "no finish" }, {})) controller.enqueue(event);
     },
   });
 }

@@ -2,7 +2,7 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
 import { appendInTurns, CountBudget, cutSegments, EventLoopTurns, TokenCounter, type Tokenizer, tokenizerFor } from "./token-counter.ts";
-import type { CountedReply } from "./rendered-delta.ts";
+import type { CountedReply, UpstreamUsage } from "./rendered-delta.ts";
 import { partKey, type ResolvedAttachment } from "./to-upstream-messages.ts";
 
 /** The count of `text`: exact for ordinary text, linear in its length (see token-counter.ts). */
@@ -154,7 +154,10 @@ export function buildUsage(input: {
   model: string;
   /** Counts made while the reply streamed: the texts are then not counted again. */
   counted?: CountedReply | undefined;
+  /** The upstream's own count (the Codex engine): it wins over every count of ours, the prompt's included. */
+  upstream?: UpstreamUsage | undefined;
 }): CompletionUsage {
+  if (input.upstream) return upstreamCompletionUsage(input.upstream);
   const reasoningTokens = input.counted?.reasoning ?? countTextTokens(input.reasoning, input.model);
   const completionTokens = (input.counted?.content ?? countTextTokens(input.content, input.model)) + reasoningTokens;
   return {
@@ -164,6 +167,21 @@ export function buildUsage(input: {
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
     completion_tokens_details: {
       reasoning_tokens: reasoningTokens,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}
+
+function upstreamCompletionUsage(usage: UpstreamUsage): CompletionUsage {
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.promptTokens + usage.completionTokens,
+    prompt_tokens_details: { cached_tokens: usage.cachedTokens, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: usage.reasoningTokens,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
