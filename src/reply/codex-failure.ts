@@ -13,8 +13,9 @@ export function codexOutcomeOf(error: CodexError, model: string): AttemptOutcome
     case "forbidden":
     case "cloudflare":
       return { type: "blocked", reason: error.kind };
+    // the account's rest comes from the quota it reported (pool.reportQuota), not from a per-model cap
     case "usage-limit":
-      return { type: "capped", model, clearsInSec: error.resetsInSec ?? 60 };
+      return { type: "server-error", status: error.status ?? 429 };
     case "rate-limited":
     case "server":
     case "network":

@@ -14,7 +14,7 @@ import { openCodexResponse } from "../engines/codex/client.ts";
 import type { ToCodexResult } from "../engines/codex/codex-body.ts";
 import type { CodexFetch } from "../engines/codex/connection.ts";
 import { CodexError } from "../engines/codex/errors.ts";
-import type { QuotaWindows } from "../engines/codex/quota.ts";
+import { type QuotaWindows, withUsageLimit } from "../engines/codex/quota.ts";
 import { type ResponsesRequestForCodex, responsesToCodex } from "../engines/codex/responses-to-codex.ts";
 import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
 import { type AttemptOutcome, shouldFailover } from "../pool/attempt-outcome.ts";
@@ -52,6 +52,14 @@ interface Credential {
   accessToken: string;
   accountId: string;
   lease: AccountLease | null;
+}
+
+/** What a refusal said of the account's quota: its headers, and the reset a usage limit announced. */
+function quotaOfRefusal(error: CodexError, nowMs: number): QuotaWindows | null {
+  if (error.kind !== "usage-limit") return error.quota;
+  const resetsInSec = error.resetsInSec ?? 60;
+  const limit = { planType: error.planType, resetsAt: error.resetsAt ?? nowMs + resetsInSec * 1000, resetsInSec };
+  return withUsageLimit(error.quota, limit, nowMs);
 }
 
 function codexModel(name: string): ResolvedModel {
@@ -200,7 +208,8 @@ export class CodexReplies {
         this.deps.onAttempt?.(outcome.type);
         if (credential.lease) {
           await this.report(credential.lease, outcome);
-          if (error.quota) await this.reportQuota(credential.lease.accountId, error.quota);
+          const quota = quotaOfRefusal(error, this.now());
+          if (quota) await this.reportQuota(credential.lease.accountId, quota);
         }
         lastError = error;
         lastPooled = credential.lease !== null;
