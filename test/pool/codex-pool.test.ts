@@ -69,3 +69,31 @@ describe("Codex accounts in the pool", () => {
     expect(h.emulator.log.filter((e) => e.path === "/backend-api/codex/responses" && e.account === web.id)).toEqual([]);
   }, 30_000);
 });
+
+describe("a Codex account known by its refresh token", () => {
+  test("100 concurrent requests make exactly one refresh; across restarts the rotated token is kept and the spent one never resent", async () => {
+    await using h = await startPoolHarness();
+    // room for every request of the test in its windows (100 a window by default)
+    const account = h.emulator.addCodexAccount({ plan: "plus", limit: 1000 });
+    await addTokens(h, [account.refreshToken]);
+    // a restart between adding and using: nothing of the account is lost
+    await h.restart();
+    const responses = await Promise.all(Array.from({ length: 100 }, () => chatCodex(h)));
+    expect(responses.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+    expect(h.emulator.codex.stats().refreshes).toBe(1);
+
+    // after another restart the stored access token serves without a refresh
+    await h.restart();
+    expect((await chatCodex(h)).status).toBe(200);
+    expect(h.emulator.codex.stats().refreshes).toBe(1);
+
+    // a forced refresh sends the rotated refresh token: the emulator counts no reuse of a spent one
+    const [row] = ((await (await h.admin("GET", "/accounts")).json()) as { data: Array<{ id: string }> }).data;
+    expect((await h.admin("POST", `/accounts/${row?.id}/refresh`)).status).toBe(200);
+    expect(h.emulator.codex.stats().refreshes).toBe(2);
+    expect(h.emulator.codex.stats().refreshReused).toBe(0);
+    expect((await chatCodex(h)).status).toBe(200);
+    // no token of the account in anything chat2api logged
+    expect(h.logs.filter((line) => line.includes(account.refreshToken) || line.includes(account.accessToken))).toEqual([]);
+  }, 60_000);
+});
