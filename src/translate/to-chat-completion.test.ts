@@ -87,7 +87,7 @@ describe("toChatCompletion", () => {
 
   test("parallel calls in index order, each with its own arguments; the upstream's usage wins", () => {
     const completion = toChatCompletion(parallelCallDeltas, options);
-    expect([completion.choices[0]?.message, completion.choices[0]?.finish_reason]).toEqual([
+    expect([completion.choices[0]?.message, completion.choices[0]?.finish_reason] as unknown[]).toEqual([
       {
         role: "assistant",
         content: null,
