@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { UpstreamFailureError } from "../errors.ts";
 import type { RenderedDelta } from "./rendered-delta.ts";
 import { toResponse } from "./to-response.ts";
+import { upstreamUsage } from "./__fixtures__/tool-call-deltas.ts";
 import { type ResponseBuilderOptions, type ResponseEvent, toResponsesEvents } from "./to-responses-events.ts";
 
 function options(): ResponseBuilderOptions {
@@ -48,5 +49,30 @@ describe("toResponse", () => {
       caught = error;
     }
     expect(caught instanceof UpstreamFailureError ? [caught.status, caught.code, caught.message] : caught).toEqual([502, "upstream_stream_failed", message]);
+  });
+
+  test("a Codex reply of reasoning and a call: completed, the reasoning's encrypted_content and the call in the output, the upstream's usage", () => {
+    const reasoning = { id: "rs_up", type: "reasoning", summary: [{ type: "summary_text", text: "Plan." }], encrypted_content: "gAAAA-x" };
+    const response = toResponse(
+      [
+        { type: "start", conversationId: null, messageId: "resp_up" },
+        { type: "reasoning", text: "Plan." },
+        { type: "output-item", item: reasoning },
+        { type: "tool-call-start", index: 0, callId: "call_7", name: "shell" },
+        { type: "tool-call-delta", index: 0, argumentsDelta: '{"command":["touch","hello.txt"]}' },
+        { type: "tool-call-end", index: 0, arguments: '{"command":["touch","hello.txt"]}' },
+        { type: "output-item", item: { id: "fc_up", type: "function_call", status: "completed", arguments: '{"command":["touch","hello.txt"]}', call_id: "call_7", name: "shell" } },
+        { type: "finish", reason: "tool_calls", usage: upstreamUsage },
+      ],
+      options(),
+    );
+    expect([response.status, response.output, response.usage] as unknown[]).toEqual([
+      "completed",
+      [
+        { ...reasoning, id: "rs_0" },
+        { id: "fc_7", type: "function_call", status: "completed", arguments: '{"command":["touch","hello.txt"]}', call_id: "call_7", name: "shell" },
+      ],
+      { input_tokens: 90, input_tokens_details: { cached_tokens: 10, cache_write_tokens: 0 }, output_tokens: 30, output_tokens_details: { reasoning_tokens: 8 }, total_tokens: 120 },
+    ] as unknown[]);
   });
 });

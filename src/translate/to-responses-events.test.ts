@@ -2,6 +2,11 @@ import { describe, expect, test } from "bun:test";
 import type { RenderedDelta } from "./rendered-delta.ts";
 import { createResponseBuilder, type ResponseBuilderOptions, type ResponseEvent, toResponsesEvents } from "./to-responses-events.ts";
 import { countTextTokens } from "./usage.ts";
+import { parallelCallDeltas, textThenCallDeltas } from "./__fixtures__/tool-call-deltas.ts";
+import OpenAI from "openai";
+import { sseResponse } from "../http/sse-response.ts";
+import { silentLogger } from "../logger.ts";
+import { responsesSse } from "../modules/responses/responses-sse.ts";
 
 const MODEL = "gpt-4o-mini";
 
@@ -198,5 +203,141 @@ describe("toResponsesEvents", () => {
     const events = [start, { type: "content", text: "x" } as const, { type: "finish", reason: "stop" } as const].flatMap((delta) => builder.push(delta));
     expect(seen).toEqual([start]);
     expect(events.flatMap((event) => ("response" in event ? [event.response.id] : []))).toEqual(["resp_once", "resp_once", "resp_once"]);
+  });
+
+  describe("function calls", () => {
+    const lastResponse = (events: ResponseEvent[]) => {
+      const last = events.at(-1);
+      return last && "response" in last ? last.response : null;
+    };
+    const call = (id: string, callId: string, name: string, args: string, status = "completed") => ({ id, type: "function_call", status, arguments: args, call_id: callId, name });
+
+    test("one call is a function_call item: added, argument deltas, arguments done, item done; the response completes", () => {
+      const events = run([
+        start,
+        { type: "tool-call-start", index: 0, callId: "call_1", name: "get_weather" },
+        { type: "tool-call-delta", index: 0, argumentsDelta: '{"city":' },
+        { type: "tool-call-delta", index: 0, argumentsDelta: '"Paris"}' },
+        { type: "tool-call-end", index: 0, arguments: '{"city":"Paris"}' },
+        { type: "finish", reason: "tool_calls" },
+      ]);
+      const done = call("fc_1", "call_1", "get_weather", '{"city":"Paris"}');
+      const where = { item_id: "fc_1", output_index: 0 };
+      expect(events.slice(2)).toEqual([
+        { type: "response.output_item.added", sequence_number: 2, output_index: 0, item: call("fc_1", "call_1", "get_weather", "", "in_progress") },
+        { type: "response.function_call_arguments.delta", sequence_number: 3, ...where, delta: '{"city":' },
+        { type: "response.function_call_arguments.delta", sequence_number: 4, ...where, delta: '"Paris"}' },
+        { type: "response.function_call_arguments.done", sequence_number: 5, ...where, arguments: '{"city":"Paris"}', name: "get_weather" },
+        { type: "response.output_item.done", sequence_number: 6, output_index: 0, item: done },
+        {
+          type: "response.completed",
+          sequence_number: 7,
+          response: { ...shell, status: "completed", completed_at: 200, output: [done], usage: usage('get_weather{"city":"Paris"}') },
+        },
+      ] as unknown as ResponseEvent[]);
+    });
+
+    test("parallel calls with interleaved fragments: one item each, deltas addressed by item and output index", () => {
+      const events = run(parallelCallDeltas);
+      const addressed = events.flatMap((event) =>
+        event.type.startsWith("response.function_call_arguments") || event.type.startsWith("response.output_item")
+          ? [[event.type, "item_id" in event ? event.item_id : "item" in event ? event.item.id : null, "output_index" in event ? event.output_index : null]]
+          : [],
+      );
+      expect(addressed).toEqual([
+        ["response.output_item.added", "rs_0", 0],
+        ["response.output_item.done", "rs_0", 0],
+        ["response.output_item.added", "fc_A", 1],
+        ["response.output_item.added", "fc_B", 2],
+        ["response.function_call_arguments.delta", "fc_A", 1],
+        ["response.function_call_arguments.delta", "fc_B", 2],
+        ["response.function_call_arguments.delta", "fc_A", 1],
+        ["response.function_call_arguments.delta", "fc_B", 2],
+        ["response.function_call_arguments.done", "fc_A", 1],
+        ["response.output_item.done", "fc_A", 1],
+        ["response.function_call_arguments.done", "fc_B", 2],
+        ["response.output_item.done", "fc_B", 2],
+      ]);
+      const response = lastResponse(events);
+      expect(response?.output.slice(1)).toEqual([
+        call("fc_A", "call_A", "get_weather", '{"city":"Paris"}'),
+        call("fc_B", "call_B", "get_time", '{"zone":"Europe/Paris"}'),
+      ] as never);
+      // the upstream counted it: its numbers, cached and reasoning tokens included
+      expect([response?.status, response?.usage]).toEqual([
+        "completed",
+        { input_tokens: 90, input_tokens_details: { cached_tokens: 10, cache_write_tokens: 0 }, output_tokens: 30, output_tokens_details: { reasoning_tokens: 8 }, total_tokens: 120 },
+      ]);
+    });
+
+    test("text then a call: the message is closed before the call's item opens", () => {
+      const response = lastResponse(run(textThenCallDeltas));
+      expect(response?.output).toEqual([
+        { id: "msg_0", type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text: "Checking.", annotations: [] }] },
+        call("fc_1", "call_1", "ls", '{"path":"."}'),
+      ] as never);
+    });
+
+    test("a call still open when the reply is cut is closed incomplete with what arrived", () => {
+      const events = run([
+        start,
+        { type: "tool-call-start", index: 0, callId: "call_1", name: "f" },
+        { type: "tool-call-delta", index: 0, argumentsDelta: '{"a"' },
+        { type: "finish", reason: "length" },
+      ]);
+      expect(events.slice(-3).map((event) => event.type)).toEqual(["response.function_call_arguments.done", "response.output_item.done", "response.incomplete"]);
+      expect(lastResponse(events)?.output).toEqual([call("fc_1", "call_1", "f", '{"a"', "incomplete")] as never);
+    });
+
+    test("the upstream's items (Codex) close what the stream announced, under the announced ids; unannounced ones are added", () => {
+      const reasoningItem = { id: "rs_up1", type: "reasoning", summary: [{ type: "summary_text", text: "Look it up." }], encrypted_content: "gAAAA-1" };
+      const silentReasoning = { id: "rs_up2", type: "reasoning", summary: [], encrypted_content: "gAAAA-2" };
+      const upstreamCall = { id: "fc_up", type: "function_call", status: "completed", arguments: '{"q":1}', call_id: "call_9", name: "search" };
+      const events = run([
+        start,
+        { type: "reasoning", text: "Look it up." },
+        { type: "output-item", item: reasoningItem },
+        { type: "content", text: "One moment." },
+        { type: "output-item", item: { id: "msg_up", type: "message", role: "assistant", content: [{ type: "output_text", text: "One moment.", annotations: [] }] } },
+        { type: "output-item", item: silentReasoning },
+        { type: "tool-call-start", index: 0, callId: "call_9", name: "search" },
+        { type: "tool-call-delta", index: 0, argumentsDelta: '{"q":1}' },
+        { type: "tool-call-end", index: 0, arguments: '{"q":1}' },
+        { type: "output-item", item: upstreamCall },
+        { type: "finish", reason: "tool_calls", usage: { promptTokens: 5, cachedTokens: 0, completionTokens: 9, reasoningTokens: 4 } },
+      ]);
+      const done = events.flatMap((event) => (event.type === "response.output_item.done" ? [event.item] : []));
+      const message = { id: "msg_1", type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text: "One moment.", annotations: [] }] };
+      const expected = [{ ...reasoningItem, id: "rs_0" }, message, silentReasoning, { ...upstreamCall, id: "fc_9" }];
+      expect(done).toEqual(expected as never);
+      expect(lastResponse(events)?.output).toEqual(expected as never);
+      // the item nothing announced is added whole, at the output index it takes
+      expect(events.filter((event) => "item" in event && event.item.id === "rs_up2").map((event) => [event.type, "output_index" in event ? event.output_index : null])).toEqual([
+        ["response.output_item.added", 2],
+        ["response.output_item.done", 2],
+      ]);
+    });
+  });
+
+  test("the openai SDK's Responses stream helper accepts the events and ends with the calls", async () => {
+    const fetch = async (): Promise<Response> => {
+      const source = new ReadableStream<RenderedDelta>({
+        start(controller) {
+          for (const delta of parallelCallDeltas) controller.enqueue(delta);
+          controller.close();
+        },
+      });
+      return sseResponse(source.pipeThrough(toResponsesEvents(options())), { headers: {}, logger: silentLogger, dialect: responsesSse() });
+    };
+    const client = new OpenAI({ apiKey: "sk-test", baseURL: "http://127.0.0.1:9/v1", fetch, maxRetries: 0 });
+    const stream = client.responses.stream({ model: MODEL, input: "hi" });
+    const snapshots: string[] = [];
+    stream.on("response.function_call_arguments.delta", (event) => snapshots.push(event.snapshot));
+    const response = await stream.finalResponse();
+    expect(snapshots).toEqual(['{"ci', '{"zone":', '{"city":"Paris"}', '{"zone":"Europe/Paris"}']);
+    expect(response.output.flatMap((item) => (item.type === "function_call" ? [[item.call_id, item.name, item.arguments]] : []))).toEqual([
+      ["call_A", "get_weather", '{"city":"Paris"}'],
+      ["call_B", "get_time", '{"zone":"Europe/Paris"}'],
+    ]);
   });
 });

@@ -1,8 +1,15 @@
 /**
  * @module Rendered deltas → the Responses API's stream events (CLIENTS.md §6): `response.created`, `in_progress`,
  * one output item per run of reasoning (a `reasoning` item with a summary) or answer (a `message` item whose parts
- * are `output_text` and `refusal`), each opened and closed with its `added`/`done` events, then `response.completed`
- * or `response.incomplete` carrying the whole response with usage.
+ * are `output_text` and `refusal`) or function call (a `function_call` item, its arguments streamed), each opened
+ * and closed with its `added`/`done` events, then `response.completed` or `response.incomplete` carrying the whole
+ * response with usage.
+ *
+ * Finished items the upstream hands over (`output-item`, the Codex engine) are what the response keeps, so that a
+ * client replaying its history (the Codex CLI) gets reasoning with its `encrypted_content` and calls as sent: the
+ * upstream's item closes the item the stream announced, under the announced id (clients match `added` and `done`
+ * by id; replayed ids are stripped anyway, items are not stored upstream), and an item nothing announced (reasoning
+ * without a summary, a web search…) is added and closed where it arrives. A message keeps the text we streamed.
  *
  * A failure after the start ends the stream with an `error` event and then `response.failed`. The `error` event
  * carries the spec's flat fields *and* a nested `error` object: openai-node v6 only throws on data with an `error`
@@ -12,6 +19,8 @@
 import type {
   Response,
   ResponseErrorEvent,
+  ResponseFunctionToolCall,
+  ResponseOutputItem,
   ResponseOutputMessage,
   ResponseOutputRefusal,
   ResponseOutputText,
@@ -19,7 +28,7 @@ import type {
   ResponseStreamEvent,
   ResponseUsage,
 } from "openai/resources/responses/responses";
-import type { CountedReply, FinishReason, RenderedDelta } from "./rendered-delta.ts";
+import type { CountedReply, FinishReason, RenderedDelta, UpstreamUsage } from "./rendered-delta.ts";
 import { buildUsage } from "./usage.ts";
 
 /** The response object on the wire: `output_text` is computed by the SDKs and is not part of the API's answer. */
@@ -70,6 +79,30 @@ type OpenItem =
   | { kind: "reasoning"; index: number; id: string; text: string }
   | { kind: "message"; index: number; id: string; parts: MessagePart[]; partOpen: boolean };
 
+/** A function call: its own item beside the open one, since parallel calls may stream interleaved. */
+interface CallItem {
+  index: number;
+  id: string;
+  callId: string;
+  name: string;
+  arguments: string;
+  ended: boolean;
+}
+
+type UpstreamItem = Record<string, unknown>;
+
+const CALL_ITEM_TYPES = new Set(["function_call", "custom_tool_call"]);
+
+/** A call's item id, from its call id (`call_x` → `fc_x`), as unique within the response as the call ids are. */
+function callItemId(callId: string): string {
+  return `fc_${callId.replace(/^call_/, "")}`;
+}
+
+/** An upstream item is the upstream's own Responses item: handed back as it came, it is one of the API's items. */
+function asOutputItem(item: UpstreamItem): ResponseOutputItem {
+  return item as unknown as ResponseOutputItem;
+}
+
 const FAILED_PREFIX = "The upstream failed while streaming: ";
 
 export interface ResponseBuilder {
@@ -89,8 +122,15 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
   let content = "";
   let reasoning = "";
   let counted: CountedReply | undefined;
+  let upstreamUsage: UpstreamUsage | undefined;
   const output: WireResponse["output"] = [];
   let open: OpenItem | null = null;
+  /** The reply's calls by their delta index. */
+  const calls = new Map<number, CallItem>();
+  /** Calls whose arguments are done, their `output_item.done` held for the upstream's item that follows at once. */
+  let awaitingItem: CallItem[] = [];
+  /** Messages we streamed whose upstream item has not come yet (it is not needed: the text is ours). */
+  let messagesToMatch = 0;
   let out: ResponseEvent[] = [];
 
   const emit = (event: EventBody): void => {
@@ -98,10 +138,10 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
   };
 
   function usage(): ResponseUsage {
-    const usage = buildUsage({ promptTokens, content, reasoning, model, counted });
+    const usage = buildUsage({ promptTokens, content, reasoning, model, counted, upstream: upstreamUsage });
     return {
       input_tokens: usage.prompt_tokens,
-      input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+      input_tokens_details: { cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0, cache_write_tokens: 0 },
       output_tokens: usage.completion_tokens,
       output_tokens_details: { reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? 0 },
       total_tokens: usage.total_tokens,
@@ -137,7 +177,7 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
     emit({ type: "response.content_part.done", ...where, part: structuredClone(part) });
   }
 
-  function closeItem(status: ResponseOutputMessage["status"]): void {
+  function closeItem(status: ResponseOutputMessage["status"], upstream?: UpstreamItem): void {
     const item = open;
     if (!item) return;
     open = null;
@@ -146,7 +186,7 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
       const part = { type: "summary_text" as const, text: item.text };
       emit({ type: "response.reasoning_summary_text.done", ...where, text: item.text });
       emit({ type: "response.reasoning_summary_part.done", ...where, part });
-      const done: ResponseReasoningItem = { id: item.id, type: "reasoning", summary: [part] };
+      const done: ResponseOutputItem = upstream ? asOutputItem({ ...upstream, id: item.id }) : { id: item.id, type: "reasoning", summary: [part] };
       output[item.index] = done;
       emit({ type: "response.output_item.done", output_index: item.index, item: structuredClone(done) });
       return;
@@ -155,6 +195,91 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
     const done: ResponseOutputMessage = { id: item.id, type: "message", status, role: "assistant", content: structuredClone(item.parts) };
     output[item.index] = done;
     emit({ type: "response.output_item.done", output_index: item.index, item: structuredClone(done) });
+  }
+
+  function startCall(index: number, callId: string, name: string): void {
+    if (calls.has(index)) return;
+    closeItem("completed");
+    const call: CallItem = { index: output.length, id: callItemId(callId), callId, name, arguments: "", ended: false };
+    calls.set(index, call);
+    content += name;
+    const added: ResponseFunctionToolCall = { id: call.id, type: "function_call", status: "in_progress", arguments: "", call_id: callId, name };
+    output.push(added);
+    emit({ type: "response.output_item.added", output_index: call.index, item: structuredClone(added) });
+  }
+
+  function callArguments(call: CallItem | undefined, delta: string): void {
+    if (!call || call.ended || delta === "") return;
+    call.arguments += delta;
+    content += delta;
+    emit({ type: "response.function_call_arguments.delta", item_id: call.id, output_index: call.index, delta });
+  }
+
+  function endCall(call: CallItem | undefined, full: string): void {
+    if (!call || call.ended) return;
+    // the deltas normally add up to the end's arguments; what they left out is streamed now
+    if (full.startsWith(call.arguments)) callArguments(call, full.slice(call.arguments.length));
+    call.arguments = full;
+    call.ended = true;
+    emit({ type: "response.function_call_arguments.done", item_id: call.id, output_index: call.index, arguments: full, name: call.name });
+    awaitingItem.push(call);
+  }
+
+  function closeCall(call: CallItem, status: NonNullable<ResponseFunctionToolCall["status"]>, upstream?: UpstreamItem): void {
+    if (!call.ended) {
+      call.ended = true;
+      emit({ type: "response.function_call_arguments.done", item_id: call.id, output_index: call.index, arguments: call.arguments, name: call.name });
+    }
+    const done: ResponseOutputItem = upstream
+      ? asOutputItem({ ...upstream, id: call.id })
+      : { id: call.id, type: "function_call", status, arguments: call.arguments, call_id: call.callId, name: call.name };
+    output[call.index] = done;
+    emit({ type: "response.output_item.done", output_index: call.index, item: structuredClone(done) });
+  }
+
+  /** The held calls are done without an upstream item (the web engine sends none). */
+  function releaseCalls(): void {
+    const held = awaitingItem;
+    awaitingItem = [];
+    for (const call of held) closeCall(call, "completed");
+  }
+
+  /** Every call still open when the response ends. */
+  function closeCalls(status: NonNullable<ResponseFunctionToolCall["status"]>): void {
+    releaseCalls();
+    for (const call of calls.values()) if (!call.ended) closeCall(call, status);
+  }
+
+  /** An item the stream did not announce: added and done at once, as it came. */
+  function addWhole(upstream: UpstreamItem): void {
+    closeItem("completed");
+    const index = output.length;
+    const item = asOutputItem(upstream);
+    output.push(item);
+    emit({ type: "response.output_item.added", output_index: index, item: structuredClone(item) });
+    emit({ type: "response.output_item.done", output_index: index, item: structuredClone(item) });
+  }
+
+  function adopt(upstream: UpstreamItem): void {
+    const type = String(upstream.type);
+    if (CALL_ITEM_TYPES.has(type)) {
+      const call = awaitingItem.find((candidate) => candidate.callId === upstream.call_id);
+      if (call) {
+        awaitingItem = awaitingItem.filter((candidate) => candidate !== call);
+        return closeCall(call, "completed", upstream);
+      }
+      releaseCalls();
+      // a call we streamed and closed already is in the output; any other is new
+      if ([...calls.values()].some((known) => known.callId === upstream.call_id)) return;
+      return addWhole(upstream);
+    }
+    releaseCalls();
+    if (type === "reasoning" && open?.kind === "reasoning") return closeItem("completed", upstream);
+    if (type === "message" && messagesToMatch > 0) {
+      messagesToMatch--;
+      return;
+    }
+    addWhole(upstream);
   }
 
   function openReasoning(): Extract<OpenItem, { kind: "reasoning" }> {
@@ -175,6 +300,7 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
     if (!item) {
       closeItem("completed");
       item = { kind: "message", index: output.length, id: newItemId("msg"), parts: [], partOpen: false };
+      messagesToMatch++;
       const added: ResponseOutputMessage = { id: item.id, type: "message", status: "in_progress", role: "assistant", content: [] };
       output.push(added);
       open = item;
@@ -194,6 +320,7 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
     ended = true;
     const incomplete = reason === "length" || reason === "content_filter";
     closeItem(incomplete ? "incomplete" : "completed");
+    closeCalls(incomplete ? "incomplete" : "completed");
     if (!incomplete) {
       emit({ type: "response.completed", response: snapshot("completed") });
       return;
@@ -207,6 +334,7 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
   function fail(message: string): void {
     ended = true;
     closeItem("incomplete");
+    closeCalls("incomplete");
     const error = { type: "server_error", code: "server_error", message: FAILED_PREFIX + message, param: null };
     emit({ type: "error", code: error.code, message: error.message, param: null, error });
     emit({ type: "response.failed", response: snapshot("failed", { error: { code: "server_error", message: error.message } }) });
@@ -220,15 +348,25 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
   }
 
   function apply(delta: RenderedDelta): void {
+    // a held call waits for its upstream item, which comes right after its end when it comes at all
+    if (delta.type !== "output-item") releaseCalls();
     switch (delta.type) {
       case "start":
       case "message-id":
       // the markdown `content` that follows shows the image
       case "image":
+        return;
       case "tool-call-start":
+        startCall(delta.index, delta.callId, delta.name);
+        return;
       case "tool-call-delta":
+        callArguments(calls.get(delta.index), delta.argumentsDelta);
+        return;
       case "tool-call-end":
+        endCall(calls.get(delta.index), delta.arguments);
+        return;
       case "output-item":
+        adopt(delta.item);
         return;
       case "reasoning": {
         if (delta.text === "") return;
@@ -255,6 +393,7 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
       }
       case "finish":
         counted = delta.tokens;
+        upstreamUsage = delta.usage;
         finish(delta.reason);
         return;
       case "failed":
