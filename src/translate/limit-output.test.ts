@@ -71,4 +71,30 @@ describe("limitOutput", () => {
     const out = await limit({ stop: ["STOP"], maxTokens: 2 }, [start, ...content("hello world again STOP"), stop]);
     expect(out).toEqual([start, ...content("hello world"), { type: "finish", reason: "length" }]);
   });
+
+  test("tool calls and upstream items pass untouched, stop sequences and budget notwithstanding", async () => {
+    const calls: RenderedDelta[] = [
+      { type: "tool-call-start", index: 0, callId: "call_1", name: "write" },
+      { type: "tool-call-delta", index: 0, argumentsDelta: '{"text":"a long END of many, many words' },
+      { type: "tool-call-delta", index: 0, argumentsDelta: ' that go on well past the budget END"}' },
+      { type: "tool-call-end", index: 0, arguments: '{"text":"a long END of many, many words that go on well past the budget END"}' },
+      { type: "output-item", item: { type: "function_call", call_id: "call_1", arguments: "END" } },
+    ];
+    const finish: RenderedDelta = { type: "finish", reason: "tool_calls", usage: { promptTokens: 1, cachedTokens: 0, completionTokens: 40, reasoningTokens: 0 } };
+    expect(await limit({ stop: ["END"], maxTokens: 3 }, [start, ...calls, finish])).toEqual([start, ...calls, finish]);
+  });
+
+  test("text held for a possible stop sequence goes out before a call that follows it", async () => {
+    const call: RenderedDelta = { type: "tool-call-start", index: 0, callId: "call_1", name: "f" };
+    expect(await limit({ stop: ["END"] }, [start, ...content("abc EN"), call, stop])).toEqual([start, ...content("abc ", "EN"), call, stop]);
+  });
+
+  test("held text that spends the budget when released ends the reply: the call that follows it never goes out", async () => {
+    const call: RenderedDelta = { type: "tool-call-start", index: 0, callId: "call_1", name: "f" };
+    expect(await limit({ stop: ["xyz"], maxTokens: 1 }, [start, ...content("helloxy"), call, stop])).toEqual([
+      start,
+      ...content("hello"),
+      { type: "finish", reason: "length" },
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * @module `max_tokens` and `stop` applied to the rendered reply: content is cut at exactly `maxTokens` tokens
  * (finish `length`) or just before the first stop sequence (finish `stop`), and the upstream is cancelled.
+ * Tool calls and finished upstream items pass untouched.
  */
 import type { RenderedDelta } from "./rendered-delta.ts";
 import { CountBudget, EventLoopTurns, SLICE, TokenCounter } from "./token-counter.ts";
@@ -125,6 +126,15 @@ export function limitOutput(options: LimitOutputOptions): TransformStream<Render
         case "content":
           if (budget && delta.text.length > SLICE) return onLongContent(controller, delta.text);
           return onContent(controller, delta.text);
+        // a call or a finished item ends the run of text, so what was held for a stop sequence goes first; the
+        // limits are the text's: a call's arguments are never counted nor cut, and neither is an item
+        case "tool-call-start":
+        case "tool-call-delta":
+        case "tool-call-end":
+        case "output-item":
+          if (release(controller)) return;
+          controller.enqueue(delta);
+          return;
         case "finish":
         case "failed":
           if (release(controller)) return;
