@@ -15,7 +15,9 @@ import { toResponse } from "../../translate/to-response.ts";
 import { type ResponseBuilderOptions, type ResponseEvent, type ResponseFields, toResponsesEvents, type WireResponse } from "../../translate/to-responses-events.ts";
 import { isCodexModel } from "../../engines/codex/model-lineup.ts";
 import type { Reply, ReplyContext, ReplyService } from "../../reply/reply-service.ts";
+import { secretDigest } from "../../pool/token-kind.ts";
 import { ContinuationMemory } from "./continuation-memory.ts";
+import { ItemMemory } from "./item-memory.ts";
 import type { CreateResponseRequest } from "./model.ts";
 import { decodeResponseId, encodeResponseId, randomResponseId, type UpstreamPlace } from "./response-id.ts";
 
@@ -101,6 +103,7 @@ function observed(deltas: ReadableStream<RenderedDelta>, see: (delta: RenderedDe
 export class ResponsesService {
   private readonly now: () => number;
   private readonly memory: ContinuationMemory;
+  private readonly items = new ItemMemory();
 
   constructor(
     private readonly replies: ReplyService,
@@ -112,7 +115,7 @@ export class ResponsesService {
 
   async create(request: CreateResponseRequest, context: ReplyContext): Promise<ResponsesResult> {
     // a Codex model calls functions natively and keeps no conversation upstream: its request passes through
-    if (isCodexModel(request.model)) return this.write(request, await this.replies.codexReply({ api: "responses", body: request }, context));
+    if (isCodexModel(request.model)) return this.codexResponse(request, context);
     if (forcesToolCall(request.tool_choice)) {
       throw new InvalidRequestError("tool_choice cannot force a tool call: function calling is not available through ChatGPT's web app.", {
         param: "tool_choice",
@@ -140,6 +143,24 @@ export class ResponsesService {
       });
 
     return this.write(request, reply);
+  }
+
+  /** A Codex-engine response: earlier items referenced by id are put back, and this response's items kept for later. */
+  private async codexResponse(request: CreateResponseRequest, context: ReplyContext): Promise<ResponsesResult> {
+    const owner = secretDigest(context.bearer ?? "anonymous").slice(0, 32);
+    const input = this.items.resolve(owner, request.input) as CreateResponseRequest["input"];
+    const result = await this.write(request, await this.replies.codexReply({ api: "responses", body: { ...request, input } }, context));
+    if (result.type === "json") {
+      this.items.remember(owner, result.body.output);
+      return result;
+    }
+    const keep = new TransformStream<ResponseEvent, ResponseEvent>({
+      transform: (event, controller) => {
+        if (event.type === "response.completed") this.items.remember(owner, event.response.output);
+        controller.enqueue(event);
+      },
+    });
+    return { type: "stream", events: result.events.pipeThrough(keep) };
   }
 
   /** The reply as one response or as a stream of Responses events. */
