@@ -1,4 +1,8 @@
-/** @module What one upstream attempt on an account came to, and the one predicate that decides failover. */
+/**
+ * @module What one upstream attempt on an account came to, and the two predicates that decide what happens next,
+ * whichever engine made the attempt: another account (`shouldFailover`), or another try with the same credential
+ * (`shouldRetrySameCredential`, for a caller's own token or no-login mode, where there is no other account).
+ */
 
 export type AttemptOutcome =
   | { type: "success"; model: string; promptTokens: number; completionTokens: number; latencyMs: number; ttftMs: number | null }
@@ -29,4 +33,13 @@ export function shouldFailover(outcome: AttemptOutcome): boolean {
       return _exhaustiveCheck;
     }
   }
+}
+
+/**
+ * With no other account the next attempt uses the same credential, so only what may pass by itself is retried:
+ * outages, and throttling that a fresh device id or proof-of-work may get past.
+ */
+export function shouldRetrySameCredential(outcome: AttemptOutcome): boolean {
+  if (outcome.type === "server-error") return true;
+  return outcome.type === "blocked" && (outcome.reason === "unusual-activity" || outcome.reason === "pow-unsolved");
 }

@@ -17,7 +17,7 @@ import { CodexError } from "../engines/codex/errors.ts";
 import { type QuotaWindows, withUsageLimit } from "../engines/codex/quota.ts";
 import { type ResponsesRequestForCodex, responsesToCodex } from "../engines/codex/responses-to-codex.ts";
 import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
-import { type AttemptOutcome, shouldFailover } from "../pool/attempt-outcome.ts";
+import { type AttemptOutcome, shouldFailover, shouldRetrySameCredential } from "../pool/attempt-outcome.ts";
 import type { Caller } from "../pool/resolve-caller.ts";
 import { secretDigest } from "../pool/token-kind.ts";
 import type { Store } from "../store/store.ts";
@@ -214,7 +214,8 @@ export class CodexReplies {
         lastError = error;
         lastPooled = credential.lease !== null;
         this.deps.logger.info("codex attempt failed", { attempt, account: credential.lease?.label ?? caller.kind, kind: error.kind, status: error.status });
-        if (!credential.lease || !shouldFailover(outcome) || signal.aborted) break;
+        const again = credential.lease ? shouldFailover(outcome) : shouldRetrySameCredential(outcome);
+        if (!again || signal.aborted) break;
       }
     }
     if (lastError) throw codexApiError(lastError, model.requested, lastPooled);

@@ -8,7 +8,7 @@ import type { Config } from "../config.ts";
 import { ApiError, ModelNotFoundError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
-import { type AttemptOutcome, shouldFailover } from "../pool/attempt-outcome.ts";
+import { type AttemptOutcome, shouldFailover, shouldRetrySameCredential } from "../pool/attempt-outcome.ts";
 import type { Caller, CallerResolver } from "../pool/resolve-caller.ts";
 import type { Store } from "../store/store.ts";
 import type { UpstreamClient } from "../engines/web/client.ts";
@@ -97,15 +97,6 @@ interface OpenedTurn {
   lease: AccountLease | null;
   startedAt: number;
   ttftMs: number;
-}
-
-/**
- * Without a pool the next attempt uses the same credential, so only what may pass by itself is retried: outages,
- * and throttling that a fresh device id or proof-of-work may get past.
- */
-function worthRetrying(outcome: AttemptOutcome): boolean {
-  if (outcome.type === "server-error") return true;
-  return outcome.type === "blocked" && (outcome.reason === "unusual-activity" || outcome.reason === "pow-unsolved");
 }
 
 export class ReplyService {
@@ -320,7 +311,7 @@ export class ReplyService {
           kind: error.kind,
           status: error.status,
         });
-        const again = caller.kind === "pool" ? shouldFailover(outcome) : worthRetrying(outcome);
+        const again = caller.kind === "pool" ? shouldFailover(outcome) : shouldRetrySameCredential(outcome);
         if (!again || signal.aborted) break;
       }
     }

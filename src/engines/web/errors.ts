@@ -1,6 +1,7 @@
 /**
- * @module Typed upstream failures. Each has a literal `kind`, whether another account might succeed
- * (`failover`), and what the caller needs to explain it; the chat layer maps them to API errors.
+ * @module Typed upstream failures: a literal `kind` and what the caller needs to explain it, as facts. Whether
+ * another account or another try may succeed is decided in one place (src/pool/attempt-outcome.ts), and the status a
+ * client sees at the edge (src/reply/upstream-failure.ts).
  */
 
 export type UpstreamErrorKind =
@@ -40,10 +41,5 @@ export class UpstreamError extends Error {
     this.status = init.status ?? null;
     this.clearsInSec = init.clearsInSec ?? null;
     this.detail = init.detail ?? null;
-  }
-
-  /** Another account (or host) may succeed where this one failed. */
-  get failover(): boolean {
-    return this.kind !== "bad-request" && this.kind !== "stream";
   }
 }
