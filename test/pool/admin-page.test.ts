@@ -1,10 +1,10 @@
 /**
  * @module The management page in headless Chromium (Debian's `chromium` driven by playwright-core): enter the key,
  * add accounts by text and by file, see them masked with status and cooldowns, remove one. Skipped, saying so,
- * where /usr/bin/chromium does not exist.
+ * where /usr/bin/chromium does not exist (a failure under CI).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
@@ -14,11 +14,10 @@ import { adminModule } from "../../src/modules/admin/index.ts";
 import { createAdminService } from "../../src/modules/admin/service.ts";
 import { tokensModule } from "../../src/modules/tokens/index.ts";
 import { createSqliteStore } from "../../src/store/sqlite.ts";
+import { hasChromium, launchChromium, requireChromium } from "../support/headless-chromium.ts";
 import { fakeJwt, fakeRefreshToken } from "./fixtures.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log(`admin page tests skipped: no Chromium at ${CHROMIUM}`);
+requireChromium("admin page tests");
 
 const ADMIN = "page-admin-key-42";
 const jwt = fakeJwt({ expMs: 4_000_000_000_000, plan: "plus", tag: "page" });
@@ -42,23 +41,7 @@ describe.skipIf(!hasChromium)("admin page in Chromium", () => {
   beforeAll(async () => {
     app.listen({ port: 0, hostname: "127.0.0.1" });
     base = `http://127.0.0.1:${app.server?.port}/pfx`;
-    const { chromium } = await import("playwright-core");
-    // a fresh profile each run: playwright passes it as --user-data-dir
-    browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
+    ({ browser, page } = await launchChromium(join(dir, "profile")));
     page.on("dialog", (dialog) => void dialog.accept());
   });
 
@@ -84,7 +67,7 @@ describe.skipIf(!hasChromium)("admin page in Chromium", () => {
     await page.click("#add");
     await rows().first().waitFor();
     expect(await page.locator("#message").textContent()).toBe(
-      "Added 1 · 1 line refused: 1 not a token: expected an access token (eyJ…), a refresh token (45 characters or rt_…) or a share token (fk-…) (line 3)",
+      "Added 1 · 1 line refused: 1 not a token: expected an access token (eyJ…, web or Codex), a refresh token (45 characters or rt_…) or a share token (fk-…) (line 3)",
     );
     const file = join(dir, "tokens.txt");
     writeFileSync(file, `${rt}\n${jwt}\n`);
