@@ -26,6 +26,7 @@ import type { RenderedDelta, UpstreamUsage } from "../translate/rendered-delta.t
 import { codexDeltas } from "./codex-deltas.ts";
 import { codexApiError, codexOutcomeOf } from "./codex-failure.ts";
 import { prepend } from "./prepend.ts";
+import { logFinishedReply } from "./request-log.ts";
 
 /** The client's request as it came: each API maps onto a Codex body its own way. */
 export type CodexRequest = { api: "chat"; body: ChatRequestForCodex } | { api: "responses"; body: ResponsesRequestForCodex };
@@ -106,19 +107,19 @@ export class CodexReplies {
           ttftMs: turn.ttftMs,
         });
       }
-      void this.deps.store
-        .logRequest({
-          at: this.now(),
-          clientKey: context.clientKey ?? "anonymous",
+      logFinishedReply(
+        { store: this.deps.store, logger: this.deps.logger, now: this.now },
+        {
+          clientKey: context.clientKey,
           accountId: turn.lease?.accountId ?? null,
           model: model.requested,
           promptTokens: usage?.promptTokens ?? 0,
           completionTokens: usage?.completionTokens ?? 0,
           status,
-          latencyMs,
+          startedAt: turn.startedAt,
           ttftMs: turn.ttftMs,
-        })
-        .catch((error: unknown) => this.deps.logger.warn("request log write failed", { error }));
+        },
+      );
     };
     const reader = turn.deltas.getReader();
     const deltas = new ReadableStream<RenderedDelta>(

@@ -28,6 +28,7 @@ import { type CodexRequest, CodexReplies } from "./codex-replies.ts";
 import { ConversationOwners } from "./conversation-owners.ts";
 import { type ConversationPlan, type ConversationRequest, planConversation } from "./conversation-plan.ts";
 import { prepend } from "./prepend.ts";
+import { logFinishedReply } from "./request-log.ts";
 import { resolveAssetUrl } from "./resolve-asset-url.ts";
 import { leaseWithFreeSlot, streamBucketOf } from "./stream-bucket.ts";
 import { isUpstreamError, noLoginRefusalError, outcomeOf, toApiError } from "./upstream-failure.ts";
@@ -182,19 +183,19 @@ export class ReplyService {
         latencyMs: this.now() - turn.startedAt,
         ttftMs: turn.ttftMs,
       });
-      void this.deps.store
-        .logRequest({
-          at: this.now(),
-          clientKey: context.clientKey ?? "anonymous",
+      logFinishedReply(
+        { store: this.deps.store, logger: this.deps.logger, now: this.now },
+        {
+          clientKey: context.clientKey,
           accountId: turn.lease?.accountId ?? null,
           model: model.requested,
           promptTokens,
           completionTokens: usage.completion_tokens,
           status,
-          latencyMs: this.now() - turn.startedAt,
+          startedAt: turn.startedAt,
           ttftMs: turn.ttftMs,
-        })
-        .catch((error: unknown) => this.deps.logger.warn("request log write failed", { error }));
+        },
+      );
     };
     const { maxTokens, stop } = request;
     const reader = turn.deltas
