@@ -5,24 +5,15 @@
  * origin gets (same site, other origin). Skipped, saying so, where /usr/bin/chromium does not exist; fails under CI.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { type Harness, startHarness } from "../e2e/harness.ts";
 import { fakeRefreshToken } from "../pool/fixtures.ts";
+import { hasChromium, launchChromium, requireChromium } from "../support/headless-chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) {
-    test("Chromium is installed for the cross-origin management test", () => {
-      throw new Error(`no Chromium at ${CHROMIUM}`);
-    });
-  } else {
-    console.log(`cross-origin management tests skipped: no Chromium at ${CHROMIUM}`);
-  }
-}
+requireChromium("cross-origin management tests");
 
 const owned = fakeRefreshToken("owner-account");
 const planted = (name: string) => fakeRefreshToken(`planted-${name}`);
@@ -89,13 +80,7 @@ describe.skipIf(!hasChromium)("management against a page of another origin (no k
   beforeAll(async () => {
     h = await startHarness();
     attacker = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response(attackPage(h.server.url), { headers: { "content-type": "text/html" } }) });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
+    ({ browser, page } = await launchChromium(join(dir, "profile")));
   }, 30_000);
 
   afterAll(async () => {
