@@ -6,7 +6,10 @@ import type { Store } from "../store/store.ts";
 import type { OAuthRefresh, RefreshGrant } from "../engines/web/auth/oauth-refresh.ts";
 import { fakeJwt, fakeRefreshToken, grantOf } from "../../test/pool/fixtures.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
-import { createRefresher, isTokenStale } from "./refresher.ts";
+import { CODEX_CLIENT_ID } from "../engines/codex/auth/oauth-clients.ts";
+import type { RefreshOutcome } from "../engines/codex/auth/refresh-token.ts";
+import type { AccountGrant } from "./account-grant.ts";
+import { createRefresher, isTokenStale, OWN_REFRESH_SPENT } from "./refresher.ts";
 
 const DAY = 86_400_000;
 const NOW = 1_700_000_000_000;
@@ -130,4 +133,86 @@ test("own exchanges past a client's budget are throttled without an OAuth call; 
   // another address has its own budget
   expect((await refresher.exchange(fakeRefreshToken("third"), { clientAddress: "203.0.113.8" })).type).toBe("ok");
   expect(calls.length).toBe(3);
+});
+
+/** An account grant that records each call (token, client asked for) and answers as the client that would take it. */
+function recordingGrant(answer: (rt: string, clientId: string | null) => RefreshOutcome) {
+  const calls: Array<[string, string | null]> = [];
+  const accountGrant: AccountGrant = async (rt, clientId) => {
+    calls.push([rt, clientId]);
+    return answer(rt, clientId);
+  };
+  return { calls, accountGrant };
+}
+
+const codexOk = (tag: string, expMs: number): RefreshOutcome => ({
+  type: "ok",
+  clientId: CODEX_CLIENT_ID,
+  tokens: { accessToken: fakeJwt({ expMs, tag }), refreshToken: fakeRefreshToken(`${tag}-next`), idToken: null, expiresInSec: null },
+});
+
+test("a caller's Codex refresh token (rotated on exchange) serves its access token until expiry, then is refused without a call", async () => {
+  let now = NOW;
+  const rt = fakeRefreshToken("codex-own");
+  const grant = recordingGrant(() => codexOk("codex", NOW + 10 * DAY));
+  const refresher = createRefresher({ store, oauthRefresh: async () => ok("unused"), accountGrant: grant.accountGrant, logger: silentLogger, now: () => now });
+  const first = await refresher.exchange(rt);
+  expect(first).toEqual({ type: "ok", accessToken: fakeJwt({ expMs: NOW + 10 * DAY, tag: "codex" }) });
+  // within the last day a reusable token would be exchanged again; a spent one keeps its access token to the end
+  now = NOW + 10 * DAY - 3_600_000;
+  expect(await refresher.exchange(rt)).toEqual(first);
+  now = NOW + 10 * DAY + 1;
+  const refused = { type: "spent" as const, reason: OWN_REFRESH_SPENT };
+  expect(await refresher.exchange(rt)).toEqual(refused);
+  expect(await refresher.exchange(rt)).toEqual(refused);
+  // the client was unknown the first time (web, then Codex, are tried), and the token went out once only
+  expect(grant.calls).toEqual([[rt, null]]);
+});
+
+test("a caller's reusable refresh token is exchanged again near expiry with the client that took it", async () => {
+  let now = NOW;
+  const rt = fakeRefreshToken("web-own");
+  const grant = recordingGrant((_rt, clientId) => ({
+    type: "ok",
+    clientId: clientId ?? "web-client",
+    tokens: { accessToken: fakeJwt({ expMs: now + 10 * DAY, tag: "web" }), refreshToken: null, idToken: null, expiresInSec: null },
+  }));
+  const refresher = createRefresher({ store, oauthRefresh: async () => ok("unused"), accountGrant: grant.accountGrant, logger: silentLogger, now: () => now });
+  expect((await refresher.exchange(rt)).type).toBe("ok");
+  now = NOW + 10 * DAY - 3_600_000;
+  expect(await refresher.exchange(rt)).toEqual({ type: "ok", accessToken: fakeJwt({ expMs: now + 10 * DAY, tag: "web" }) });
+  expect(grant.calls).toEqual([
+    [rt, null],
+    [rt, "web-client"],
+  ]);
+});
+
+test("a caller's refresh token already used elsewhere (refresh_token_reused) is revoked and never sent again", async () => {
+  const rt = fakeRefreshToken("used-elsewhere");
+  const reason = "refresh token already used (refresh_token_reused): sign in again";
+  const grant = recordingGrant(() => ({ type: "reused", clientId: CODEX_CLIENT_ID, reason }));
+  const refresher = createRefresher({ store, oauthRefresh: async () => ok("unused"), accountGrant: grant.accountGrant, logger: silentLogger, now: () => NOW });
+  expect(await refresher.exchange(rt)).toEqual({ type: "revoked", reason });
+  expect(await refresher.exchange(rt)).toEqual({ type: "revoked", reason });
+  expect(grant.calls).toHaveLength(1);
+});
+
+test("concurrent first exchanges of one Codex refresh token send it once", async () => {
+  const rt = fakeRefreshToken("codex-burst");
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const grant = recordingGrant(() => codexOk("burst", NOW + 10 * DAY));
+  const gated: AccountGrant = async (token, clientId) => {
+    await gate;
+    return grant.accountGrant(token, clientId);
+  };
+  const refresher = createRefresher({ store, oauthRefresh: async () => ok("unused"), accountGrant: gated, logger: silentLogger, now: () => NOW });
+  const all = Promise.all(Array.from({ length: 20 }, () => refresher.exchange(rt)));
+  release();
+  const answers = await all;
+  expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+  expect(answers[0]?.type).toBe("ok");
+  expect(grant.calls).toHaveLength(1);
 });

@@ -8,6 +8,11 @@
  * marked in the store first, and the successor is stored in the transaction that records the old token as spent.
  * A mark found still set (the process died, or the answer was lost on the way) means the token may be spent: the
  * account is failed rather than the token resent, since a replay can revoke the whole grant.
+ *
+ * A caller's own refresh token is tried with each known client (web, then Codex; the one that answered is remembered
+ * per token digest). When the answer rotates it (Codex tokens always do), the caller's token is spent and the
+ * successor cannot be handed back to them: the access token serves until its expiry, and a later exchange of the
+ * same token is refused here with a plain reason instead of being sent (a replay would revoke the caller's grant).
  */
 import type { Logger } from "../logger.ts";
 import { maskSecret } from "../logger.ts";
@@ -63,7 +68,9 @@ export type OwnExchange =
   | { type: "revoked"; reason: string }
   | { type: "unavailable"; reason: string }
   /** The OAuth call this exchange needs is over the client's (or everyone's) budget; nothing was sent. */
-  | { type: "throttled"; retryAfterSec: number };
+  | { type: "throttled"; retryAfterSec: number }
+  /** A single-use token this server already exchanged, whose access token has expired; nothing was sent. */
+  | { type: "spent"; reason: string };
 
 export interface Refresher {
   refreshAccount(accountId: string, options: { force: boolean }): Promise<AccountRefreshResult>;
@@ -78,9 +85,9 @@ export interface Refresher {
 
 export interface RefresherDeps {
   store: Store;
-  /** Callers' own refresh tokens (the web client). */
-  oauthRefresh: OAuthRefresh;
-  /** Pool accounts' refresh tokens, with their client or each known client in turn. */
+  /** @deprecated Not read: callers' own refresh tokens go through `accountGrant` too. Kept until its callers drop it. */
+  oauthRefresh?: OAuthRefresh;
+  /** Refresh tokens (pool accounts' and callers' own), with their client or each known client in turn. */
   accountGrant: AccountGrant;
   logger: Logger;
   now?: () => number;
@@ -92,11 +99,56 @@ export interface RefresherDeps {
 export const INTERRUPTED_REFRESH =
   "an earlier refresh got no stored answer (the server stopped or the answer was lost), so its single-use refresh token may be spent and is not sent again: sign in again";
 const SPENT_REFRESH = "this refresh token was already exchanged for a newer one, which is not stored here; it is not sent again: sign in again";
+/** Why a caller's own single-use refresh token is not exchanged a second time. */
+export const OWN_REFRESH_SPENT =
+  "this refresh token is single-use and was already exchanged here; the access token it gave has expired and its successor was not kept (chat2api cannot hand it back to you). Sign in again for a new one, send an access token instead, or add the account to the pool, which keeps the rotation";
+/** A spent token's access token is no longer offered this close to its expiry, so a request does not start with a dying token. */
+const SPENT_ACCESS_MARGIN_MS = 60_000;
 
-export function createRefresher({ store, oauthRefresh, accountGrant, logger, now = Date.now, exchangeLimiter }: RefresherDeps): Refresher {
+interface OwnGrant extends TokenState {
+  accessToken: string;
+  /** The OAuth host rotated the caller's token: it cannot be exchanged again. */
+  spent: boolean;
+}
+
+export function createRefresher({ store, accountGrant, logger, now = Date.now, exchangeLimiter }: RefresherDeps): Refresher {
   const flight = createSingleFlight();
-  const ownCache = new LruMap<string, TokenState & { accessToken: string }>(OWN_CACHE_LIMIT);
+  const ownCache = new LruMap<string, OwnGrant>(OWN_CACHE_LIMIT);
   const ownRevoked = new LruMap<string, string>(OWN_CACHE_LIMIT);
+  /** The OAuth client that took a caller's token, by token digest: a reusable token is not tried with the others again. */
+  const ownClient = new LruMap<string, string>(OWN_CACHE_LIMIT);
+
+  /** A spent token's access token serves until its expiry (there is no refreshing it); a reusable one is refreshed early. */
+  function ownUsable(grant: OwnGrant): boolean {
+    if (!grant.spent) return !isTokenStale(grant, now());
+    return grant.accessTokenExpiresAt === null || grant.accessTokenExpiresAt - now() > SPENT_ACCESS_MARGIN_MS;
+  }
+
+  async function exchangeOwn(refreshToken: string, key: string): Promise<OwnExchange> {
+    const grant = await accountGrant(refreshToken, ownClient.get(key) ?? null);
+    switch (grant.type) {
+      case "ok": {
+        ownClient.set(key, grant.clientId);
+        const { accessToken, refreshToken: successor } = grant.tokens;
+        const spent = successor !== null && successor !== refreshToken;
+        const claims = readJwtClaims(accessToken);
+        ownCache.set(key, { accessToken, accessTokenExpiresAt: claims.expiresAtMs, accessTokenIssuedAt: now(), spent });
+        if (spent) logger.info("caller's refresh token exchanged and rotated; its access token is cached until expiry", { label: maskSecret(refreshToken), client: grant.clientId === CODEX_CLIENT_ID ? "codex" : "web" });
+        return { type: "ok", accessToken };
+      }
+      case "reused":
+      case "revoked":
+        ownRevoked.set(key, grant.reason);
+        logger.warn("caller's refresh token is revoked", { label: maskSecret(refreshToken), reason: grant.reason });
+        return { type: "revoked", reason: grant.reason };
+      case "unavailable":
+        return { type: "unavailable", reason: grant.reason };
+      default: {
+        const _exhaustiveCheck: never = grant;
+        return _exhaustiveCheck;
+      }
+    }
+  }
 
   /** The account when it is to be refreshed now, else why not. */
   function refreshable(account: AccountRow | null, force: boolean): (AccountRow & { refreshToken: string }) | string {
@@ -215,20 +267,13 @@ export function createRefresher({ store, oauthRefresh, accountGrant, logger, now
       const revoked = ownRevoked.get(key);
       if (revoked !== undefined) return Promise.resolve({ type: "revoked", reason: revoked });
       const cached = ownCache.get(key);
-      if (cached && !isTokenStale(cached, now())) return Promise.resolve({ type: "ok", accessToken: cached.accessToken });
+      if (cached && ownUsable(cached)) return Promise.resolve({ type: "ok", accessToken: cached.accessToken });
+      // sending it again would be a replay, which the OAuth host may answer by revoking the caller's whole grant
+      if (cached?.spent) return Promise.resolve({ type: "spent", reason: OWN_REFRESH_SPENT });
       return flight(`own:${key}`, async (): Promise<OwnExchange> => {
         const budget = exchangeLimiter?.take(options.clientAddress ?? "unknown") ?? { allowed: true };
         if (!budget.allowed) return { type: "throttled", retryAfterSec: budget.retryAfterSec };
-        const grant = await oauthRefresh(refreshToken);
-        if (grant.type === "revoked") {
-          ownRevoked.set(key, grant.reason);
-          logger.warn("caller's refresh token is revoked", { label: maskSecret(refreshToken), reason: grant.reason });
-          return grant;
-        }
-        if (grant.type === "unavailable") return grant;
-        const claims = readJwtClaims(grant.accessToken);
-        ownCache.set(key, { accessToken: grant.accessToken, accessTokenExpiresAt: claims.expiresAtMs, accessTokenIssuedAt: now() });
-        return { type: "ok", accessToken: grant.accessToken };
+        return exchangeOwn(refreshToken, key);
       });
     },
   };

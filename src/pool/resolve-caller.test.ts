@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { AuthenticationError, UpstreamFailureError } from "../errors.ts";
 import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
-import type { OwnExchange } from "./refresher.ts";
+import { OWN_REFRESH_SPENT, type OwnExchange } from "./refresher.ts";
 import type { Caller, ResolveCallerInput } from "./resolve-caller.ts";
 import { createCallerResolver, matchesAnyKey } from "./resolve-caller.ts";
 
@@ -50,6 +50,14 @@ test("a revoked refresh token → 401 that names it masked and says what to do",
       param: null,
       code: "refresh_token_revoked",
     },
+  });
+});
+
+test("a spent single-use refresh token → 401 refresh_token_spent that names it masked and says what to do", async () => {
+  const error = await resolver([], () => ({ type: "spent", reason: OWN_REFRESH_SPENT }))({ bearer: rt, teamAccountId: null }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AuthenticationError);
+  expect((error as AuthenticationError).toJSON()).toEqual({
+    error: { message: `The refresh token ${mask(rt)} cannot be used again: ${OWN_REFRESH_SPENT}.`, type: "invalid_request_error", param: null, code: "refresh_token_spent" },
   });
 });
 

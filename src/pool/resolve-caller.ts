@@ -73,6 +73,8 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
           `The refresh token ${maskSecret(token)} was rejected by the OAuth server (${exchanged.reason}); sign in again for a new one.`,
           { code: "refresh_token_revoked" },
         );
+      case "spent":
+        throw new AuthenticationError(`The refresh token ${maskSecret(token)} cannot be used again: ${exchanged.reason}.`, { code: "refresh_token_spent" });
       case "unavailable":
         throw new UpstreamFailureError(502, `Could not exchange the refresh token for an access token: ${exchanged.reason}.`);
       case "throttled":
