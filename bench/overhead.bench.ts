@@ -17,49 +17,13 @@ import { UpstreamClient } from "../src/engines/web/client.ts";
 import { createIdentity } from "../src/engines/web/identity.ts";
 import { silentLogger } from "../src/logger.ts";
 import { PowWorkerPool } from "../src/engines/web/pow/pool.ts";
+import { load, rssKiB, streamsAtOnce, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const REQUESTS = 300;
 const CONCURRENCY = 8;
 const ROUNDS = 3;
 const STREAMS = 200;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await Bun.sleep(50);
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function rssKiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-}
-
-/** Runs `total` calls of `one` with `concurrency` in flight; returns latencies (ms) and wall time. */
-async function load(one: (i: number) => Promise<void>, total: number, concurrency: number) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await one(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const wallMs = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: (total / wallMs) * 1000 };
-}
 
 const emulatorPort = 5306;
 const chatPort = 5307;
@@ -147,30 +111,13 @@ try {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ endpoint: "conversation", times: STREAMS, kind: { type: "slow", delayMs: 40 } }),
   });
-  let peakRss = 0;
-  let open = 0;
-  let peakOpen = 0;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, rssKiB(chat.pid));
-    peakOpen = Math.max(peakOpen, open);
-  }, 50);
-  const streamStarted = performance.now();
-  const results = await Promise.all(
-    Array.from({ length: STREAMS }, async (_, i) => {
-      const response = await fetch(`http://127.0.0.1:${chatPort}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
-        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `stream ${i} [[words:60]]` }], stream: true }),
-      });
-      open++;
-      const text = await response.text();
-      open--;
-      return response.status === 200 && text.endsWith("data: [DONE]\n\n");
+  const { peakRss, peakOpen, completed, seconds: streamSeconds } = await streamsAtOnce(chat.pid, STREAMS, (i) =>
+    fetch(`http://127.0.0.1:${chatPort}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `stream ${i} [[words:60]]` }], stream: true }),
     }),
   );
-  clearInterval(sampler);
-  const streamSeconds = (performance.now() - streamStarted) / 1000;
-  const completed = results.filter(Boolean).length;
   const machine = `nproc ${cpus().length}, ${cpus()[0]?.model ?? "unknown CPU"}, Bun ${Bun.version}`;
   const section = `## Request overhead
 

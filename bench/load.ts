@@ -1,0 +1,64 @@
+/** @module What the request benches share: a closed-loop load generator, percentiles, readiness and a process's RSS. */
+import { readFileSync } from "node:fs";
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await Bun.sleep(50);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+export function rssKiB(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
+}
+
+/** Runs `total` calls of `one` with `concurrency` in flight; returns latencies (ms) and throughput. */
+export async function load(one: (i: number) => Promise<void>, total: number, concurrency: number) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await one(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const wallMs = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: (total / wallMs) * 1000 };
+}
+
+/**
+ * Opens `count` streams at once with `open(i)` and reads each to the end, sampling `pid`'s RSS meanwhile; a stream
+ * completes when it answered 200 and ended with `data: [DONE]`.
+ */
+export async function streamsAtOnce(pid: number, count: number, open: (i: number) => Promise<Response>) {
+  let peakRss = 0;
+  let reading = 0;
+  let peakOpen = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssKiB(pid));
+    peakOpen = Math.max(peakOpen, reading);
+  }, 50);
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const response = await open(i);
+      reading++;
+      const text = await response.text();
+      reading--;
+      return response.status === 200 && text.endsWith("data: [DONE]\n\n");
+    }),
+  );
+  clearInterval(sampler);
+  return { peakRss, peakOpen, completed: results.filter(Boolean).length, seconds: (performance.now() - started) / 1000 };
+}
