@@ -7,8 +7,7 @@ import { ModelNotFoundError, RateLimitError, UpstreamFailureError } from "../err
 import { silentLogger } from "../logger.ts";
 import { createSqliteStore } from "../store/sqlite.ts";
 import type { NewAccount, Store } from "../store/store.ts";
-import type { OAuthRefresh, RefreshGrant } from "../engines/web/auth/oauth-refresh.ts";
-import { fakeJwt, fakeRefreshToken, grantOf } from "../../test/pool/fixtures.ts";
+import { fakeJwt, fakeRefreshToken, grantOf, type OAuthRefresh, type RefreshGrant } from "../../test/pool/fixtures.ts";
 import type { AccountPool } from "./account-pool.ts";
 import { createAccountPool } from "./account-pool.ts";
 import { createRefresher } from "./refresher.ts";
@@ -29,7 +28,7 @@ function harness(store: Store, { randomToken = false, enableLimit = true, grant 
     grants.push(rt);
     return grant ? grant(rt) : { type: "ok", accessToken: fakeJwt({ expMs: clock + 10 * DAY, tag: `fresh${grants.length}` }), refreshToken: null };
   };
-  const refresher = createRefresher({ store, oauthRefresh, accountGrant: grantOf(oauthRefresh), logger: silentLogger, now });
+  const refresher = createRefresher({ store, accountGrant: grantOf(oauthRefresh), logger: silentLogger, now });
   let seed = 0;
   const pool = createAccountPool({ store, refresher, config: { randomToken, enableLimit }, logger: silentLogger, now, random: () => [0.1, 0.9, 0.5][seed++ % 3] ?? 0 });
   return { store, pool, grants };

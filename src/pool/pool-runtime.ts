@@ -7,7 +7,6 @@ import type { Logger } from "../logger.ts";
 import { createPostgresStore } from "../store/postgres.ts";
 import { createSqliteStore, sqlitePathFromUrl } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
-import { createOAuthRefresh } from "../engines/web/auth/oauth-refresh.ts";
 import { createAccountGrant } from "./account-grant.ts";
 import type { AccountPool } from "./account-pool.ts";
 import { createAccountPool } from "./account-pool.ts";
@@ -72,12 +71,6 @@ export function createPoolRuntime(config: PoolConfig, { logger, fetch: doFetch, 
   const log = logger.child({ component: "pool" });
   const store = given ?? openStore(config, { now, logger: log.child({ component: "store" }) });
   if (!given && config.dataKey === null) log.info("tokens are stored in plain text: set DATA_KEY to encrypt them at rest");
-  const oauthRefresh = createOAuthRefresh({
-    authBaseUrl: config.authBaseUrl,
-    clientId: config.oauthClientId,
-    redirectUri: config.oauthRedirectUri,
-    ...(doFetch ? { fetch: doFetch } : {}),
-  });
   const perMinute = config.refreshExchangesPerMinute;
   const exchangeLimiter = createRateLimiter({
     perKey: { burst: perMinute, perMinute },
@@ -89,7 +82,7 @@ export function createPoolRuntime(config: PoolConfig, { logger, fetch: doFetch, 
     webClient: { id: config.oauthClientId, refreshRedirectUri: config.oauthRedirectUri },
     ...(doFetch ? { fetch: doFetch } : {}),
   });
-  const refresher = createRefresher({ store, oauthRefresh, accountGrant, logger: log, now, exchangeLimiter });
+  const refresher = createRefresher({ store, accountGrant, logger: log, now, exchangeLimiter });
   const pool = createAccountPool({ store, refresher, config, logger: log, now });
   const resolveCaller = createCallerResolver({ config, refresher });
   const schedule = createRefreshScheduler({ refresher, logger: log, enabled: config.scheduledRefresh, pattern: config.refreshCron });

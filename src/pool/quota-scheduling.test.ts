@@ -26,7 +26,7 @@ let clock = 1_800_000_000_000;
 const now = () => clock;
 
 function poolOver(store: Store, accountGrant: AccountGrant = async () => ({ type: "revoked", reason: "no grant in this test" })): AccountPool {
-  const refresher = createRefresher({ store, oauthRefresh: async () => ({ type: "revoked", reason: "unused" }), accountGrant, logger: silentLogger, now });
+  const refresher = createRefresher({ store, accountGrant, logger: silentLogger, now });
   return createAccountPool({ store, refresher, config: { randomToken: false, enableLimit: true }, logger: silentLogger, now });
 }
 

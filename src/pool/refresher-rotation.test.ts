@@ -35,7 +35,7 @@ afterEach(async () => {
 
 function refresherOn(on: Store, fetchImpl?: typeof fetch): Refresher {
   const accountGrant = createAccountGrant({ authBaseUrl: auth.url, webClient: WEB, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
-  return createRefresher({ store: on, accountGrant, oauthRefresh: async () => ({ type: "unavailable", reason: "not used here" }), logger: silentLogger });
+  return createRefresher({ store: on, accountGrant, logger: silentLogger });
 }
 
 async function addRefreshAccount(on: Store, refreshToken: string): Promise<string> {

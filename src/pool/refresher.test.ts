@@ -3,8 +3,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { silentLogger } from "../logger.ts";
 import { createSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
-import type { OAuthRefresh, RefreshGrant } from "../engines/web/auth/oauth-refresh.ts";
-import { fakeJwt, fakeRefreshToken, grantOf } from "../../test/pool/fixtures.ts";
+import { fakeJwt, fakeRefreshToken, grantOf, type OAuthRefresh, type RefreshGrant } from "../../test/pool/fixtures.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import { CODEX_CLIENT_ID } from "../engines/codex/auth/oauth-clients.ts";
 import type { RefreshOutcome } from "../engines/codex/auth/refresh-token.ts";
@@ -49,7 +48,7 @@ test.each([
 
 test("two concurrent exchanges of one refresh token make one OAuth call and get the same token", async () => {
   const oauth = gatedOAuth(() => ok("one"));
-  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
+  const refresher = createRefresher({ store, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
   const rt = fakeRefreshToken("own");
   const both = Promise.all([refresher.exchange(rt), refresher.exchange(rt)]);
   oauth.release();
@@ -66,7 +65,7 @@ test("a revoked own refresh token is remembered and never sent again; an unavail
   const flaky = fakeRefreshToken("flaky");
   const oauth = gatedOAuth((rt) => (rt === dead ? { type: "revoked", reason: "refresh token rejected (invalid_grant)" } : { type: "unavailable", reason: "down" }));
   oauth.release();
-  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
+  const refresher = createRefresher({ store, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
   for (let i = 0; i < 2; i++) {
     expect(await refresher.exchange(dead)).toEqual({ type: "revoked", reason: "refresh token rejected (invalid_grant)" });
     expect(await refresher.exchange(flaky)).toEqual({ type: "unavailable", reason: "down" });
@@ -76,7 +75,7 @@ test("a revoked own refresh token is remembered and never sent again; an unavail
 
 test("concurrent refreshes of one account make one call; a fresh account is skipped unless forced", async () => {
   const oauth = gatedOAuth(() => ok("acc"));
-  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
+  const refresher = createRefresher({ store, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
   const rt = fakeRefreshToken("acc");
   const { added } = await store.addAccounts([{ credential: rt, kind: "refresh", refreshToken: rt }]);
   const id = added[0]?.id ?? "";
@@ -92,7 +91,7 @@ test("refreshAll reports refreshed, failed (with masked labels) and skipped acco
   const dead = fakeRefreshToken("deadacct");
   const oauth = gatedOAuth((rt) => (rt === dead ? { type: "revoked", reason: "refresh token rejected (invalid_grant)" } : ok(rt.slice(0, 4))));
   oauth.release();
-  const refresher = createRefresher({ store, oauthRefresh: oauth.oauthRefresh, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
+  const refresher = createRefresher({ store, accountGrant: grantOf(oauth.oauthRefresh), logger: silentLogger, now: () => NOW });
   const live = fakeRefreshToken("liveacct");
   const fresh = fakeRefreshToken("freshacct");
   const { added } = await store.addAccounts([
@@ -120,7 +119,7 @@ test("own exchanges past a client's budget are throttled without an OAuth call; 
     return rt.includes("dead") ? { type: "revoked", reason: "refresh token rejected (invalid_grant)" } : ok(rt.slice(0, 8));
   };
   const exchangeLimiter = createRateLimiter({ perKey: { burst: 2, perMinute: 2 }, overall: { burst: 20, perMinute: 20 }, now: () => NOW });
-  const refresher = createRefresher({ store, oauthRefresh, accountGrant: grantOf(oauthRefresh), logger: silentLogger, now: () => NOW, exchangeLimiter });
+  const refresher = createRefresher({ store, accountGrant: grantOf(oauthRefresh), logger: silentLogger, now: () => NOW, exchangeLimiter });
   const good = fakeRefreshToken("good");
   const dead = fakeRefreshToken("dead");
   const from = { clientAddress: "203.0.113.7" };
@@ -155,7 +154,7 @@ test("a caller's Codex refresh token (rotated on exchange) serves its access tok
   let now = NOW;
   const rt = fakeRefreshToken("codex-own");
   const grant = recordingGrant(() => codexOk("codex", NOW + 10 * DAY));
-  const refresher = createRefresher({ store, oauthRefresh: async () => ok("unused"), accountGrant: grant.accountGrant, logger: silentLogger, now: () => now });
+  const refresher = createRefresher({ store, accountGrant: grant.accountGrant, logger: silentLogger, now: () => now });
   const first = await refresher.exchange(rt);
   expect(first).toEqual({ type: "ok", accessToken: fakeJwt({ expMs: NOW + 10 * DAY, tag: "codex" }) });
   // within the last day a reusable token would be exchanged again; a spent one keeps its access token to the end
@@ -177,7 +176,7 @@ test("a caller's reusable refresh token is exchanged again near expiry with the 
     clientId: clientId ?? "web-client",
     tokens: { accessToken: fakeJwt({ expMs: now + 10 * DAY, tag: "web" }), refreshToken: null, idToken: null, expiresInSec: null },
   }));
-  const refresher = createRefresher({ store, oauthRefresh: async () => ok("unused"), accountGrant: grant.accountGrant, logger: silentLogger, now: () => now });
+  const refresher = createRefresher({ store, accountGrant: grant.accountGrant, logger: silentLogger, now: () => now });
   expect((await refresher.exchange(rt)).type).toBe("ok");
   now = NOW + 10 * DAY - 3_600_000;
   expect(await refresher.exchange(rt)).toEqual({ type: "ok", accessToken: fakeJwt({ expMs: now + 10 * DAY, tag: "web" }) });
@@ -191,7 +190,7 @@ test("a caller's refresh token already used elsewhere (refresh_token_reused) is 
   const rt = fakeRefreshToken("used-elsewhere");
   const reason = "refresh token already used (refresh_token_reused): sign in again";
   const grant = recordingGrant(() => ({ type: "reused", clientId: CODEX_CLIENT_ID, reason }));
-  const refresher = createRefresher({ store, oauthRefresh: async () => ok("unused"), accountGrant: grant.accountGrant, logger: silentLogger, now: () => NOW });
+  const refresher = createRefresher({ store, accountGrant: grant.accountGrant, logger: silentLogger, now: () => NOW });
   expect(await refresher.exchange(rt)).toEqual({ type: "revoked", reason });
   expect(await refresher.exchange(rt)).toEqual({ type: "revoked", reason });
   expect(grant.calls).toHaveLength(1);
@@ -208,7 +207,7 @@ test("concurrent first exchanges of one Codex refresh token send it once", async
     await gate;
     return grant.accountGrant(token, clientId);
   };
-  const refresher = createRefresher({ store, oauthRefresh: async () => ok("unused"), accountGrant: gated, logger: silentLogger, now: () => NOW });
+  const refresher = createRefresher({ store, accountGrant: gated, logger: silentLogger, now: () => NOW });
   const all = Promise.all(Array.from({ length: 20 }, () => refresher.exchange(rt)));
   release();
   const answers = await all;

@@ -20,7 +20,6 @@ import type { AccountRow, Store } from "../store/store.ts";
 import { readCodexClaims } from "../engines/codex/auth/codex-claims.ts";
 import { CODEX_CLIENT_ID } from "../engines/codex/auth/oauth-clients.ts";
 import type { RefreshOutcome } from "../engines/codex/auth/refresh-token.ts";
-import type { OAuthRefresh } from "../engines/web/auth/oauth-refresh.ts";
 import { readJwtClaims } from "../engines/web/auth/read-jwt-claims.ts";
 import type { AccountGrant } from "./account-grant.ts";
 import { LruMap } from "./lru-map.ts";
@@ -85,8 +84,6 @@ export interface Refresher {
 
 export interface RefresherDeps {
   store: Store;
-  /** @deprecated Not read: callers' own refresh tokens go through `accountGrant` too. Kept until its callers drop it. */
-  oauthRefresh?: OAuthRefresh;
   /** Refresh tokens (pool accounts' and callers' own), with their client or each known client in turn. */
   accountGrant: AccountGrant;
   logger: Logger;

@@ -1,6 +1,13 @@
 /** @module Synthetic credentials for pool tests: unsigned JWTs with the claims the pool reads, and refresh tokens. */
 import type { AccountGrant } from "../../src/pool/account-grant.ts";
-import type { RefreshGrant } from "../../src/engines/web/auth/oauth-refresh.ts";
+
+/** One client's answer to a refresh, as pool tests script it (the account grant tries the real clients in turn). */
+export type RefreshGrant =
+  | { type: "ok"; accessToken: string; /** A rotated refresh token, when the server sent one. */ refreshToken: string | null }
+  | { type: "revoked"; reason: string }
+  | { type: "unavailable"; reason: string };
+
+export type OAuthRefresh = (refreshToken: string) => Promise<RefreshGrant>;
 
 function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");

@@ -9,8 +9,7 @@ import { createRefreshScheduler } from "../../src/pool/refresh-scheduler.ts";
 import { createRefresher } from "../../src/pool/refresher.ts";
 import { createCallerResolver } from "../../src/pool/resolve-caller.ts";
 import { createSqliteStore } from "../../src/store/sqlite.ts";
-import type { OAuthRefresh } from "../../src/engines/web/auth/oauth-refresh.ts";
-import { fakeJwt, fakeRefreshToken, grantOf } from "./fixtures.ts";
+import { fakeJwt, fakeRefreshToken, grantOf, type OAuthRefresh } from "./fixtures.ts";
 
 test("pool, refresh, caller resolution and schedule never log a token", async () => {
   const lines: string[] = [];
@@ -29,7 +28,7 @@ test("pool, refresh, caller resolution and schedule never log a token", async ()
     if (rt === flaky) return { type: "unavailable", reason: "OAuth host unreachable: connection refused" };
     return { type: "ok", accessToken: issued, refreshToken: rotated };
   };
-  const refresher = createRefresher({ store, oauthRefresh, accountGrant: grantOf(oauthRefresh), logger });
+  const refresher = createRefresher({ store, accountGrant: grantOf(oauthRefresh), logger });
   const pool = createAccountPool({ store, refresher, config: { randomToken: false, enableLimit: true }, logger });
   const resolve = createCallerResolver({ config: { authorizationKeys: ["sk-pool-secret-key"] }, refresher });
   await store.addAccounts([
