@@ -120,20 +120,19 @@ describe("toChatChunks", () => {
     );
     expect(seen).toEqual(["start", "message-id", "content", "finish"]);
     expect(chunks as unknown[]).toEqual([
-      // the role goes out with the first delta that says something, so it carries that delta's fields
-      { ...head, choices: choice({ role: "assistant", content: "", refusal: null }), message_id: "m-2", conversation_id: "c" },
+      // the role goes out at the start, so the client has its response before the first word; it carries the start's fields
+      { ...head, choices: choice({ role: "assistant", content: "", refusal: null }), message_id: "m-1", conversation_id: "c" },
       { ...head, choices: choice({ content: "hi" }), message_id: "m-2", conversation_id: "c" },
       { ...head, choices: choice({}, "stop"), message_id: "m-2", conversation_id: "c" },
     ]);
   });
 
   describe("tool calls", () => {
-    const roleWithCall = (call: object) => ({ role: "assistant", content: null, tool_calls: [call], refusal: null });
     const callStart = (index: number, callId: string, name: string) => ({ index, id: callId, type: "function", function: { name, arguments: "" } });
     const deltasOf = (chunks: unknown[]): unknown[] => chunks.map((chunk) => (chunk as { choices: Array<{ delta: unknown }> }).choices[0]?.delta);
     const args = (index: number, fragment: string) => ({ tool_calls: [{ index, function: { arguments: fragment } }] });
 
-    test("a reply that opens with a call: role, content null and the call in the first chunk, fragments, finish tool_calls", async () => {
+    test("a reply that opens with a call: the role at the start, then the call, fragments, finish tool_calls", async () => {
       const chunks = await runTransform(toChatChunks(options), [
         { type: "start", conversationId: null, messageId: "resp_1" },
         { type: "tool-call-start", index: 0, callId: "call_1", name: "get_weather" },
@@ -144,7 +143,8 @@ describe("toChatChunks", () => {
         { type: "finish", reason: "tool_calls" },
       ]);
       expect(chunks as unknown[]).toEqual([
-        { ...head, choices: choice(roleWithCall(callStart(0, "call_1", "get_weather")) as ChatChunkDelta) },
+        { ...head, choices: choice({ role: "assistant", content: "", refusal: null }) },
+        { ...head, choices: choice({ tool_calls: [callStart(0, "call_1", "get_weather")] } as ChatChunkDelta) },
         { ...head, choices: choice(args(0, '{"city":')) },
         { ...head, choices: choice(args(0, '"Paris"}')) },
         { ...head, choices: choice({}, "tool_calls") },
@@ -187,7 +187,8 @@ describe("toChatChunks", () => {
         { type: "finish", reason: "tool_calls" },
       ]);
       expect(deltasOf(chunks)).toEqual([
-        roleWithCall(callStart(0, "call_1", "f")),
+        { role: "assistant", content: "", refusal: null },
+        { tool_calls: [callStart(0, "call_1", "f")] },
         args(0, '{"a":'),
         args(0, "1}"),
         {},

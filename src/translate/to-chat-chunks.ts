@@ -69,16 +69,16 @@ export function toChatChunks(options: ToChatChunksOptions): TransformStream<Rend
     return { index: 0, delta, logprobs: null, finish_reason: finishReason };
   }
 
-  /**
-   * The chunk one delta of the choice makes, the role first on the stream's first one (openai-node throws without
-   * it). As OpenAI streams it, a reply that opens with a call carries the role, `content: null` and the call in one
-   * chunk; any other reply opens with `{role, content: "", refusal: null}` on its own.
-   */
-  function deltaChunks(fields: Record<string, unknown>, delta: ChatChunkDelta, finishReason?: ChatCompletionChunk.Choice["finish_reason"]): ChatCompletionChunk[] {
-    if (headSent) return [chunk(fields, [choice(delta, finishReason)])];
+  /** The stream's first chunk: the role (openai-node throws without it), `{role, content: "", refusal: null}`. */
+  function headChunks(fields: Record<string, unknown>): ChatCompletionChunk[] {
+    if (headSent) return [];
     headSent = true;
-    if (delta.tool_calls) return [chunk(fields, [choice({ role: "assistant", content: null, ...delta, refusal: null })])];
-    return [chunk(fields, [choice({ role: "assistant", content: "", refusal: null })]), chunk(fields, [choice(delta, finishReason)])];
+    return [chunk(fields, [choice({ role: "assistant", content: "", refusal: null })])];
+  }
+
+  /** The chunk one delta of the choice makes, after the head when nothing opened the stream yet. */
+  function deltaChunks(fields: Record<string, unknown>, delta: ChatChunkDelta, finishReason?: ChatCompletionChunk.Choice["finish_reason"]): ChatCompletionChunk[] {
+    return [...headChunks(fields), chunk(fields, [choice(delta, finishReason)])];
   }
 
   function callChunks(index: number, argumentsDelta: string, fields: Record<string, unknown>): ChatChunkEvent[] {
@@ -93,7 +93,10 @@ export function toChatChunks(options: ToChatChunksOptions): TransformStream<Rend
     const wasBegun = began;
     began = true;
     switch (delta.type) {
+      // the head goes out as soon as the upstream took the turn, so the client has its response (status, headers)
+      // while the model is still silent (reasoning, a held stream), not only with the first word
       case "start":
+        return headChunks(fields);
       case "message-id":
       case "image":
       // the Responses API's pass-through: chat has the call in its own deltas
@@ -136,8 +139,7 @@ export function toChatChunks(options: ToChatChunksOptions): TransformStream<Rend
       case "failed": {
         ended = true;
         // a reply that began opens with its role even when it fails before saying anything
-        const head = headSent || !wasBegun ? [] : [chunk(fields, [choice({ role: "assistant", content: "", refusal: null })])];
-        headSent = true;
+        const head = wasBegun ? headChunks(fields) : [];
         return [...head, new UpstreamFailureError(502, FAILED_PREFIX + delta.message, { code: "upstream_stream_failed" }).toJSON()];
       }
       default: {

@@ -82,11 +82,11 @@ describe("upstream stream slots", () => {
       },
     });
     // Behind a hidden queue the 540 would wait for slots that never free and fail one by one at the 10 s head
-    // timeout (502): the statuses above already rule that out. The time bound only says that all 600 were answered
-    // without waiting on the held streams; it is loose because this process also plays the 600 clients, and a busy
-    // 2-core machine has taken 16 s to push 600 requests through both sides.
-    expect(refusedAfterMs).toBeLessThan(30_000);
-    expect(Math.max(...first.filter((r) => r.status === 429).map((r) => r.headMs))).toBeLessThan(30_000);
+    // timeout (502): the statuses above rule that out. All 600 answered well before that, and before the 15 s
+    // keep-alive: a served stream's head goes out when the upstream takes the turn, not with its first word.
+    expect(refusedAfterMs).toBeLessThan(QUEUE_WAIT_MS + 7_000);
+    expect(Math.max(...first.filter((r) => r.status === 429).map((r) => r.headMs))).toBeLessThan(QUEUE_WAIT_MS + 7_000);
+    expect(Math.max(...first.filter((r) => r.status === 200).map((r) => r.headMs))).toBeLessThan(QUEUE_WAIT_MS + 7_000);
 
     // another caller (its own access token) is served while the pool's accounts are full
     const served = await h.fetch("/v1/chat/completions", post({ model: "gpt-4o-mini", messages: [{ role: "user", content: "still served" }] }, own.accessToken));
