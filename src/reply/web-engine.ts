@@ -1,0 +1,167 @@
+/**
+ * @module The web engine: the ChatGPT web conversation behind the engine interface. One turn is a planned
+ * conversation; the attempt loop leases an account (or uses the caller's own token, or no-login mode), checks the
+ * model where CHECK_MODEL asks, opens the conversation through the web client and renders its events, and resolves
+ * at the first rendered delta. Failures before it are reported to the pool and may move to another account.
+ */
+import type { Config } from "../config.ts";
+import { ApiError, ModelNotFoundError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import type { UpstreamClient } from "../engines/web/client.ts";
+import { UpstreamError } from "../engines/web/errors.ts";
+import { createIdentity, type UpstreamIdentity } from "../engines/web/identity.ts";
+import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
+import { type AttemptOutcome, shouldFailover, shouldRetrySameCredential } from "../pool/attempt-outcome.ts";
+import type { Caller } from "../pool/resolve-caller.ts";
+import { unavailablePoolError } from "../pool/unavailable-pool.ts";
+import type { Store } from "../store/store.ts";
+import { requiresPaidPlan, type ResolvedModel } from "../translate/model-names.ts";
+import { createRenderer } from "../translate/render-events.ts";
+import type { AccountModels } from "./account-models.ts";
+import type { ConversationPlan } from "./conversation-plan.ts";
+import type { Engine, OpenedTurn } from "./engine.ts";
+import { prepend } from "./prepend.ts";
+import { resolveAssetUrl } from "./resolve-asset-url.ts";
+import { leaseWithFreeSlot, streamBucketOf } from "./stream-bucket.ts";
+import { isUpstreamError, noLoginRefusalError, outcomeOf, toApiError } from "./upstream-failure.ts";
+
+/** What the web engine answers: a planned conversation, and the account holding it when it is continued. */
+export interface WebTurn {
+  plan: ConversationPlan;
+  holder: string | null;
+}
+
+export interface WebEngineDeps {
+  config: Pick<Config, "retryTimes" | "reasoningDisplay" | "userAgents" | "proxyUrls" | "enableLimit" | "checkModel">;
+  upstream: UpstreamClient;
+  pool: AccountPool;
+  store: Pick<Store, "listAccounts">;
+  accountModels: AccountModels;
+  logger: Logger;
+  now: () => number;
+  onAttempt?: (outcome: AttemptOutcome["type"]) => void;
+}
+
+export class WebEngine implements Engine<WebTurn> {
+  constructor(private readonly deps: WebEngineDeps) {}
+
+  private now(): number {
+    return this.deps.now();
+  }
+
+  /** CHECK_MODEL for a pool account: whether it lists the model (an unknown answer counts as yes). */
+  private async leaseOffers(lease: AccountLease, identity: UpstreamIdentity, model: ResolvedModel, signal: AbortSignal): Promise<boolean> {
+    if (!this.deps.config.checkModel || model.gizmoId !== null) return true;
+    const slugs = await this.deps.accountModels.slugs(lease.accountId, identity, signal).catch(() => null);
+    return slugs === null || slugs.includes(model.upstreamSlug);
+  }
+
+  /**
+   * The attempt loop: one predicate (`shouldFailover`) decides whether another account is tried. It ends at the
+   * first rendered delta, so everything after it belongs to the client and is never retried.
+   */
+  async open(turn: WebTurn, caller: Caller, signal: AbortSignal): Promise<OpenedTurn> {
+    const { plan, holder } = turn;
+    const { model } = plan;
+    const tried = new Set<string>();
+    let lastError: UpstreamError | null = null;
+    // the last failure was in no-login mode: an anonymous caller, or a pool key while the pool is empty
+    let lastNoLogin = false;
+    let notOffered = false;
+    for (let attempt = 0; attempt <= this.deps.config.retryTimes; attempt++) {
+      const lease =
+        caller.kind !== "pool"
+          ? null
+          : holder
+            ? await this.deps.pool.lease({ model: model.upstreamSlug, exclude: tried, only: holder })
+            : await leaseWithFreeSlot(this.deps.pool, this.deps.upstream.streams, { model: model.upstreamSlug, exclude: tried });
+      if (caller.kind === "pool" && lease === null) {
+        if (attempt > 0) break;
+        // an empty pool is no-login mode (chat2api's rule); accounts that cannot serve are never papered over by it
+        const refusal = unavailablePoolError(await this.deps.store.listAccounts());
+        if (refusal) throw refusal;
+      }
+      if (lease) tried.add(lease.accountId);
+      const identity = this.identityFor(caller, lease);
+      if (lease && !(await this.leaseOffers(lease, identity, model, signal))) {
+        notOffered = true;
+        continue;
+      }
+      if (caller.kind === "own" && attempt === 0 && this.deps.config.enableLimit) {
+        const wait = await this.deps.pool.cooldownFor(caller.accessToken, model.upstreamSlug);
+        if (wait !== null) {
+          throw toApiError(new UpstreamError("capped", "This access token reached its usage cap for this model", { clearsInSec: wait }), false);
+        }
+      }
+      const startedAt = this.now();
+      try {
+        const opened = await this.deps.upstream.openConversation({
+          identity,
+          prepareBody: (session) => plan.bodyFor(session, signal),
+          signal,
+          bucket: streamBucketOf(caller, lease),
+          checkPersona: (persona) => {
+            if (persona !== null && persona !== "chatgpt-paid" && requiresPaidPlan(model.upstreamSlug)) {
+              throw new ModelNotFoundError(model.requested);
+            }
+          },
+        });
+        const renderer = createRenderer({
+          reasoningDisplay: this.deps.config.reasoningDisplay,
+          reasoningModel: model.reasoning,
+          resolveAsset: (ref) => resolveAssetUrl(opened.session, ref, signal),
+        });
+        const reader = opened.events.pipeThrough(renderer).getReader();
+        const first = await reader.read().catch((error: unknown) => {
+          throw isUpstreamError(error) ? error : new UpstreamError("stream", "The ChatGPT stream failed before the reply began.", { cause: error });
+        });
+        if (first.done || first.value.type === "failed") {
+          await reader.cancel().catch(() => {});
+          const said = !first.done && first.value.type === "failed" ? ` (${first.value.message})` : "";
+          throw new UpstreamError(
+            "unusual-activity",
+            `ChatGPT accepted the request but produced no reply${said}: it usually means the account or IP is being throttled ("unusual activity"). Try again later or use another account.`,
+          );
+        }
+        return { deltas: prepend(first.value, reader), session: opened.session, lease, startedAt, ttftMs: this.now() - startedAt };
+      } catch (error) {
+        if (!isUpstreamError(error)) throw error;
+        const outcome = outcomeOf(error, model.upstreamSlug);
+        await this.report({ lease }, caller, outcome);
+        lastError = error;
+        lastNoLogin = lease === null && caller.kind !== "own";
+        this.deps.logger.info("attempt failed", {
+          attempt,
+          account: lease?.label ?? caller.kind,
+          kind: error.kind,
+          status: error.status,
+        });
+        const again = caller.kind === "pool" ? shouldFailover(outcome) : shouldRetrySameCredential(outcome);
+        if (!again || signal.aborted) break;
+      }
+    }
+    if (lastError) throw (lastNoLogin ? noLoginRefusalError(lastError, caller.kind === "pool") : null) ?? toApiError(lastError, caller.kind === "pool");
+    if (notOffered) throw new ModelNotFoundError(model.requested);
+    throw new ApiError(503, "upstream_error", "No account could serve this request.", { code: "pool_exhausted" });
+  }
+
+  /** The browser identity and credential of one attempt: the leased account, the caller's own token, or no-login. */
+  identityFor(caller: Caller, lease: AccountLease | null): UpstreamIdentity {
+    const options = { userAgents: this.deps.config.userAgents, proxyUrls: this.deps.config.proxyUrls };
+    if (lease) return createIdentity({ accessToken: lease.accessToken, teamAccountId: lease.teamAccountId, stickyKey: lease.accountId }, options);
+    if (caller.kind === "own") return createIdentity({ accessToken: caller.accessToken, teamAccountId: caller.teamAccountId }, options);
+    return createIdentity({ accessToken: null, teamAccountId: null }, options);
+  }
+
+  /** Tells the pool (and metrics) how an attempt went. */
+  async report(turn: { lease: AccountLease | null }, caller: Caller, outcome: AttemptOutcome): Promise<void> {
+    this.deps.onAttempt?.(outcome.type);
+    try {
+      if (turn.lease) await this.deps.pool.report(turn.lease, outcome);
+      // a caller's own token only remembers usage caps (ENABLE_LIMIT); a block may be the request's own doing
+      else if (caller.kind === "own" && outcome.type === "capped") await this.deps.pool.reportOwn(caller.accessToken, outcome);
+    } catch (error) {
+      this.deps.logger.warn("pool report failed", { error });
+    }
+  }
+}
