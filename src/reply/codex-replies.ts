@@ -23,6 +23,7 @@ import type { RenderedDelta, UpstreamUsage } from "../translate/rendered-delta.t
 import { CodexEngine } from "./codex-engine.ts";
 import { codexApiError } from "./codex-failure.ts";
 import { logFinishedReply } from "./request-log.ts";
+import { watchReply } from "./watch-reply.ts";
 
 /** The client's request as it came: each API maps onto a Codex body its own way. */
 export type CodexRequest = { api: "chat"; body: ChatRequestForCodex } | { api: "responses"; body: ResponsesRequestForCodex };
@@ -83,62 +84,23 @@ export class CodexReplies {
     const turn = await this.engine.open({ model, body: converted.body, sessionKey }, caller, context.signal);
 
     let usage: UpstreamUsage | null = null;
-    let failed = false;
-    let logged = false;
-    const finish = (status: number): void => {
-      if (logged) return;
-      logged = true;
-      const latencyMs = this.now() - turn.startedAt;
+    const end = (status: number): void => {
+      const promptTokens = usage?.promptTokens ?? 0;
+      const completionTokens = usage?.completionTokens ?? 0;
       if (turn.lease && status === 200) {
-        void this.engine.report(turn.lease, {
-          type: "success",
-          model: model.upstreamSlug,
-          promptTokens: usage?.promptTokens ?? 0,
-          completionTokens: usage?.completionTokens ?? 0,
-          latencyMs,
-          ttftMs: turn.ttftMs,
-        });
+        void this.engine.report(turn.lease, { type: "success", model: model.upstreamSlug, promptTokens, completionTokens, latencyMs: this.now() - turn.startedAt, ttftMs: turn.ttftMs });
       }
-      logFinishedReply(
-        { store: this.deps.store, logger: this.deps.logger, now: this.now },
-        {
-          clientKey: context.clientKey,
-          accountId: turn.lease?.accountId ?? null,
-          model: model.requested,
-          promptTokens: usage?.promptTokens ?? 0,
-          completionTokens: usage?.completionTokens ?? 0,
-          status,
-          startedAt: turn.startedAt,
-          ttftMs: turn.ttftMs,
-        },
-      );
+      const row = { clientKey: context.clientKey, model: model.requested, promptTokens, completionTokens, status };
+      logFinishedReply({ ...this.deps, now: this.now }, { ...row, accountId: turn.lease?.accountId ?? null, startedAt: turn.startedAt, ttftMs: turn.ttftMs });
     };
-    const reader = turn.deltas.getReader();
-    const deltas = new ReadableStream<RenderedDelta>(
-      {
-        async pull(controller) {
-          try {
-            const { done, value } = await reader.read();
-            if (done) {
-              finish(failed ? 502 : 200);
-              controller.close();
-              return;
-            }
-            if (value.type === "finish") usage = value.usage ?? null;
-            if (value.type === "failed") failed = true;
-            controller.enqueue(value);
-          } catch (error) {
-            finish(502);
-            controller.error(error instanceof CodexError ? codexApiError(error, model.requested, turn.lease !== null) : error);
-          }
-        },
-        cancel(reason) {
-          finish(499);
-          return reader.cancel(reason);
-        },
+    const deltas = watchReply(turn.deltas, {
+      see(delta) {
+        if (delta.type === "finish") usage = delta.usage ?? null;
+        return delta;
       },
-      { highWaterMark: 0 },
-    );
+      end,
+      clientError: (error) => (error instanceof CodexError ? codexApiError(error, model.requested, turn.lease !== null) : error),
+    });
     return { model, promptTokens: 0, historyDisabled: true, deltas };
   }
 }

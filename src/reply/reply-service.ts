@@ -25,6 +25,7 @@ import { type CodexRequest, CodexReplies } from "./codex-replies.ts";
 import { ConversationOwners } from "./conversation-owners.ts";
 import { type ConversationRequest, planConversation } from "./conversation-plan.ts";
 import { logFinishedReply } from "./request-log.ts";
+import { watchReply } from "./watch-reply.ts";
 import { isUpstreamError, toApiError } from "./upstream-failure.ts";
 import { WebEngine } from "./web-engine.ts";
 
@@ -160,11 +161,7 @@ export class ReplyService {
 
     // counted as it streams, so the usage is ready when it ends
     const replyTokens = new ReplyTokens(model.requested, { exact: request.maxTokens !== undefined });
-    let failed = false;
-    let logged = false;
-    const finish = (status: number): void => {
-      if (logged) return;
-      logged = true;
+    const end = (status: number): void => {
       const usage = buildUsage({ promptTokens, content: "", reasoning: "", model: model.requested, counted: replyTokens.finish() });
       void this.web.report(turn, caller, {
         type: "success",
@@ -174,51 +171,24 @@ export class ReplyService {
         latencyMs: this.now() - turn.startedAt,
         ttftMs: turn.ttftMs,
       });
-      logFinishedReply(
-        { store: this.deps.store, logger: this.deps.logger, now: this.now },
-        {
-          clientKey: context.clientKey,
-          accountId: turn.lease?.accountId ?? null,
-          model: model.requested,
-          promptTokens,
-          completionTokens: usage.completion_tokens,
-          status,
-          startedAt: turn.startedAt,
-          ttftMs: turn.ttftMs,
-        },
-      );
+      const row = { clientKey: context.clientKey, model: model.requested, promptTokens, completionTokens: usage.completion_tokens, status };
+      logFinishedReply({ ...this.deps, now: this.now }, { ...row, accountId: turn.lease?.accountId ?? null, startedAt: turn.startedAt, ttftMs: turn.ttftMs });
     };
     const { maxTokens, stop } = request;
-    const reader = turn.deltas
-      .pipeThrough(limitOutput({ model: model.requested, ...(maxTokens ? { maxTokens } : {}), ...(stop && stop.length > 0 ? { stop } : {}) }))
-      .getReader();
-    const { owners, deps } = this;
-    const logger = deps.logger;
-    const deltas = new ReadableStream<RenderedDelta>({
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            finish(failed ? 502 : 200);
-            controller.close();
-            return;
-          }
-          await replyTokens.add(value);
-          // recorded before the client can read the id, so its next turn finds it
-          if (value.type === "start" && value.conversationId && !plan.historyDisabled) {
-            await owners.record(value.conversationId, { caller, bearer: context.bearer, lease: turn.lease }).catch((error: unknown) => logger.warn("conversation owner write failed", { error }));
-          }
-          if (value.type === "failed") failed = true;
-          controller.enqueue(value.type === "finish" ? { ...value, tokens: replyTokens.finish() } : value);
-        } catch (error) {
-          finish(502);
-          controller.error(isUpstreamError(error) ? toApiError(error, turn.lease !== null) : error);
+    const limited = turn.deltas.pipeThrough(limitOutput({ model: model.requested, ...(maxTokens ? { maxTokens } : {}), ...(stop && stop.length > 0 ? { stop } : {}) }));
+    const { owners } = this;
+    const { logger } = this.deps;
+    const deltas = watchReply(limited, {
+      async see(delta) {
+        await replyTokens.add(delta);
+        // recorded before the client can read the id, so its next turn finds it
+        if (delta.type === "start" && delta.conversationId && !plan.historyDisabled) {
+          await owners.record(delta.conversationId, { caller, bearer: context.bearer, lease: turn.lease }).catch((error: unknown) => logger.warn("conversation owner write failed", { error }));
         }
+        return delta.type === "finish" ? { ...delta, tokens: replyTokens.finish() } : delta;
       },
-      cancel(reason) {
-        finish(499);
-        return reader.cancel(reason);
-      },
+      end,
+      clientError: (error) => (isUpstreamError(error) ? toApiError(error, turn.lease !== null) : error),
     });
     return { model, promptTokens, historyDisabled: plan.historyDisabled, deltas, session: turn.session };
   }
