@@ -31,7 +31,7 @@ export interface CodexTurn {
 
 export interface CodexEngineDeps {
   config: Pick<Config, "chatgptBaseUrls" | "retryTimes">;
-  pool: Pick<AccountPool, "lease" | "report"> & { reportQuota?: (accountId: string, quota: QuotaWindows) => Promise<unknown> };
+  pool: Pick<AccountPool, "lease" | "report" | "reportQuota">;
   logger: Logger;
   fetch?: CodexFetch;
   now: () => number;
@@ -141,6 +141,6 @@ export class CodexEngine implements Engine<CodexTurn> {
   }
 
   private async reportQuota(accountId: string, quota: QuotaWindows): Promise<void> {
-    await this.deps.pool.reportQuota?.(accountId, quota).catch((error: unknown) => this.deps.logger.warn("quota report failed", { error }));
+    await this.deps.pool.reportQuota(accountId, quota).catch((error: unknown) => this.deps.logger.warn("quota report failed", { error }));
   }
 }

@@ -11,7 +11,6 @@ import type { ChatRequestForCodex } from "../engines/codex/chat-request.ts";
 import type { ToCodexResult } from "../engines/codex/codex-body.ts";
 import type { CodexFetch } from "../engines/codex/connection.ts";
 import { CodexError } from "../engines/codex/errors.ts";
-import type { QuotaWindows } from "../engines/codex/quota.ts";
 import { type ResponsesRequestForCodex, responsesToCodex } from "../engines/codex/responses-to-codex.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import type { AttemptOutcome } from "../pool/attempt-outcome.ts";
@@ -30,7 +29,7 @@ export type CodexRequest = { api: "chat"; body: ChatRequestForCodex } | { api: "
 
 export interface CodexRepliesDeps {
   config: Pick<Config, "chatgptBaseUrls" | "retryTimes">;
-  pool: Pick<AccountPool, "lease" | "report"> & { reportQuota?: (accountId: string, quota: QuotaWindows) => Promise<unknown> };
+  pool: Pick<AccountPool, "lease" | "report" | "reportQuota">;
   store: Pick<Store, "logRequest">;
   logger: Logger;
   fetch?: CodexFetch;
