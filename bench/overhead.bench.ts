@@ -32,7 +32,8 @@ const emulator = Bun.spawn(["bun", "test/emulator/main.ts"], { cwd: ROOT, env: {
 const dataDir = mkdtempSync(join(tmpdir(), "chat2api-bench-"));
 const chat = Bun.spawn(["bun", "src/main.ts"], {
   cwd: ROOT,
-  env: { ...process.env, PORT: String(chatPort), HOST: "127.0.0.1", CHATGPT_BASE_URL: emulatorUrl, DATA_DIR: dataDir, LOG_LEVEL: "error", POW_WORKERS: "2" },
+  // the 200-stream probe is one no-login caller: its bucket must hold them all (MAX_STREAMS_PER_ACCOUNT is 32 by default)
+  env: { ...process.env, PORT: String(chatPort), HOST: "127.0.0.1", CHATGPT_BASE_URL: emulatorUrl, DATA_DIR: dataDir, LOG_LEVEL: "error", POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },
   stdout: "ignore",
   stderr: "inherit",
 });
