@@ -1,9 +1,10 @@
 /**
  * @module The browser fingerprint that the proof-of-work hashes (upstream.md §4.2): an 18-element array whose
- * idx 3 and 9 are the nonce slots the solver fills in.
+ * idx 3 and 9 are the nonce slots the solver fills in. The 2026 page adds seven `"X" in window` flags
+ * (web-2026.md §3.1, config-2026.ts).
  */
 
-/** The §4.2 config array. Index 3 and 9 are the nonce slots (0 in a fresh config). */
+/** The §4.2 config array (18 slots, or 25 with the 2026 window flags). Index 3 and 9 are the nonce slots (0 in a fresh config). */
 export type PowConfig = readonly [
   screenSum: number,
   date: string,
@@ -23,6 +24,7 @@ export type PowConfig = readonly [
   unknown: string,
   hardwareConcurrency: number,
   timeOrigin: number,
+  ...windowFlags: number[],
 ];
 
 export interface PowConfigInput {
@@ -34,13 +36,13 @@ export interface PowConfigInput {
   random?: () => number;
 }
 
-const SCREEN_SUMS = [3000, 4000, 3120, 4160];
-const CORES = [8, 16, 24, 32];
+export const SCREEN_SUMS = [3000, 4000, 3120, 4160];
+export const CORES = [8, 16, 24, 32];
 /** The browser reports some script; the sentinel SDK is what a page without scripts would still have loaded. */
-const FALLBACK_SCRIPT = "https://chatgpt.com/backend-api/sentinel/sdk.js";
+export const FALLBACK_SCRIPT = "https://chatgpt.com/backend-api/sentinel/sdk.js";
 
 /** Chrome's `navigator` properties as `Object.keys` sees them, with their stringified values. */
-const NAVIGATOR_ENTRIES = [
+export const NAVIGATOR_ENTRIES = [
   "webdriver−false",
   "vendor−Google Inc.",
   "vendorSub−",
@@ -67,10 +69,10 @@ const NAVIGATOR_ENTRIES = [
 ];
 
 /** `Object.keys(document)` on chatgpt.com: React's listener marker (random suffix per page load) and `location`. */
-const DOCUMENT_KEYS = ["_reactListeningx4k9d2mq7wt", "location"];
+export const DOCUMENT_KEYS = ["_reactListeningx4k9d2mq7wt", "location"];
 
 /** Own properties of a chatgpt.com `window`, Next.js globals included. */
-const WINDOW_KEYS = [
+export const WINDOW_KEYS = [
   "window",
   "self",
   "document",

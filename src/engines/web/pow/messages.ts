@@ -6,6 +6,7 @@
  * job id there and the worker checks it between small batches, as a message could not reach its busy loop.
  */
 import type { PowConfig } from "./config.ts";
+import type { PowHash } from "./proof-search.ts";
 
 /** Sent once after start: an Int32Array(1) over this buffer holds the id of the job to abandon (0 = none). */
 export interface PowInitMessage {
@@ -17,6 +18,10 @@ export interface PowInitMessage {
 export interface PowChunkMessage {
   type: "chunk";
   jobId: number;
+  /** Which algorithm the upstream wants (proof-search.ts). */
+  hash: PowHash;
+  /** When the job started (epoch ms): FNV answers carry the time since in slot 9. */
+  startedAt: number;
   seed: string;
   difficulty: string;
   config: PowConfig;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { VECTOR_CONFIG, VECTOR_SEED } from "./__fixtures__/vector-config.ts";
+import { VECTOR_CONFIG_2026 } from "./__fixtures__/vector-config-2026.ts";
 import { PowWorkerPool } from "./pool.ts";
 import { PowWorkerError } from "./pow-worker-error.ts";
 import { failureToken, solveProofOfWork } from "./solve.ts";
@@ -11,6 +12,28 @@ describe("PowWorkerPool", () => {
   test("solves the §4.3 vector to the same token as the single-threaded solver", async () => {
     await using pool = new PowWorkerPool({ size: 1 });
     expect(await pool.solve({ seed: VECTOR_SEED, difficulty: "0fffff", config: VECTOR_CONFIG })).toEqual(solveProofOfWork(VECTOR_SEED, "0fffff", VECTOR_CONFIG));
+  });
+
+  test("one pool serves both hashes at once: each answer verifies under its own hash only", async () => {
+    await using pool = new PowWorkerPool({ size: 2, chunkSize: 500 });
+    const seeds = ["0.11", "0.22", "0.33", "0.44"];
+    const hashes = ["fnv", "sha3", "fnv", "sha3"] as const;
+    const results = await Promise.all(seeds.map((seed, i) => pool.solve({ seed, difficulty: "0fff", config: VECTOR_CONFIG_2026, hash: hashes[i] })));
+    expect(
+      results.map((result, i) => [
+        result.solved && verifyProofOfWork(seeds[i] as string, "0fff", result.token, hashes[i]),
+        verifyProofOfWork(seeds[i] as string, "0fff", result.token, hashes[i] === "fnv" ? "sha3" : "fnv"),
+      ]),
+    ).toEqual(seeds.map(() => [true, false]));
+  });
+
+  test("an FNV solve that runs out ends with the 2026 failure token", async () => {
+    await using pool = new PowWorkerPool({ size: 2, chunkSize: 64 });
+    expect(await pool.solve({ seed: "0.5", difficulty: "00000000", config: VECTOR_CONFIG_2026, hash: "fnv", maxAttempts: 500 })).toEqual({
+      solved: false,
+      token: failureToken("0.5", "fnv"),
+      attempts: 500,
+    });
   });
 
   test("8 concurrent solves on 2 workers all come back solved and verified", async () => {

@@ -11,7 +11,8 @@ import type { PowConfig } from "./config.ts";
 import type { PowChunkMessage, PowInitMessage, PowWorkerResponse } from "./messages.ts";
 import { parseDifficulty } from "./nonce-search.ts";
 import { PowWorkerError } from "./pow-worker-error.ts";
-import { DEFAULT_MAX_ATTEMPTS, failureToken, REQUIREMENTS_DIFFICULTY, type SolveResult, toRequirementsToken } from "./solve.ts";
+import { failureToken, type PowHash } from "./proof-search.ts";
+import { DEFAULT_MAX_ATTEMPTS, REQUIREMENTS_DIFFICULTY, type SolveResult, toRequirementsToken } from "./solve.ts";
 
 export interface PowWorkerPoolOptions {
   /** Number of workers (POW_WORKERS); at least 1. */
@@ -30,11 +31,15 @@ export interface PowSolveInput {
   config: PowConfig;
   /** Nonces 0 … maxAttempts-1 are tried (default 500 000). */
   maxAttempts?: number;
+  /** `sha3` (2024, the default) or `fnv` (2026). */
+  hash?: PowHash;
 }
 
 interface Job {
   id: number;
   input: Required<PowSolveInput>;
+  /** Epoch ms: FNV answers report the time since in slot 9. */
+  startedAt: number;
   nextChunk: number;
   inFlight: number;
   attempts: number;
@@ -91,7 +96,8 @@ export class PowWorkerPool {
     return new Promise<SolveResult>((resolve, reject) => {
       const job: Job = {
         id: this.nextJobId++,
-        input: { ...input, maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS },
+        input: { ...input, maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, hash: input.hash ?? "sha3" },
+        startedAt: Date.now(),
         nextChunk: 0,
         inFlight: 0,
         attempts: 0,
@@ -222,13 +228,13 @@ export class PowWorkerPool {
   private takeChunk(job: Job): PowChunkMessage {
     const startNonce = this.chunkStart(job.nextChunk++);
     const count = Math.min(this.chunkSize, Math.ceil((job.input.maxAttempts - startNonce) / this.size));
-    const { seed, difficulty, config } = job.input;
-    return { type: "chunk", jobId: job.id, seed, difficulty, config, startNonce, step: this.size, count };
+    const { seed, difficulty, config, hash } = job.input;
+    return { type: "chunk", jobId: job.id, hash, startedAt: job.startedAt, seed, difficulty, config, startNonce, step: this.size, count };
   }
 
   /** Every nonce was tried: the browser's "gave up" token. */
   private settle(job: Job): void {
-    this.finish(job, { solved: false, token: failureToken(job.input.seed), attempts: job.attempts });
+    this.finish(job, { solved: false, token: failureToken(job.input.seed, job.input.hash), attempts: job.attempts });
   }
 
   private finish(job: Job, result: SolveResult): void {

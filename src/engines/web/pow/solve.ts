@@ -1,9 +1,11 @@
 /**
- * @module The proof-of-work solver (upstream.md §4.3, §4.4): pure and synchronous, so it runs as is in a Worker,
- * a test or a bench.
+ * @module The proof-of-work solver (upstream.md §4.3, §4.4; web-2026.md §3.4): pure and synchronous, so it runs as
+ * is in a Worker, a test or a bench.
  */
 import type { PowConfig } from "./config.ts";
-import { createNonceSearch } from "./nonce-search.ts";
+import { ANSWER_PREFIX, createProofSearch, FAILURE_MARKER, failureToken, type PowHash } from "./proof-search.ts";
+
+export { ANSWER_PREFIX, FAILURE_MARKER, failureToken };
 
 export type SolveResult = { solved: true; token: string; nonce: number; attempts: number } | { solved: false; token: string; attempts: number };
 
@@ -14,29 +16,30 @@ export interface SolveOptions {
   startNonce?: number;
   /** The distance between tried nonces (default 1), so n solvers can share one challenge. */
   step?: number;
+  /** `sha3` (2024, the default) or `fnv` (2026). */
+  hash?: PowHash;
+  /** FNV only: the solve's start (epoch ms) and clock, for slot 9. */
+  startedAt?: number;
+  now?: () => number;
 }
 
-export const ANSWER_PREFIX = "gAAAAAB";
 export const REQUIREMENTS_PREFIX = "gAAAAAC";
-/** What the browser sends when it gave up: the server recognises the marker, the seed tells which challenge. */
-export const FAILURE_MARKER = "wQ8Lk5FbGpA2NcR9dShT6gYjU7VxZ4D";
 export const DEFAULT_MAX_ATTEMPTS = 500_000;
 /** §4.4: the requirements token proves this fixed, easy difficulty (about 16 attempts). */
 export const REQUIREMENTS_DIFFICULTY = "0fffff";
 
 export function solveProofOfWork(seed: string, difficulty: string, config: PowConfig, options: SolveOptions = {}): SolveResult {
-  const { maxAttempts = DEFAULT_MAX_ATTEMPTS, startNonce = 0, step = 1 } = options;
-  const search = createNonceSearch(seed, difficulty, config);
-  const { nonce, attempts } = search.search(startNonce, step, maxAttempts);
-  if (nonce === null) return { solved: false, token: failureToken(seed), attempts };
-  return { solved: true, token: ANSWER_PREFIX + search.encodedConfig(nonce), nonce, attempts };
+  const { maxAttempts = DEFAULT_MAX_ATTEMPTS, startNonce = 0, step = 1, hash = "sha3" } = options;
+  const search = createProofSearch(hash, seed, difficulty, config, {
+    ...(options.startedAt !== undefined ? { startedAt: options.startedAt } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const { found, attempts } = search.search(startNonce, step, maxAttempts);
+  if (found === null) return { solved: false, token: failureToken(seed, hash), attempts };
+  return { solved: true, token: found.token, nonce: found.nonce, attempts };
 }
 
-export function failureToken(seed: string): string {
-  return ANSWER_PREFIX + FAILURE_MARKER + Buffer.from(JSON.stringify(seed)).toString("base64");
-}
-
-/** The `p` of chat-requirements: the same routine on a random seed, marked `gAAAAAC`. */
+/** The `p` of the 2024 chat-requirements: the same routine on a random seed, marked `gAAAAAC`. */
 export function requirementsToken(config: PowConfig, random: () => number = Math.random): string {
   return toRequirementsToken(solveProofOfWork(String(random()), REQUIREMENTS_DIFFICULTY, config).token);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { VECTOR_CONFIG, VECTOR_SEED } from "./__fixtures__/vector-config.ts";
+import { VECTOR_CONFIG_2026 } from "./__fixtures__/vector-config-2026.ts";
 import { failureToken, solveProofOfWork } from "./solve.ts";
 import { verifyProofOfWork } from "./verify.ts";
 
@@ -38,5 +39,22 @@ describe("verifyProofOfWork", () => {
 
   test("rejects a difficulty that is not hex", () => {
     expect(verifyProofOfWork(VECTOR_SEED, "zzzzzz", solved)).toBe(false);
+  });
+});
+
+describe("verifyProofOfWork with the 2026 hash", () => {
+  const fnv = solveProofOfWork("0.8118613382182117", "06e1cc", VECTOR_CONFIG_2026, { hash: "fnv" }).token;
+
+  test("accepts an FNV answer (with ~S) and refuses it as a SHA3 one, and a SHA3 answer as an FNV one", () => {
+    const sha3 = solveProofOfWork("0.8118613382182117", "06e1cc", VECTOR_CONFIG_2026).token;
+    expect([verifyProofOfWork("0.8118613382182117", "06e1cc", fnv, "fnv"), verifyProofOfWork("0.8118613382182117", "06e1cc", sha3, "fnv")]).toEqual([true, false]);
+  });
+
+  test.each([
+    ["without its ~S", fnv.slice(0, -2)],
+    ["for another seed", fnv.replace("~S", "") + "~S"],
+    ["the 2026 failure token", failureToken("0.8118613382182117", "fnv")],
+  ])("refuses it %s", (name, token) => {
+    expect(verifyProofOfWork(name === "for another seed" ? "0.1" : "0.8118613382182117", "06e1cc", token, "fnv")).toBe(false);
   });
 });

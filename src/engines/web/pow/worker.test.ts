@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { VECTOR_CONFIG, VECTOR_SEED } from "./__fixtures__/vector-config.ts";
+import { VECTOR_CONFIG_2026 } from "./__fixtures__/vector-config-2026.ts";
 import type { PowChunkMessage, PowWorkerResponse } from "./messages.ts";
 import { solveProofOfWork } from "./solve.ts";
+import { verifyProofOfWork } from "./verify.ts";
 
 const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
 const cancelBuffer = new SharedArrayBuffer(4);
@@ -9,10 +11,12 @@ const cancel = new Int32Array(cancelBuffer);
 worker.postMessage({ type: "init", cancel: cancelBuffer });
 afterAll(() => worker.terminate());
 
-const run = (chunk: Omit<PowChunkMessage, "type" | "seed" | "config"> & { seed?: string }) =>
+type ChunkInput = Omit<PowChunkMessage, "type" | "seed" | "config" | "hash" | "startedAt"> & Partial<Pick<PowChunkMessage, "seed" | "config" | "hash" | "startedAt">>;
+
+const run = (chunk: ChunkInput) =>
   new Promise<PowWorkerResponse>((resolve) => {
     worker.addEventListener("message", (event: MessageEvent<PowWorkerResponse>) => resolve(event.data), { once: true });
-    worker.postMessage({ type: "chunk", seed: VECTOR_SEED, config: VECTOR_CONFIG, ...chunk } satisfies PowChunkMessage);
+    worker.postMessage({ type: "chunk", seed: VECTOR_SEED, config: VECTOR_CONFIG, hash: "sha3", startedAt: Date.now(), ...chunk } satisfies PowChunkMessage);
   });
 
 describe("the pow worker", () => {
@@ -25,6 +29,11 @@ describe("the pow worker", () => {
       token: expected.token,
       attempts: expected.attempts,
     });
+  });
+
+  test("solves with the hash the chunk names: an FNV chunk answers a ~S token that verifies under FNV", async () => {
+    const answer = await run({ jobId: 5, hash: "fnv", config: VECTOR_CONFIG_2026, difficulty: "0fffff", startNonce: 0, step: 1, count: 1_000 });
+    expect(answer.type === "found" && answer.token.endsWith("~S") && verifyProofOfWork(VECTOR_SEED, "0fffff", answer.token, "fnv")).toBe(true);
   });
 
   test("reports every attempt of a chunk without an answer", async () => {

@@ -3,8 +3,7 @@
  * one message. Must stay a build entry point (`bun build --compile … src/engines/web/pow/worker.ts`).
  */
 import type { PowChunkMessage, PowWorkerRequest, PowWorkerResponse } from "./messages.ts";
-import { createNonceSearch, type NonceSearch } from "./nonce-search.ts";
-import { ANSWER_PREFIX } from "./solve.ts";
+import { createProofSearch, type ProofSearch } from "./proof-search.ts";
 
 declare const self: Worker;
 
@@ -13,7 +12,7 @@ const CANCEL_CHECK_EVERY = 256;
 
 let cancel: Int32Array<ArrayBufferLike> = new Int32Array(1);
 /** A job's chunks usually come to the same worker in a row: keep its prepared search. */
-let prepared: { jobId: number; search: NonceSearch } | null = null;
+let prepared: { jobId: number; search: ProofSearch } | null = null;
 
 self.onmessage = (event: MessageEvent<PowWorkerRequest>) => {
   const message = event.data;
@@ -34,16 +33,16 @@ self.onmessage = (event: MessageEvent<PowWorkerRequest>) => {
 function runChunk(chunk: PowChunkMessage): PowWorkerResponse {
   const { jobId, step, count } = chunk;
   try {
-    if (prepared?.jobId !== jobId) prepared = { jobId, search: createNonceSearch(chunk.seed, chunk.difficulty, chunk.config) };
+    if (prepared?.jobId !== jobId) {
+      prepared = { jobId, search: createProofSearch(chunk.hash, chunk.seed, chunk.difficulty, chunk.config, { startedAt: chunk.startedAt }) };
+    }
     const { search } = prepared;
     let attempts = 0;
     while (attempts < count && Atomics.load(cancel, 0) !== jobId) {
       const batch = Math.min(CANCEL_CHECK_EVERY, count - attempts);
       const result = search.search(chunk.startNonce + attempts * step, step, batch);
       attempts += result.attempts;
-      if (result.nonce !== null) {
-        return { type: "found", jobId, nonce: result.nonce, token: ANSWER_PREFIX + search.encodedConfig(result.nonce), attempts };
-      }
+      if (result.found !== null) return { type: "found", jobId, nonce: result.found.nonce, token: result.found.token, attempts };
     }
     return { type: "not-found", jobId, attempts };
   } catch (error) {

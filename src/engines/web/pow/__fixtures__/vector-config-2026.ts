@@ -1,0 +1,30 @@
+/** @module The 25-slot config of the web-2026.md §3.5 worked vectors (slot 3 and 9 are overwritten by the solver). */
+import type { PowConfig } from "../config.ts";
+
+export const VECTOR_CONFIG_2026: PowConfig = [
+  3000,
+  "Fri Aug 21 2026 10:00:00 GMT-0700 (Pacific Daylight Time)",
+  4294967296,
+  0,
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/148.0.0.0 Safari/537.36",
+  "https://chatgpt.com/backend-api/sentinel/sdk.js",
+  "prod-0123456789abcdef0123456789abcdef01234567",
+  "en-US",
+  "en-US,en",
+  0,
+  "webdriver\u2212false",
+  "location",
+  "onload",
+  1234.5,
+  "11111111-2222-4333-8444-555555555555",
+  "",
+  8,
+  1787331598765.5,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+];
