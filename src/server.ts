@@ -85,10 +85,12 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     store: runtime.store,
     logger: logger.child({ component: "chat" }),
     onAttempt: (outcome) => metrics.countAttempt(outcome),
+    codexCatalogs: runtime.codexCatalogs,
   });
   const chat = new ChatService(replies);
-  const admin = createAdminService({ store: runtime.store, refresher: runtime.refresher, scheduler: runtime.scheduler });
-  const codexLogin = createCodexLoginService({ store: runtime.store, authBaseUrl: config.authBaseUrl, logger, ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}) });
+  const learnCatalogs = (): void => void runtime.codexCatalogs.learnUnknown();
+  const admin = createAdminService({ store: runtime.store, refresher: runtime.refresher, scheduler: runtime.scheduler, onAccountsAdded: learnCatalogs });
+  const codexLogin = createCodexLoginService({ store: runtime.store, authBaseUrl: config.authBaseUrl, logger, onAccountsAdded: learnCatalogs, ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}) });
   const app = createApp({
     apiPrefix: config.apiPrefix,
     maxBodyBytes: config.maxBodyBytes,
@@ -100,7 +102,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
       chatModule({ service: chat, logger }),
       responsesModule({ replies, logger }),
       imagesModule({ replies, upstream, config }),
-      modelsModule(),
+      modelsModule({ router: replies.router }),
       homeModule({ prefix: config.apiPrefix ? `/${config.apiPrefix}` : "", version: VERSION }),
       healthModule({ ready: async () => (await runtime.store.listAccounts(), true) }),
       metricsModule({ metrics, store: runtime.store, config }),

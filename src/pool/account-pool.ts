@@ -16,12 +16,13 @@ import type { Logger } from "../logger.ts";
 import { maskSecret } from "../logger.ts";
 import type { AccountRow, CooldownRow, Store } from "../store/store.ts";
 import type { AttemptOutcome } from "./attempt-outcome.ts";
+import type { CodexCatalogs } from "./codex-catalogs.ts";
 import { ALL_MODELS, nextAccountState } from "./cooldown.ts";
 import { offersModel, planTier, tierPreference } from "./model-access.ts";
 import { createPoolView, type PoolSnapshot, type PoolView } from "./pool-view.ts";
 import { CODEX_ALL_MODELS, createQuotaBook, mayServeCodex, mostHeadroom } from "./quota-scheduling.ts";
 import type { Refresher } from "./refresher.ts";
-import { isTokenStale } from "./refresher.ts";
+import { createUsableToken } from "./usable-token.ts";
 import { secretDigest } from "./token-kind.ts";
 
 export interface AccountLease {
@@ -81,6 +82,8 @@ export interface AccountPoolDeps {
   refresher: Refresher;
   config: Pick<Config, "randomToken" | "enableLimit">;
   logger: Logger;
+  /** Each account's Codex catalog: a Codex lease skips accounts whose catalog does not list the model. */
+  catalogs?: Pick<CodexCatalogs, "offers" | "revalidate">;
   now?: () => number;
   random?: () => number;
 }
@@ -118,9 +121,10 @@ function candidatesOf(view: PoolSnapshot, only: string | undefined): readonly Ac
   });
 }
 
-export function createAccountPool({ store, view, refresher, config, logger, now = Date.now, random = Math.random }: AccountPoolDeps): AccountPool {
+export function createAccountPool({ store, view, refresher, config, logger, catalogs, now = Date.now, random = Math.random }: AccountPoolDeps): AccountPool {
   const pool = view ?? createPoolView(store, now);
   const quotas = createQuotaBook(store, now);
+  const usableToken = createUsableToken({ store, refresher, now });
   /** Round-robin cursors, one per engine: the id last handed out; the next lease takes the first id after it. */
   const cursors = { web: "", codex: "" };
 
@@ -145,24 +149,6 @@ export function createAccountPool({ store, view, refresher, config, logger, now 
     };
   }
 
-  /** A usable access token for the account, refreshing first when it is stale; null when it has none. */
-  async function usableToken(account: AccountRow): Promise<AccountRow | null> {
-    const nowMs = now();
-    if (!isTokenStale(account, nowMs)) return account;
-    if (account.refreshToken) {
-      const result = await refresher.refreshAccount(account.id, { force: false });
-      const fresh = await store.getAccount(account.id);
-      if (result.type === "revoked" || !fresh || fresh.status !== "active") return null;
-      if (fresh.accessToken && (fresh.accessTokenExpiresAt === null || fresh.accessTokenExpiresAt > nowMs)) return fresh;
-      return null;
-    }
-    if (account.accessToken && account.accessTokenExpiresAt !== null && account.accessTokenExpiresAt <= nowMs) {
-      await store.updateAccount(account.id, { status: "failed", lastError: "access token expired and there is no refresh token" });
-      return null;
-    }
-    return account.accessToken ? account : null;
-  }
-
   /** The Codex side of `lease`: most headroom first, resting accounts skipped, Codex access tokens only. */
   async function leaseCodex({ model, exclude, only }: LeaseInput): Promise<AccountLease | null> {
     const tried = new Set(exclude);
@@ -171,18 +157,24 @@ export function createAccountPool({ store, view, refresher, config, logger, now 
       const nowMs = now();
       const snapshot = await pool.current();
       let capable = 0;
+      let offering = 0;
       let soonest = Number.POSITIVE_INFINITY;
       const ready: Array<{ account: AccountRow; headroom: number }> = [];
       for (const account of candidatesOf(snapshot, only)) {
         if (account.status !== "active" || !mayServeCodex(account)) continue;
         capable++;
+        // an account whose catalog is not known yet is tried: its answer tells
+        if (catalogs?.offers(account.id, model) === false) continue;
+        offering++;
         if (tried.has(account.id)) continue;
         // rests are cooldown rows only, so ending one in the management API lets the account be tried again
         const until = restingUntil(model, snapshot.cooldownsOf(account.id), config.enableLimit, nowMs, CODEX_ALL_MODELS);
         if (until === null) ready.push({ account, headroom: quotas.standing(account.id, nowMs).headroom });
         else soonest = Math.min(soonest, until);
       }
-      if (capable === 0 || (ready.length === 0 && soonest === Number.POSITIVE_INFINITY)) return null;
+      if (capable === 0) return null;
+      if (offering === 0) throw new ModelNotFoundError(model);
+      if (ready.length === 0 && soonest === Number.POSITIVE_INFINITY) return null;
       if (ready.length === 0) throw everyoneResting(`Codex account in the pool is resting on its quota for ${model}`, soonest, nowMs);
       const chosen = pick(mostHeadroom(ready).map((entry) => entry.account), "codex");
       const account = await usableToken(chosen);
@@ -191,6 +183,8 @@ export function createAccountPool({ store, view, refresher, config, logger, now 
         tried.add(chosen.id);
         continue;
       }
+      // learnt or renewed behind the request, with the token it now has
+      void catalogs?.revalidate(account);
       return leaseOf({ ...account, accessToken: account.accessToken });
     }
   }

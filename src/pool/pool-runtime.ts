@@ -7,7 +7,13 @@ import type { Logger } from "../logger.ts";
 import { createPostgresStore } from "../store/postgres.ts";
 import { createSqliteStore, sqlitePathFromUrl } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
+import { isCodexAccessToken, readCodexClaims } from "../engines/codex/auth/codex-claims.ts";
+import { DEFAULT_CODEX_CLIENT_VERSION } from "../engines/codex/client-version.ts";
+import { fetchCodexModels } from "../engines/codex/fetch-models.ts";
 import { createAccountGrant } from "./account-grant.ts";
+import { CodexCatalogs } from "./codex-catalogs.ts";
+import { createPoolView } from "./pool-view.ts";
+import { isTokenStale } from "./refresher.ts";
 import type { AccountPool } from "./account-pool.ts";
 import { createAccountPool } from "./account-pool.ts";
 import type { RefreshScheduler } from "./refresh-scheduler.ts";
@@ -24,13 +30,19 @@ export interface PoolRuntime {
   resolveCaller: CallerResolver;
   refresher: Refresher;
   scheduler: RefreshScheduler;
+  /** Each Codex account's model catalog: what is routed to the Codex engine, listed, and leased where. */
+  codexCatalogs: CodexCatalogs;
   close(): Promise<void>;
 }
+
+/** A Codex catalog call that has not answered by then is given up; a request waiting on it goes on without it. */
+const CATALOG_TIMEOUT_MS = 15_000;
 
 export type PoolConfig = Pick<
   Config,
   | "authorizationKeys"
   | "authBaseUrl"
+  | "chatgptBaseUrls"
   | "oauthClientId"
   | "oauthRedirectUri"
   | "enableLimit"
@@ -83,13 +95,35 @@ export function createPoolRuntime(config: PoolConfig, { logger, fetch: doFetch, 
     ...(doFetch ? { fetch: doFetch } : {}),
   });
   const refresher = createRefresher({ store, accountGrant, logger: log, now, exchangeLimiter });
-  const pool = createAccountPool({ store, refresher, config, logger: log, now });
+  const view = createPoolView(store, now);
+  const codexCatalogs = new CodexCatalogs({
+    accounts: async () => (await view.current()).accounts,
+    // the token as stored now, never refreshed for a catalog: an exchange is spent only when a request needs it
+    async credential(account) {
+      const row = await store.getAccount(account.id);
+      if (!row?.accessToken || isTokenStale(row, now()) || !isCodexAccessToken(row.accessToken)) return null;
+      const chatgptAccountId = row.chatgptAccountId ?? readCodexClaims(row.accessToken).chatgptAccountId;
+      return chatgptAccountId ? { accessToken: row.accessToken, chatgptAccountId } : null;
+    },
+    load: (credential, etag) =>
+      fetchCodexModels(
+        { baseUrl: config.chatgptBaseUrls[0] ?? "https://chatgpt.com", accessToken: credential.accessToken, accountId: credential.chatgptAccountId, ...(doFetch ? { fetch: doFetch } : {}), now, signal: AbortSignal.timeout(CATALOG_TIMEOUT_MS) },
+        etag,
+      ),
+    markHasCodex: (accountId, hasCodex) => store.updateAccount(accountId, { hasCodex }),
+    clientVersion: DEFAULT_CODEX_CLIENT_VERSION,
+    logger: log,
+    now,
+  });
+  const pool = createAccountPool({ store, view, refresher, config, logger: log, catalogs: codexCatalogs, now });
   const resolveCaller = createCallerResolver({ config, refresher });
   const schedule = createRefreshScheduler({ refresher, logger: log, enabled: config.scheduledRefresh, pattern: config.refreshCron });
   const scheduler: RefreshScheduler = {
     ...schedule,
     async start() {
       await store.ready();
+      // not awaited: an unreachable upstream must not hold up the start; a Codex request waits for it instead
+      void codexCatalogs.learnUnknown();
       return schedule.start();
     },
   };
@@ -99,8 +133,10 @@ export function createPoolRuntime(config: PoolConfig, { logger, fetch: doFetch, 
     resolveCaller,
     refresher,
     scheduler,
+    codexCatalogs,
     async close() {
       scheduler.stop();
+      await codexCatalogs.close();
       await store.close();
     },
   };

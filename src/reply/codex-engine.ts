@@ -14,6 +14,7 @@ import type { CodexFetch } from "../engines/codex/connection.ts";
 import { CodexError } from "../engines/codex/errors.ts";
 import { type QuotaWindows, withUsageLimit } from "../engines/codex/quota.ts";
 import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
+import type { CodexCatalogs } from "../pool/codex-catalogs.ts";
 import { type AttemptOutcome, shouldFailover, shouldRetrySameCredential } from "../pool/attempt-outcome.ts";
 import type { Caller } from "../pool/resolve-caller.ts";
 import type { ResolvedModel } from "../translate/model-names.ts";
@@ -36,6 +37,8 @@ export interface CodexEngineDeps {
   fetch?: CodexFetch;
   now: () => number;
   onAttempt?: (outcome: AttemptOutcome["type"]) => void;
+  /** The pool's catalogs: told when an answer says an account's catalog changed or a model it listed was refused. */
+  catalogs?: Pick<CodexCatalogs, "noteEtag" | "forget">;
 }
 
 interface Credential {
@@ -107,6 +110,7 @@ export class CodexEngine implements Engine<CodexTurn> {
           now: this.deps.now,
         });
         if (credential.lease && opened.quota) await this.reportQuota(credential.lease.accountId, opened.quota);
+        if (credential.lease) this.deps.catalogs?.noteEtag(credential.lease.accountId, opened.modelsEtag);
         const reader = codexDeltas(opened.events).getReader();
         // the first event proves the backend took the turn: a failure before it may still go to another account
         const first = await reader.read();
@@ -117,6 +121,7 @@ export class CodexEngine implements Engine<CodexTurn> {
         const outcome = codexOutcomeOf(error, model.upstreamSlug);
         this.deps.onAttempt?.(outcome.type);
         if (credential.lease) {
+          if (error.kind === "model-unsupported") this.deps.catalogs?.forget(credential.lease.accountId);
           await this.report(credential.lease, outcome);
           const quota = quotaOfRefusal(error, this.now());
           if (quota) await this.reportQuota(credential.lease.accountId, quota);

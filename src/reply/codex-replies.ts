@@ -14,6 +14,7 @@ import { CodexError } from "../engines/codex/errors.ts";
 import { type ResponsesRequestForCodex, responsesToCodex } from "../engines/codex/responses-to-codex.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import type { AttemptOutcome } from "../pool/attempt-outcome.ts";
+import type { CodexCatalogs } from "../pool/codex-catalogs.ts";
 import type { Caller } from "../pool/resolve-caller.ts";
 import { secretDigest } from "../pool/token-kind.ts";
 import type { Store } from "../store/store.ts";
@@ -35,6 +36,7 @@ export interface CodexRepliesDeps {
   fetch?: CodexFetch;
   now?: () => number;
   onAttempt?: (outcome: AttemptOutcome["type"]) => void;
+  catalogs?: Pick<CodexCatalogs, "noteEtag" | "forget">;
 }
 
 export interface CodexReply {
@@ -67,6 +69,7 @@ export class CodexReplies {
       now: this.now,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
       ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
+      ...(deps.catalogs ? { catalogs: deps.catalogs } : {}),
     });
   }
 

@@ -12,6 +12,7 @@ import type { UpstreamClient } from "../engines/web/client.ts";
 import type { UpstreamSession } from "../engines/web/session.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import type { AttemptOutcome } from "../pool/attempt-outcome.ts";
+import type { CodexCatalogs } from "../pool/codex-catalogs.ts";
 import type { Caller, CallerResolver } from "../pool/resolve-caller.ts";
 import { secretDigest } from "../pool/token-kind.ts";
 import type { Store } from "../store/store.ts";
@@ -24,6 +25,7 @@ import { AccountModels } from "./account-models.ts";
 import { type CodexRequest, CodexReplies } from "./codex-replies.ts";
 import { ConversationOwners } from "./conversation-owners.ts";
 import { type ConversationRequest, planConversation } from "./conversation-plan.ts";
+import { type EngineName, ModelRouter } from "./model-router.ts";
 import { logFinishedReply } from "./request-log.ts";
 import { watchReply } from "./watch-reply.ts";
 import { isUpstreamError, toApiError } from "./upstream-failure.ts";
@@ -58,6 +60,8 @@ export interface ReplyServiceDeps {
   codexFetch?: CodexFetch;
   /** Told the outcome of every upstream attempt, whoever's credential it used (metrics). */
   onAttempt?: (outcome: AttemptOutcome["type"]) => void;
+  /** The pool's Codex catalogs: routing by what accounts list; the built-in Codex lineup only when absent. */
+  codexCatalogs?: CodexCatalogs;
 }
 
 export interface ReplyContext {
@@ -95,12 +99,15 @@ export class ReplyService {
   private readonly owners: ConversationOwners;
   private readonly codex: CodexReplies;
   private readonly web: WebEngine;
+  /** Which engine answers a model name; /v1/models lists by it too. */
+  readonly router: ModelRouter;
 
   constructor(deps: ReplyServiceDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
     this.accountModels = new AccountModels(deps.upstream, 10 * 60_000, this.now);
     this.owners = new ConversationOwners(deps.store, this.now);
+    this.router = new ModelRouter(deps.codexCatalogs ?? null);
     this.web = new WebEngine({
       config: deps.config,
       upstream: deps.upstream,
@@ -118,6 +125,7 @@ export class ReplyService {
       logger: deps.logger,
       now: this.now,
       ...(deps.codexFetch ? { fetch: deps.codexFetch } : {}),
+      ...(deps.codexCatalogs ? { catalogs: deps.codexCatalogs } : {}),
       ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
     });
   }
@@ -142,6 +150,11 @@ export class ReplyService {
       if (slugs && !slugs.includes(model.upstreamSlug)) throw new ModelNotFoundError(name);
     }
     return model;
+  }
+
+  /** The engine that answers `model`: every endpoint asks before it builds its request. */
+  engineFor(model: string): Promise<EngineName> {
+    return this.router.engineFor(model);
   }
 
   /** A request for a Codex model, answered by the Codex engine with the same deltas the web engine yields. */

@@ -71,6 +71,17 @@ export class CodexModelsCache {
     return this.#entries.get(accountKey)?.models ?? null;
   }
 
+  /** Whether the account's catalog is cached and within its TTL. */
+  isFresh(accountKey: string): boolean {
+    const entry = this.#entries.get(accountKey);
+    return entry !== undefined && entry.freshUntil > this.#now();
+  }
+
+  /** The accounts with a cached catalog. */
+  keys(): IterableIterator<string> {
+    return this.#entries.keys();
+  }
+
   /** An answer's `x-models-etag`: when it differs from the cached catalog's, the next `get` reloads. */
   noteEtag(accountKey: string, etag: string | null): void {
     const entry = this.#entries.get(accountKey);

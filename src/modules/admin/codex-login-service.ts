@@ -28,6 +28,8 @@ export interface CodexLoginServiceDeps {
   authBaseUrl: string;
   logger: Logger;
   fetch?: typeof fetch;
+  /** Told after a sign-in stored an account: the Codex catalogs read its models (not awaited). */
+  onAccountsAdded?: () => void;
   now?: () => number;
 }
 
@@ -75,7 +77,7 @@ function pruneExpired<T>(sessions: Map<string, T>, expiresAt: (session: T) => nu
   for (const [key, session] of sessions) if (expiresAt(session) <= nowMs) sessions.delete(key);
 }
 
-export function createCodexLoginService({ store, authBaseUrl, logger, fetch: doFetch, now = Date.now }: CodexLoginServiceDeps): CodexLoginService {
+export function createCodexLoginService({ store, authBaseUrl, logger, fetch: doFetch, onAccountsAdded, now = Date.now }: CodexLoginServiceDeps): CodexLoginService {
   const log = logger.child({ component: "codex-login" });
   const options = { authBaseUrl, now, ...(doFetch ? { fetch: doFetch } : {}) };
   const devices = new Map<string, DeviceSession>();
@@ -91,6 +93,7 @@ export function createCodexLoginService({ store, authBaseUrl, logger, fetch: doF
     if (result.type === "unavailable") throw new UpstreamFailureError(502, `The sign-in could not be finished: ${result.reason}.`, { code: "codex_sign_in_unavailable" });
     const { account, renewed } = await saveCodexSignIn(store, result.tokens, now());
     log.info("codex account signed in", { flow, account: account.id, label: maskSecret(account.credential), plan: account.plan, renewed });
+    onAccountsAdded?.();
     return { account: accountView(account, [], await store.quotaWindows(account.id)), renewed };
   }
 

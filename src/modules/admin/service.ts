@@ -16,6 +16,8 @@ export interface AdminServiceDeps {
   store: Store;
   refresher: Pick<Refresher, "refreshAccount">;
   scheduler: Pick<RefreshScheduler, "runNow">;
+  /** Told after accounts are added: the Codex catalogs learn which of them have Codex (not awaited). */
+  onAccountsAdded?: () => void;
   now?: () => number;
 }
 
@@ -60,7 +62,7 @@ export function accountView(account: AccountRow, cooldowns: readonly CooldownRow
   };
 }
 
-export function createAdminService({ store, refresher, scheduler, now = Date.now }: AdminServiceDeps): AdminService {
+export function createAdminService({ store, refresher, scheduler, onAccountsAdded, now = Date.now }: AdminServiceDeps): AdminService {
   async function requireAccount(id: string): Promise<AccountRow> {
     const account = await store.getAccount(id);
     if (!account) throw new NotFoundError(`No account with id ${JSON.stringify(id)}.`, { param: "id", code: "account_not_found" });
@@ -87,6 +89,7 @@ export function createAdminService({ store, refresher, scheduler, now = Date.now
       const spentNote = spentCount > 0 ? `${spentCount} refresh token${spentCount === 1 ? " was" : "s were"} already used here and replaced by a newer one; sign in again instead` : null;
       const fullSummary = [summary, spentNote].filter((part) => part !== null).join("; ") || null;
       const { added, duplicates } = await store.addAccounts(fresh.map(newAccountOf));
+      if (added.length > 0) onAccountsAdded?.();
       return { added: added.length, duplicates, rejected: rejected.length + spentCount, summary: fullSummary, tokensCount: (await store.listAccounts()).length };
     },
 

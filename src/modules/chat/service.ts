@@ -7,7 +7,6 @@ import type { RenderedDelta } from "../../translate/render-events.ts";
 import { type ChatChunkEvent, toChatChunks } from "../../translate/to-chat-chunks.ts";
 import { toChatCompletion } from "../../translate/to-chat-completion.ts";
 import type { ChatCompletionRequest } from "./model.ts";
-import { isCodexModel } from "../../engines/codex/model-lineup.ts";
 import type { ReplyContext, ReplyService } from "../../reply/reply-service.ts";
 
 export type ChatResult =
@@ -40,7 +39,7 @@ export class ChatService {
   async complete(request: ChatCompletionRequest, context: ReplyContext): Promise<ChatResult> {
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
     const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? undefined);
-    const reply = isCodexModel(request.model)
+    const reply = (await this.replies.engineFor(request.model)) === "codex"
       ? await this.replies.codexReply({ api: "chat", body: request }, context)
       : await this.replies.reply(
       {

@@ -13,7 +13,6 @@ import type { RenderedDelta } from "../../translate/rendered-delta.ts";
 import { responsesInput, toInputParam } from "../../translate/responses-input.ts";
 import { toResponse } from "../../translate/to-response.ts";
 import { type ResponseBuilderOptions, type ResponseEvent, type ResponseFields, toResponsesEvents, type WireResponse } from "../../translate/to-responses-events.ts";
-import { isCodexModel } from "../../engines/codex/model-lineup.ts";
 import type { Reply, ReplyContext, ReplyService } from "../../reply/reply-service.ts";
 import { secretDigest } from "../../pool/token-kind.ts";
 import { ContinuationMemory } from "./continuation-memory.ts";
@@ -115,7 +114,7 @@ export class ResponsesService {
 
   async create(request: CreateResponseRequest, context: ReplyContext): Promise<ResponsesResult> {
     // a Codex model calls functions natively and keeps no conversation upstream: its request passes through
-    if (isCodexModel(request.model)) return this.codexResponse(request, context);
+    if ((await this.replies.engineFor(request.model)) === "codex") return this.codexResponse(request, context);
     if (forcesToolCall(request.tool_choice)) {
       throw new InvalidRequestError("tool_choice cannot force a tool call: function calling is not available through ChatGPT's web app.", {
         param: "tool_choice",

@@ -18,6 +18,7 @@ export interface CodexAccountRecord {
   chatgptAccountId: string;
   tokenLifetimeSec: number;
   deactivated: boolean;
+  codexIncluded: boolean;
 }
 
 interface AccessTokenState {
@@ -67,6 +68,7 @@ export class CodexAccounts {
       chatgptAccountId: input.accountId ?? randomUUID(),
       tokenLifetimeSec: input.accessTokenExpiresInSec ?? DEFAULT_TOKEN_LIFETIME_SEC,
       deactivated: false,
+      codexIncluded: input.codexIncluded ?? true,
     };
     this.accounts.set(id, record);
     const tokens = this.grant(id);

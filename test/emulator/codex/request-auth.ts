@@ -21,6 +21,8 @@ const DEACTIVATED = {
   },
 };
 
+const NOT_INCLUDED = { error: { type: "usage_not_included", message: "Codex is not included in your plan", code: null, param: null } };
+
 function userAgentProduct(userAgent: string | null): { product: string; version: string | undefined } | undefined {
   const match = /^([^/\s]+)(?:\/(\S+))?/.exec(userAgent ?? "");
   return match?.[1] ? { product: match[1], version: match[2] } : undefined;
@@ -38,6 +40,7 @@ export function authenticateCodex(headers: Headers, accounts: CodexAccounts): Co
   const workspace = headers.get("chatgpt-account-id");
   if (workspace === null || workspace === "") throw detail(401, "Missing ChatGPT-Account-ID header");
   if (workspace !== result.account.chatgptAccountId) throw detail(403, "ChatGPT-Account-ID does not match the token's account");
+  if (!result.account.codexIncluded) throw new HttpError(json(429, NOT_INCLUDED), "usage not included");
   return result.account;
 }
 

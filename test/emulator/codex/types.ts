@@ -15,6 +15,8 @@ export interface AddCodexAccountInput {
   limit?: number;
   /** Lifetime of the access tokens issued to it; default 10 days. */
   accessTokenExpiresInSec?: number;
+  /** False for a workspace whose plan leaves Codex out: every Codex call answers 429 `usage_not_included`. */
+  codexIncluded?: boolean;
 }
 
 export interface CodexAccount {
