@@ -17,6 +17,8 @@ export interface AccountRecord {
   /** `chatgpt_account_id`: the Team workspace, or the personal account. */
   chatgptAccountId: string;
   models: string[];
+  /** The models were given at creation: they hold in both generations (else each generation has its plan's list). */
+  explicitModels: boolean;
 }
 
 /** Who made a request: an account, or the anonymous `/backend-anon` user. */
@@ -49,6 +51,7 @@ export class AccountRegistry {
       plan,
       chatgptAccountId: input.accountId ?? randomUUID(),
       models: input.models ? [...input.models] : modelsForPlan(plan),
+      explicitModels: input.models !== undefined,
     };
     this.accounts.set(id, record);
     const refreshToken = newRefreshToken();

@@ -1,22 +1,23 @@
 /**
  * @module `POST …/conversation`: sentinel checks, body validation, caps and faults, then the answer streamed in the
- * encoding the request asked for (or legacy when the emulator is told to).
+ * encoding the request asked for (or legacy when the emulator is told to). The steps after the sentinel
+ * (`acceptTurn`, `recordAnswer`, `streamTurn`) are shared with the 2026 `f/conversation` (web2026/write.ts).
  */
 import type { Caller } from "./accounts.ts";
-import { validateConversationBody } from "./conversation-body.ts";
-import type { ConversationStore } from "./conversation-store.ts";
+import { type ConversationRequest, type InputMessage, validateConversationBody } from "./conversation-body.ts";
+import type { ConversationStore, StoredConversation } from "./conversation-store.ts";
 import { encodeDeltaV1 } from "./delta-v1.ts";
 import { type CapTable, capError, type FaultQueue, faultResponse } from "./faults.ts";
 import type { FileStore } from "./file-store.ts";
-import { detail, readJsonObject } from "./http.ts";
-import { encodeLegacy, errorEvent } from "./legacy.ts";
-import { parseDirectives } from "./reply-text.ts";
-import { buildAnswer } from "./scenario.ts";
 import type { HoldGate } from "./hold-gate.ts";
+import { detail, readJsonObject } from "./http.ts";
+import { type EncodedStream, encodeLegacy, errorEvent } from "./legacy.ts";
+import { type Directives, parseDirectives } from "./reply-text.ts";
+import { type Answer, buildAnswer } from "./scenario.ts";
 import type { Sentinel } from "./sentinel.ts";
 import { sseResponse } from "./sse-response.ts";
-import { withoutInProgress } from "./timeline.ts";
-import type { EmulatorLogEntry, EmulatorStats } from "./types.ts";
+import { type Frame, withoutInProgress } from "./timeline.ts";
+import type { EmulatorLogEntry, EmulatorStats, FaultKind } from "./types.ts";
 
 export interface ConversationDeps {
   sentinel: Sentinel;
@@ -29,6 +30,17 @@ export interface ConversationDeps {
   legacyOnly: boolean;
   chunkDelayMs: number;
   holdGate: HoldGate;
+}
+
+/** A request that passed the body, cap and fault checks, with the conversation it goes to. */
+export interface AcceptedTurn {
+  body: ConversationRequest;
+  user: InputMessage | undefined;
+  directives: Directives;
+  /** The stream-shaping fault this request took, if any. */
+  fault: FaultKind | undefined;
+  conversation: StoredConversation;
+  encoding: "v1" | "legacy";
 }
 
 const FIRST_TEXT_APPEND = 'event: delta\ndata: {"p":"/message/content/parts/0","o":"append"';
@@ -52,10 +64,9 @@ function textOf(parts: unknown): string {
   return Array.isArray(parts) ? parts.filter((p): p is string => typeof p === "string").join("\n") : "";
 }
 
-export async function handleConversation(request: Request, caller: Caller, deps: ConversationDeps, entry: EmulatorLogEntry): Promise<Response> {
-  const { powVerified } = deps.sentinel.verifyConversation(request.headers, caller);
-  entry.powVerified = powVerified;
-  const body = validateConversationBody(await readJsonObject(request), caller, deps.files, deps.conversations);
+/** Validates the body, reads the directives, applies caps and the `conversation` fault, and picks the conversation. */
+export function acceptTurn(raw: Record<string, unknown>, caller: Caller, deps: ConversationDeps, entry: EmulatorLogEntry): AcceptedTurn {
+  const body = validateConversationBody(raw, caller, deps.files, deps.conversations);
   entry.model = body.model;
   entry.attachments = body.attachments;
   entry.imagePointers = body.imagePointers;
@@ -74,32 +85,34 @@ export async function handleConversation(request: Request, caller: Caller, deps:
       throw capError(fault.clearsInSec);
     }
   }
-
+  if (fault?.type === "flood" && !(body.wantsV1 && !deps.legacyOnly)) throw detail(500, "Emulator: the flood fault needs a delta v1 request");
   const conversation = body.conversation ?? deps.conversations.create(caller.id, body.historyEnabled);
-  const answer = buildAnswer({
-    directives,
-    model: body.model,
-    conversationId: conversation.id,
-    parentMessageId: body.parentMessageId,
-    ...(user ? { user: { id: user.id, content: user.content, metadata: user.metadata } } : {}),
-    historyEnabled: body.historyEnabled,
-    createTime: deps.now() / 1000,
-  });
-  for (const message of body.messages) conversation.messageIds.add(message.id);
-  for (const message of answer.finalMessages) conversation.messageIds.add(message.id);
-  for (const file of answer.files) deps.files.addGenerated(caller.id, conversation.id, file);
-
   const encoding = body.wantsV1 && !deps.legacyOnly ? "v1" : "legacy";
   entry.encoding = encoding;
   entry.conversationId = conversation.id;
-  const frames = fault?.type === "no-in-progress" ? withoutInProgress(answer.frames) : answer.frames;
-  const encoded = encoding === "v1" ? encodeDeltaV1(frames, conversation.id) : encodeLegacy(frames, conversation.id);
+  return { body, user, directives, fault, conversation, encoding };
+}
+
+/** Remembers the turn's messages (so a later turn may name them as parent) and the files it generated. */
+export function recordAnswer(turn: AcceptedTurn, answer: Answer, caller: Caller, deps: ConversationDeps): void {
+  for (const message of turn.body.messages) turn.conversation.messageIds.add(message.id);
+  for (const message of answer.finalMessages) turn.conversation.messageIds.add(message.id);
+  for (const file of answer.files) deps.files.addGenerated(caller.id, turn.conversation.id, file);
+}
+
+/** The frames to encode: the `no-in-progress` fault keeps only each message's last snapshot. */
+export function framesOf(answer: Answer, fault: FaultKind | undefined): Frame[] {
+  return fault?.type === "no-in-progress" ? withoutInProgress(answer.frames) : answer.frames;
+}
+
+/** Streams an encoded answer, shaped by the turn's fault (error event, cut, hold, flood, slow). */
+export function streamTurn(encoded: EncodedStream, turn: AcceptedTurn, deps: ConversationDeps): Response {
+  const { fault } = turn;
   let events = [...encoded.preamble, ...encoded.events];
-  if (fault?.type === "flood" && encoding !== "v1") throw detail(500, "Emulator: the flood fault needs a delta v1 request");
   let cutAfter: number | undefined;
   if (fault?.type === "error-event") {
     const at = encoded.preamble.length + fault.afterEvents;
-    events = [...events.slice(0, at), errorEvent(conversation.id, fault.message ?? "Something went wrong while generating the response.", encoding)];
+    events = [...events.slice(0, at), errorEvent(turn.conversation.id, fault.message ?? "Something went wrong while generating the response.", turn.encoding)];
   } else if (fault?.type === "cut") {
     cutAfter = encoded.preamble.length + fault.afterEvents;
   }
@@ -112,4 +125,23 @@ export async function handleConversation(request: Request, caller: Caller, deps:
       deps.stats.streamedBytes += bytes;
     },
   });
+}
+
+export async function handleConversation(request: Request, caller: Caller, deps: ConversationDeps, entry: EmulatorLogEntry): Promise<Response> {
+  const { powVerified } = deps.sentinel.verifyConversation(request.headers, caller);
+  entry.powVerified = powVerified;
+  const turn = acceptTurn(await readJsonObject(request), caller, deps, entry);
+  const { body, user, conversation } = turn;
+  const answer = buildAnswer({
+    directives: turn.directives,
+    model: body.model,
+    conversationId: conversation.id,
+    parentMessageId: body.parentMessageId,
+    ...(user ? { user: { id: user.id, content: user.content, metadata: user.metadata } } : {}),
+    historyEnabled: body.historyEnabled,
+    createTime: deps.now() / 1000,
+  });
+  recordAnswer(turn, answer, caller, deps);
+  const frames = framesOf(answer, turn.fault);
+  return streamTurn(turn.encoding === "v1" ? encodeDeltaV1(frames, conversation.id) : encodeLegacy(frames, conversation.id), turn, deps);
 }

@@ -23,6 +23,9 @@ export function checkFault(fault: Fault): void {
   if (type === "pow-difficulty" && fault.endpoint !== "requirements") {
     throw new TypeError('fault "pow-difficulty" only applies to endpoint "requirements"');
   }
+  if (type === "null-conduit" && fault.endpoint !== "conduit") {
+    throw new TypeError('fault "null-conduit" only applies to endpoint "conduit"');
+  }
   const { kind } = fault;
   // the response head goes out with the first event: a stream held before it would not even answer
   if (kind.type === "hold" && !(Number.isInteger(kind.afterEvents) && kind.afterEvents >= 1)) {
@@ -48,10 +51,13 @@ export class FaultQueue {
     this.queue = [];
   }
 
-  /** Takes one hit of the first fault matching the endpoint, caller and (for caps with a model) the model. */
-  take(endpoint: FaultEndpoint, caller: { id: string; email?: string }, model?: string): FaultKind | undefined {
+  /**
+   * Takes one hit of the first fault matching the endpoint, caller and (for caps with a model) the model; `accepts`
+   * leaves kinds meant for another call of the same endpoint in the queue (2026 finalize skips `pow-difficulty`).
+   */
+  take(endpoint: FaultEndpoint, caller: { id: string; email?: string }, model?: string, accepts: (kind: FaultKind) => boolean = () => true): FaultKind | undefined {
     const entry = this.queue.find(({ fault }) => {
-      if (fault.endpoint !== endpoint) return false;
+      if (fault.endpoint !== endpoint || !accepts(fault.kind)) return false;
       if (fault.account !== undefined && fault.account !== caller.id && fault.account !== caller.email) return false;
       return !(fault.kind.type === "cap" && fault.kind.model !== undefined && fault.kind.model !== model);
     });
@@ -84,6 +90,7 @@ export function faultResponse(kind: FaultKind): HttpError | undefined {
     case "hold":
     case "flood":
     case "pow-difficulty":
+    case "null-conduit":
     case "response-failed":
     case "incomplete":
       return undefined;

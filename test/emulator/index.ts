@@ -1,5 +1,6 @@
 /**
- * @module A strict emulator of the ChatGPT web backend (upstream.md §15) for tests: sentinel with real proof-of-work
+ * @module A strict emulator of the ChatGPT web backend for tests, as it was in 2024 (upstream.md §15, the default) or
+ * is in 2026 (web-2026.md §10, `webGeneration: "2026"`, switchable while running): sentinel with real proof-of-work
  * checks, both stream encodings, files, OAuth, caps and injectable faults. `await using emu = await startEmulator()`.
  */
 import { AccountRegistry } from "./accounts.ts";
@@ -15,6 +16,10 @@ import { createRouter } from "./router.ts";
 import { json } from "./http.ts";
 import { Sentinel } from "./sentinel.ts";
 import type { Emulator, EmulatorLogEntry, EmulatorOptions, EmulatorStats } from "./types.ts";
+import { ConduitTokens } from "./web2026/conduit.ts";
+import { ResumeTokens } from "./web2026/resume-token.ts";
+import { TwoPhaseSentinel } from "./web2026/sentinel-2026.ts";
+import { checkWeb2026Settings, DEFAULT_WEB2026_SETTINGS, isWebGeneration, pickWeb2026Settings, type WebMode } from "./web2026/settings.ts";
 
 export type {
   AddAccountInput,
@@ -28,6 +33,8 @@ export type {
   FaultKind,
   ImagePointerLogEntry,
   Plan,
+  Web2026Settings,
+  WebGeneration,
 } from "./types.ts";
 export type { AddCodexAccountInput, CodexAccount, CodexControls, CodexPlan, CodexScriptedCall, CodexScriptedReply, CodexSettings, CodexStats, CodexWindowState } from "./codex/types.ts";
 
@@ -38,6 +45,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const now = options.now ?? Date.now;
   const difficulty = options.powDifficulty ?? "0fffff";
   if (!/^[0-9a-f]+$/.test(difficulty)) throw new TypeError("powDifficulty must be lowercase hex");
+  const generation = options.webGeneration ?? "2024";
+  if (!isWebGeneration(generation)) throw new TypeError('webGeneration must be "2024" or "2026"');
+  const mode: WebMode = { generation, settings: { ...DEFAULT_WEB2026_SETTINGS, ...checkWeb2026Settings(pickWeb2026Settings(options)) } };
   const stats: EmulatorStats = { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0, held: 0, streamedBytes: 0 };
   const holdGate = new HoldGate((held) => {
     stats.held = held;
@@ -57,6 +67,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     accounts,
     solvers,
     sentinel: new Sentinel(now, solvers, stats),
+    mode,
+    sentinel2026: new TwoPhaseSentinel(now, solvers, stats),
+    conduits: new ConduitTokens(now),
+    resumeTokens: new ResumeTokens(now),
     files,
     fileEndpoints: new FileEndpoints(files, conversations),
     conversations,
@@ -103,6 +117,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     codex: codex.controls,
     issueAccessToken: (who, tokenOptions) => accounts.issueAccessToken(who, tokenOptions),
     revokeRefreshToken: (token) => accounts.revokeRefreshToken(token),
+    get webGeneration() {
+      return mode.generation;
+    },
+    setWebGeneration(generation) {
+      if (!isWebGeneration(generation)) throw new TypeError('generation must be "2024" or "2026"');
+      mode.generation = generation;
+    },
+    configureWeb2026(settings) {
+      Object.assign(mode.settings, checkWeb2026Settings(settings));
+      return { ...mode.settings };
+    },
+    web2026Settings: () => ({ ...mode.settings }),
+    downgradeTo(slug) {
+      Object.assign(mode.settings, checkWeb2026Settings({ downgradeTo: slug }));
+    },
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     releaseHeld: () => holdGate.releaseAll(),

@@ -8,7 +8,7 @@ const PAID_EXTRA = ["gpt-4o", "gpt-4-1", "gpt-4-5", "gpt-5", "gpt-5-thinking", "
 export const REASONING_MODELS = new Set(["o1", "o3", "o3-mini", "o4-mini", "gpt-5-thinking"]);
 
 export function modelsForPlan(plan: Plan | "anon"): string[] {
-  return plan === "plus" || plan === "team" ? [...FREE_MODELS, ...PAID_EXTRA] : [...FREE_MODELS];
+  return plan === "free" || plan === "anon" ? [...FREE_MODELS] : [...FREE_MODELS, ...PAID_EXTRA];
 }
 
 export function modelTitle(slug: string): string {

@@ -1,64 +1,36 @@
-/** @module The emulator's request router: authkey gate, caller resolution, faults, and one table of routes. */
-import type { AccountRegistry, Caller } from "./accounts.ts";
-import type { ChallengeSolvers } from "./challenge-solvers.ts";
-import type { CodexBackend } from "./codex/index.ts";
-import { type ConversationDeps, handleConversation } from "./conversation.ts";
-import { faultResponse } from "./faults.ts";
-import type { FileEndpoints } from "./files.ts";
+/**
+ * @module The emulator's request router: authkey gate, caller resolution, faults, and the route tables of the web
+ * generation in force (2024 routes, 2026 routes, the routes both have).
+ */
+import { type BackendRoute, callerKey, requirementsSettings, type RouterDeps, takeFault } from "./backend-route.ts";
+import { handleConversation } from "./conversation.ts";
 import { homePage } from "./home.ts";
 import { detail, HttpError, json } from "./http.ts";
 import { createLogEntry } from "./log.ts";
 import { modelTitle } from "./models.ts";
 import { handleOAuthToken, readOAuthBody } from "./oauth.ts";
-import type { SentinelSettings } from "./sentinel.ts";
-import type { EmulatorLogEntry, FaultEndpoint } from "./types.ts";
+import { RULES_2024 } from "./sentinel.ts";
+import { decodeConfig2026, verifyProof2026 } from "./web2026/fnv.ts";
+import { homePage2026 } from "./web2026/home.ts";
+import { checkIdentityHeaders } from "./web2026/identity-headers.ts";
+import { callerFor2026, title2026 } from "./web2026/models.ts";
+import { ROUTES_2026 } from "./web2026/routes.ts";
+import type { EmulatorLogEntry } from "./types.ts";
+import type { WebMode } from "./web2026/settings.ts";
+import { REQUIREMENTS_PREFIX } from "./pow-verify.ts";
 
-export interface RouterDeps extends ConversationDeps {
-  accounts: AccountRegistry;
-  solvers: ChallengeSolvers;
-  fileEndpoints: FileEndpoints;
-  log: EmulatorLogEntry[];
-  sentinelSettings: SentinelSettings;
-  authKey: string | undefined;
-  rotateRefreshTokens: () => boolean;
-  codex: CodexBackend;
-}
+export type { RouterDeps } from "./backend-route.ts";
 
-interface RouteContext {
-  request: Request;
-  url: URL;
-  caller: Caller;
-  params: string[];
-  entry: EmulatorLogEntry;
-  deps: RouterDeps;
-}
-
-interface BackendRoute {
-  method: string;
-  pattern: RegExp;
-  /** Faults of this endpoint fire before the handler; conversation and requirements take theirs themselves. */
-  faults?: FaultEndpoint;
-  handle(context: RouteContext): Response | Promise<Response>;
-}
-
-const BACKEND_ROUTES: BackendRoute[] = [
+/** Routes both generations serve. */
+const SHARED_ROUTES: BackendRoute[] = [
   {
     method: "GET",
     pattern: /^\/models$/,
-    handle: ({ caller }) => json(200, { models: caller.models.map((slug) => ({ slug, title: modelTitle(slug), tags: [] })), categories: [] }),
-  },
-  {
-    method: "POST",
-    pattern: /^\/sentinel\/chat-requirements$/,
-    handle: ({ request, caller, deps }) => {
-      const fault = deps.faults.take("requirements", callerKey(caller));
-      const failure = fault && faultResponse(fault);
-      if (failure) throw failure;
-      const difficulty = fault?.type === "pow-difficulty" ? fault.difficulty : deps.sentinelSettings.difficulty;
-      return deps.sentinel.handleRequirements(request, caller, { ...deps.sentinelSettings, difficulty });
+    handle: ({ caller, deps }) => {
+      const title = deps.mode.generation === "2026" ? title2026 : modelTitle;
+      return json(200, { models: caller.models.map((slug) => ({ slug, title: title(slug), tags: [] })), categories: [] });
     },
   },
-  { method: "POST", pattern: /^\/conversation$/, handle: ({ request, caller, deps, entry }) => handleConversation(request, caller, deps, entry) },
   { method: "POST", pattern: /^\/files$/, faults: "files", handle: ({ request, caller, deps }) => deps.fileEndpoints.create(request, caller) },
   { method: "POST", pattern: /^\/files\/([\w-]+)\/uploaded$/, faults: "files", handle: ({ request, caller, deps, params }) => deps.fileEndpoints.uploaded(request, caller, params[0] ?? "") },
   { method: "GET", pattern: /^\/files\/([\w-]+)$/, faults: "files", handle: ({ caller, deps, params }) => deps.fileEndpoints.info(caller, params[0] ?? "") },
@@ -77,14 +49,25 @@ const BACKEND_ROUTES: BackendRoute[] = [
   },
 ];
 
-function callerKey(caller: Caller): { id: string; email?: string } {
-  return caller.kind === "account" ? { id: caller.id, email: caller.email } : { id: caller.id };
-}
+/** A 2026 server that still has the single-step endpoint reads 2026 configs and takes FNV or SHA3 proofs. */
+const LEGACY_RULES_2026 = {
+  readConfig: (p: string) => decodeConfig2026(p, REQUIREMENTS_PREFIX),
+  check: (token: string, seed: string, difficulty: string) => verifyProof2026(token, seed, difficulty, true),
+};
 
-function applyFault(deps: RouterDeps, endpoint: FaultEndpoint, caller: { id: string; email?: string }): void {
-  const fault = deps.faults.take(endpoint, caller);
-  const failure = fault && faultResponse(fault);
-  if (failure) throw failure;
+/** The 2024 single-step sentinel and write (404 in 2026 mode unless `legacyEndpoints` is "200"). */
+const LEGACY_ROUTES: BackendRoute[] = [
+  {
+    method: "POST",
+    pattern: /^\/sentinel\/chat-requirements$/,
+    handle: ({ request, caller, deps }) => deps.sentinel.handleRequirements(request, caller, requirementsSettings(deps, caller), deps.mode.generation === "2026" ? LEGACY_RULES_2026 : RULES_2024),
+  },
+  { method: "POST", pattern: /^\/conversation$/, handle: ({ request, caller, deps, entry }) => handleConversation(request, caller, deps, entry) },
+];
+
+function routesFor(mode: WebMode): BackendRoute[] {
+  if (mode.generation === "2024") return [...SHARED_ROUTES, ...LEGACY_ROUTES];
+  return [...SHARED_ROUTES, ...ROUTES_2026, ...(mode.settings.legacyEndpoints === "200" ? LEGACY_ROUTES : [])];
 }
 
 function requireAuthKey(request: Request, deps: RouterDeps): void {
@@ -98,21 +81,24 @@ async function route(request: Request, url: URL, deps: RouterDeps, entry: Emulat
   const backend = /^\/(backend-api|backend-anon)(\/.*)$/.exec(pathname);
   if (backend) {
     requireAuthKey(request, deps);
-    const caller = deps.accounts.resolveCaller(request.headers, backend[1] === "backend-anon");
-    entry.account = caller.id;
+    const resolved = deps.accounts.resolveCaller(request.headers, backend[1] === "backend-anon");
+    entry.account = resolved.id;
     const rest = backend[2] ?? "";
-    const matches = BACKEND_ROUTES.filter((r) => r.pattern.test(rest));
+    const matches = routesFor(deps.mode).filter((r) => r.pattern.test(rest));
     const found = matches.find((r) => r.method === request.method);
     if (!found) throw matches.length > 0 ? detail(405, "Method Not Allowed") : detail(404, "Not Found");
-    if (found.faults) applyFault(deps, found.faults, callerKey(caller));
+    const is2026 = deps.mode.generation === "2026";
+    if (is2026) checkIdentityHeaders(request.headers, pathname, deps.mode.settings.deviceCookieStrict);
+    const caller = is2026 ? callerFor2026(resolved) : resolved;
+    if (found.faults) takeFault(deps, found.faults, callerKey(caller));
     const params = found.pattern.exec(rest)?.slice(1) ?? [];
-    return found.handle({ request, url, caller, params, entry, deps });
+    return found.handle({ request, url, caller, params, entry, deps, deviceId: request.headers.get("oai-device-id") ?? "" });
   }
   if (pathname === "/" && request.method === "GET") {
     requireAuthKey(request, deps);
     // The page tolerates a bearer (chat2api sends one) but does not need it.
-    applyFault(deps, "home", { id: entry.account === "invalid" ? "anon" : entry.account });
-    return homePage();
+    takeFault(deps, "home", { id: entry.account === "invalid" ? "anon" : entry.account });
+    return deps.mode.generation === "2026" ? homePage2026() : homePage();
   }
   if (pathname === "/oauth/token" && request.method === "POST") {
     deps.stats.oauthRefreshes++;
@@ -127,7 +113,7 @@ async function route(request: Request, url: URL, deps: RouterDeps, entry: Emulat
   if (blob?.[1] && request.method === "PUT") {
     const owner = deps.files.get(blob[1])?.ownerId ?? "anon";
     entry.account = owner;
-    applyFault(deps, "files", deps.accounts.find(owner) ?? { id: owner });
+    takeFault(deps, "files", deps.accounts.find(owner) ?? { id: owner });
     return deps.fileEndpoints.putBlob(request, blob[1], url);
   }
   const content = /^\/files-content\/([\w-]+)$/.exec(pathname);
@@ -140,6 +126,7 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
   return async (request) => {
     const url = new URL(request.url);
     const entry = await createLogEntry(request, deps.now(), deps.accounts, (token) => deps.codex.ownerOf(token));
+    entry.generation = deps.mode.generation;
     deps.log.push(entry);
     let response: Response;
     try {

@@ -8,6 +8,7 @@ import { makePng } from "./png.ts";
 import type { Directives } from "./reply-text.ts";
 import { chunkWords, replyText } from "./reply-text.ts";
 import { appendText, type Frame, Timeline } from "./timeline.ts";
+import { streamThoughts } from "./web2026/thoughts.ts";
 
 export interface EchoedMessage {
   id: string;
@@ -25,6 +26,10 @@ export interface AnswerInput {
   historyEnabled: boolean;
   /** Seconds, for `create_time`. */
   createTime: number;
+  /** 2026 thinking models: reasoning (`thoughts`, `reasoning_recap`) before the answer, at this `thinking_effort`. */
+  thinking?: { effort: string };
+  /** 2026: answers carry `channel: "final"`. */
+  finalChannel?: boolean;
 }
 
 /** A file the answer made, for the download endpoints. */
@@ -57,11 +62,13 @@ export function buildAnswer(input: AnswerInput): Answer {
   const t = new Timeline(slug, input.createTime);
   const files: GeneratedFile[] = [];
   const reply = replyText(input.directives);
-  const userId = input.user
+  const echoId = input.user
     ? t.start({ id: input.user.id, role: "user", content: input.user.content, metadata: input.user.metadata, status: "finished_successfully" }, input.parentMessageId)
     : input.parentMessageId;
+  // every message of the answer hangs below the reasoning when the model thinks first
+  const userId = input.thinking ? streamThoughts(t, echoId, input.thinking.effort) : echoId;
   const text = (parent: string, body: string, lastChunkInFinish = true): string => {
-    const id = t.start({ role: "assistant", content: { content_type: "text", parts: [""] } }, parent);
+    const id = t.start({ role: "assistant", content: { content_type: "text", parts: [""] }, ...(input.finalChannel ? { channel: "final" } : {}) }, parent);
     t.streamText(id, body, { lastChunkInFinish, endTurn: true });
     return id;
   };
@@ -72,6 +79,10 @@ export function buildAnswer(input: AnswerInput): Answer {
       last = text(userId, reply);
       break;
     case "reasoning": {
+      if (input.thinking) {
+        last = text(userId, reply);
+        break;
+      }
       const thought = t.start(
         { role: "tool", name: "a8km123", content: { content_type: "text", parts: [""] }, metadata: { initial_text: "Thinking" } },
         userId,

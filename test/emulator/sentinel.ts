@@ -7,20 +7,26 @@ import type { Caller } from "./accounts.ts";
 import type { ChallengeSolvers } from "./challenge-solvers.ts";
 import { detail, json, readJsonObject } from "./http.ts";
 import { personaFor } from "./models.ts";
-import { decodeConfigToken, REQUIREMENTS_PREFIX, verifyProofToken } from "./pow-verify.ts";
+import { decodeConfigToken, type PowVerdict, REQUIREMENTS_PREFIX, verifyProofToken } from "./pow-verify.ts";
 
 /** `expire_after` seen in 2026 traces (upstream.md §15 item 4). */
 export const SENTINEL_TOKEN_LIFETIME_MS = 540_000;
 
-interface RequirementsRecord {
+/** A single-use sentinel token's binding: who may spend it, from which device, until when. */
+export interface TokenBinding {
   callerId: string;
   deviceId: string;
   expiresAt: number;
   used: boolean;
-  pow?: { seed: string; difficulty: string };
+}
+
+interface RequirementsRecord extends TokenBinding {
+  pow?: { seed: string; difficulty: string; check: ProofCheck };
   turnstileDx?: string;
   arkoseDx?: string;
 }
+
+export type ProofCheck = (token: string, seed: string, difficulty: string) => PowVerdict;
 
 export interface SentinelSettings {
   requirePow: boolean;
@@ -28,6 +34,17 @@ export interface SentinelSettings {
   turnstile: boolean;
   arkose: boolean;
 }
+
+/**
+ * How the single-step endpoint reads `p` and checks proofs: SHA3 and `gAAAAAC`+base64 in 2024; a 2026 server that
+ * still serves it (legacyEndpoints "200") reads 2026 configs and takes FNV or SHA3 proofs.
+ */
+export interface LegacyProofRules {
+  readConfig: (p: string) => unknown[] | undefined;
+  check: ProofCheck;
+}
+
+export const RULES_2024: LegacyProofRules = { readConfig: (p) => decodeConfigToken(p, REQUIREMENTS_PREFIX), check: verifyProofToken };
 
 export interface SentinelCounters {
   powVerified: number;
@@ -44,6 +61,22 @@ function forbidden(message: string): never {
   throw detail(403, message);
 }
 
+/**
+ * Looks up and spends a single-use token (`what` names it in messages, e.g. "chat requirements token"); missing,
+ * unknown, spent and foreign tokens are 403. The token is spent before the binding is checked; expiry is the
+ * caller's to judge (2026 answers a stale write token with 404).
+ */
+export function spendToken<T extends TokenBinding>(records: Map<string, T>, token: string | null, caller: Caller, deviceId: string | null, what: string, header: string): T {
+  if (!token) forbidden(`Missing ${header}`);
+  const record = records.get(token);
+  if (!record) forbidden(`Unknown ${what}`);
+  const named = what.charAt(0).toUpperCase() + what.slice(1);
+  if (record.used) forbidden(`${named} was already used`);
+  record.used = true;
+  if (record.callerId !== caller.id || record.deviceId !== deviceId) forbidden(`${named} was issued to another account or device`);
+  return record;
+}
+
 export class Sentinel {
   private readonly records = new Map<string, RequirementsRecord>();
 
@@ -53,11 +86,11 @@ export class Sentinel {
     private readonly counters: SentinelCounters,
   ) {}
 
-  async handleRequirements(request: Request, caller: Caller, settings: SentinelSettings): Promise<Response> {
+  async handleRequirements(request: Request, caller: Caller, settings: SentinelSettings, rules: LegacyProofRules = RULES_2024): Promise<Response> {
     requireHeader(request.headers, "user-agent");
     const deviceId = requireHeader(request.headers, "oai-device-id");
     const body = await readJsonObject(request);
-    if (typeof body.p !== "string" || !decodeConfigToken(body.p, REQUIREMENTS_PREFIX)) {
+    if (typeof body.p !== "string" || !rules.readConfig(body.p)) {
       throw detail(400, 'Field "p" must be a requirements token: gAAAAAC + base64 of a JSON array');
     }
     const token = `gAAAAAB${randomBytes(96).toString("base64url")}`;
@@ -67,7 +100,7 @@ export class Sentinel {
       expiresAt: this.now() + SENTINEL_TOKEN_LIFETIME_MS,
       used: false,
     };
-    if (settings.requirePow) record.pow = { seed: String(Math.random()), difficulty: settings.difficulty };
+    if (settings.requirePow) record.pow = { seed: String(Math.random()), difficulty: settings.difficulty, check: rules.check };
     if (settings.turnstile) record.turnstileDx = this.solvers.newDx();
     if (settings.arkose) record.arkoseDx = this.solvers.newDx();
     this.records.set(token, record);
@@ -79,7 +112,7 @@ export class Sentinel {
         expire_after: SENTINEL_TOKEN_LIFETIME_MS / 1000,
         arkose: { required: settings.arkose, dx: record.arkoseDx ?? null },
         turnstile: { required: settings.turnstile, dx: record.turnstileDx ?? null },
-        proofofwork: record.pow ? { required: true, ...record.pow } : { required: false },
+        proofofwork: record.pow ? { required: true, seed: record.pow.seed, difficulty: record.pow.difficulty } : { required: false },
       },
       { "set-cookie": `oai-sc=${randomBytes(24).toString("base64url")}; Path=/; HttpOnly; SameSite=Lax` },
     );
@@ -90,20 +123,13 @@ export class Sentinel {
    * Returns whether a proof of work was actually verified.
    */
   verifyConversation(headers: Headers, caller: Caller): { powVerified: boolean } {
-    const token = headers.get("openai-sentinel-chat-requirements-token");
-    if (!token) forbidden("Missing openai-sentinel-chat-requirements-token");
-    const record = this.records.get(token);
-    if (!record) forbidden("Unknown chat requirements token");
-    if (record.used) forbidden("Chat requirements token was already used");
-    record.used = true;
-    if (record.callerId !== caller.id || record.deviceId !== headers.get("oai-device-id")) {
-      forbidden("Chat requirements token was issued to another account or device");
-    }
+    const header = "openai-sentinel-chat-requirements-token";
+    const record = spendToken(this.records, headers.get(header), caller, headers.get("oai-device-id"), "chat requirements token", header);
     if (this.now() >= record.expiresAt) forbidden("Chat requirements token has expired");
     let powVerified = false;
     if (record.pow) {
       const proof = headers.get("openai-sentinel-proof-token");
-      const verdict = proof ? verifyProofToken(proof, record.pow.seed, record.pow.difficulty) : { ok: false as const, reason: "Missing openai-sentinel-proof-token" };
+      const verdict = proof ? record.pow.check(proof, record.pow.seed, record.pow.difficulty) : { ok: false as const, reason: "Missing openai-sentinel-proof-token" };
       if (!verdict.ok) {
         this.counters.powRejected++;
         forbidden(verdict.reason);

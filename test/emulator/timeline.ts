@@ -19,6 +19,8 @@ export interface NewMessage {
   metadata?: Record<string, unknown>;
   status?: string;
   id?: string;
+  /** 2026: `analysis` for reasoning, `final` for the answer. */
+  channel?: string;
 }
 
 export interface TextOptions {
@@ -54,7 +56,7 @@ export class Timeline {
       end_turn: null,
       recipient: input.recipient ?? "all",
       metadata: { ...(input.role === "user" ? {} : { model_slug: this.modelSlug, message_type: "next" }), parent_id: parentId, ...input.metadata },
-      channel: null,
+      channel: input.channel ?? null,
     };
     this.push(message);
     return id;

@@ -1,9 +1,16 @@
 /** @module The emulator's public types: its options, its handle, faults and log entries. */
 import type { AddCodexAccountInput, CodexAccount, CodexControls } from "./codex/types.ts";
+import type { Web2026Settings, WebGeneration } from "./web2026/settings.ts";
 
-export type Plan = "free" | "plus" | "team";
+export type { Web2026Settings, WebGeneration } from "./web2026/settings.ts";
 
-export interface EmulatorOptions {
+/** `pro` differs from `plus` only in 2026 mode, where it adds the Pro models. */
+export type Plan = "free" | "plus" | "pro" | "team";
+
+/** The 2026 switches (see `Web2026Settings`) may be given at start; they only matter in 2026 mode. */
+export interface EmulatorOptions extends Partial<Web2026Settings> {
+  /** The web backend spoken: "2024" (upstream.md, the default) or "2026" (web-2026.md); see `setWebGeneration`. */
+  webGeneration?: WebGeneration;
   /** Port to listen on (127.0.0.1); default 0 = any free port. */
   port?: number;
   /** Proof-of-work difficulty sent by chat-requirements; default "0fffff" (~16 attempts). Lower hex = harder. */
@@ -45,8 +52,12 @@ export interface AddAccountInput {
   models?: string[];
 }
 
-/** `codex` is `POST /backend-api/codex/responses`; `oauth` covers `/oauth/token` of both clients. */
-export type FaultEndpoint = "conversation" | "requirements" | "oauth" | "files" | "home" | "codex" | "codex-models" | "codex-usage";
+/**
+ * `codex` is `POST /backend-api/codex/responses`; `oauth` covers `/oauth/token` of both clients. In 2026 mode
+ * `requirements` hits sentinel prepare and finalize, `conversation` hits `f/conversation` and `conduit` hits
+ * `f/conversation/prepare`.
+ */
+export type FaultEndpoint = "conversation" | "requirements" | "conduit" | "oauth" | "files" | "home" | "codex" | "codex-models" | "codex-usage";
 
 export type FaultKind =
   | { type: "status"; status: number; detail?: unknown }
@@ -62,6 +73,8 @@ export type FaultKind =
   | { type: "flood"; events: number; chars: number }
   | { type: "unusual-activity" }
   | { type: "pow-difficulty"; difficulty: string }
+  /** 2026 `f/conversation/prepare` answers `{"status":"ok","conduit_token":null}`. */
+  | { type: "null-conduit" }
   /** 403 `unsupported_country_region_territory` (JSON). */
   | { type: "region" }
   /** Codex: `response.failed` with this `error.code` after `afterEvents` events (default 2: created, in_progress). */
@@ -95,8 +108,17 @@ export interface EmulatorLogEntry {
   account: string;
   model?: string;
   encoding?: "v1" | "legacy";
-  /** True only when a proof token was actually checked against its seed and difficulty. */
+  /** The generation that answered the request. */
+  generation?: WebGeneration;
+  /**
+   * True only when a proof token was actually checked against its seed and difficulty (2026: on finalize, and on the
+   * write whose bundle's proof finalize checked).
+   */
   powVerified?: boolean;
+  /** 2026 writes: the slug `server_ste_metadata` reported (differs from `model` on a downgrade). */
+  servedModel?: string;
+  /** Things a lenient check let through (2026: a turn trace id that differs from the conduit prepare's). */
+  warnings?: string[];
   /** Parsed JSON (or form) request body; refresh tokens replaced by "<refresh token>". */
   body?: unknown;
   /** Lower-case names; authorization redacted to "Bearer <account id>". */
@@ -139,6 +161,15 @@ export interface Emulator extends AsyncDisposable {
   revokeRefreshToken(refreshToken: string): void;
   /** When true, OAuth refresh returns a new refresh_token and invalidates the old one. */
   rotateRefreshTokens: boolean;
+  /** The web backend spoken right now. */
+  readonly webGeneration: WebGeneration;
+  /** Switches the web backend between two requests; the other generation's endpoints answer 404 from then on. */
+  setWebGeneration(generation: WebGeneration): void;
+  /** Changes 2026 switches while running; returns the settings now in force. */
+  configureWeb2026(settings: Partial<Web2026Settings>): Web2026Settings;
+  web2026Settings(): Web2026Settings;
+  /** 2026: serve every later write with this slug (a silent downgrade), or stop with null. */
+  downgradeTo(slug: string | null): void;
   inject(fault: Fault): void;
   clearFaults(): void;
   /** Lets every stream held by a `hold` fault go on to its end; returns how many were held. */
