@@ -12,6 +12,7 @@ import type { Metrics } from "./metrics/metrics.ts";
 import { isManagementPath } from "./modules/admin/management-paths.ts";
 import { docsModule } from "./modules/docs/index.ts";
 import { explainValidation } from "./modules/validation-param.ts";
+import { apiErrorOf } from "./reply/api-error-of.ts";
 
 export interface AppOptions {
   apiPrefix: string | null;
@@ -105,8 +106,9 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, r
         return new Response(null, { status: 499, headers });
       }
       let apiError: ApiError;
-      if (error instanceof ApiError) {
-        apiError = error;
+      const fact = apiErrorOf(error);
+      if (fact instanceof ApiError) {
+        apiError = fact;
       } else if (code === "PARSE" && error.cause instanceof ApiError) {
         // the body reader's own refusal (413, 415, too deep), which Elysia wraps in its ParseError
         apiError = error.cause;

@@ -11,6 +11,7 @@
 import { ApiError, InternalError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { UpstreamError } from "../engines/web/errors.ts";
+import { apiErrorOf } from "../reply/api-error-of.ts";
 import { toApiError } from "../reply/upstream-failure.ts";
 
 const encoder = new TextEncoder();
@@ -35,7 +36,8 @@ export const chatCompletionsSse: SseDialect = {
   failure: (error) => dataLine(JSON.stringify(error.toJSON())),
 };
 
-function errorOf(error: unknown): ApiError {
+function errorOf(thrown: unknown): ApiError {
+  const error = apiErrorOf(thrown);
   if (error instanceof ApiError) return error;
   if (error instanceof UpstreamError) return toApiError(error, false);
   return new InternalError();

@@ -11,6 +11,7 @@ import { fakeJwt, fakeRefreshToken, grantOf, type OAuthRefresh, type RefreshGran
 import type { AccountPool } from "./account-pool.ts";
 import { createAccountPool } from "./account-pool.ts";
 import { createRefresher } from "./refresher.ts";
+import { apiErrorOf } from "../reply/api-error-of.ts";
 
 const DAY = 86_400_000;
 let clock = 1_700_000_000_000;
@@ -69,7 +70,7 @@ describe("account pool", () => {
     expect(bound).toEqual([b, b, b, b]);
     expect(await pool.lease({ model: "gpt-4o", exclude: new Set([b]), only: b })).toBeNull();
     await store.updateAccount(b, { status: "failed", lastError: "upstream rejected the access token (401)" });
-    const refusal = await pool.lease({ model: "gpt-4o", exclude: new Set(), only: b }).catch((error: unknown) => error);
+    const refusal = await pool.lease({ model: "gpt-4o", exclude: new Set(), only: b }).catch((error: unknown) => apiErrorOf(error));
     expect(refusal).toBeInstanceOf(UpstreamFailureError);
     expect([(refusal as UpstreamFailureError).status, (refusal as UpstreamFailureError).code, (refusal as Error).message]).toEqual([
       503,
@@ -145,7 +146,7 @@ describe("account pool", () => {
     const [a, b] = added.map((x) => x.id) as [string, string];
     await store.setCooldown({ subject: a, model: "gpt-4o", untilMs: clock + 300_000, reason: "capped" });
     await store.setCooldown({ subject: b, model: "*", untilMs: clock + 42_000, reason: "blocked" });
-    const error = await pool.lease({ model: "gpt-4o", exclude: new Set() }).catch((e: unknown) => e);
+    const error = await pool.lease({ model: "gpt-4o", exclude: new Set() }).catch((e: unknown) => apiErrorOf(e));
     expect(error).toBeInstanceOf(RateLimitError);
     expect({ retryAfter: (error as RateLimitError).retryAfterSec, header: (error as RateLimitError).headers["retry-after"] }).toEqual({ retryAfter: 42, header: "42" });
   });
@@ -176,7 +177,7 @@ describe("account pool", () => {
     const plus = added[1]?.id;
     expect(await leaseIds(pool, 2, "o3")).toEqual([plus, plus] as string[]);
     await store.updateAccount(plus ?? "", { status: "disabled" });
-    expect(await pool.lease({ model: "o3", exclude: new Set() }).catch((e: unknown) => e)).toBeInstanceOf(ModelNotFoundError);
+    expect(await pool.lease({ model: "o3", exclude: new Set() }).catch((e: unknown) => apiErrorOf(e))).toBeInstanceOf(ModelNotFoundError);
   });
 
   test("401 on an access-token account marks it failed and the next lease skips it", async () => {

@@ -11,11 +11,11 @@
 import type { Config } from "../config.ts";
 import { isCodexAccessToken } from "../engines/codex/auth/codex-claims.ts";
 import type { QuotaWindows } from "../engines/codex/quota.ts";
-import { ModelNotFoundError, RateLimitError, UpstreamFailureError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { maskSecret } from "../logger.ts";
 import type { AccountRow, CooldownRow, Store } from "../store/store.ts";
 import type { AttemptOutcome } from "./attempt-outcome.ts";
+import { PoolRefusal } from "./pool-refusal.ts";
 import type { CodexCatalogs } from "./codex-catalogs.ts";
 import { ALL_MODELS, nextAccountState } from "./cooldown.ts";
 import { offersModel, planTier, tierPreference } from "./model-access.ts";
@@ -45,7 +45,7 @@ export interface LeaseInput {
   exclude: ReadonlySet<string>;
   /**
    * Only this account (the one holding a continued conversation). When it cannot serve at all (removed, failed,
-   * disabled) the lease throws a 503 saying so, rather than answering null (which would mean "no pool").
+   * disabled) the lease refuses (conversation-account-unavailable) saying so, rather than answering null (which would mean "no pool").
    */
   only?: string;
   /**
@@ -59,7 +59,7 @@ export interface AccountPool {
   /**
    * A healthy account that offers `model` and is not resting, other than those in `exclude`. Null when there is
    * nothing to try: no usable account at all (the caller goes anonymous) or every one already tried (the caller
-   * ends with its last error). Throws RateLimitError (Retry-After = soonest clear) when all the rest are resting.
+   * ends with its last error). Refuses (PoolRefusal all-resting, with the soonest clear) when all the rest are resting.
    */
   lease(input: LeaseInput): Promise<AccountLease | null>;
   report(lease: AccountLease, outcome: AttemptOutcome): Promise<void>;
@@ -106,8 +106,13 @@ function restingUntil(model: string, cooldowns: readonly CooldownRow[], enableLi
 }
 
 /** Thrown when every account that could serve rests: nothing is sent upstream, the caller is told when to come back. */
-function everyoneResting(what: string, soonest: number, nowMs: number): RateLimitError {
-  return new RateLimitError(`Every ${what}; try again in ${Math.ceil((soonest - nowMs) / 1000)} s.`, Math.max(1, (soonest - nowMs) / 1000));
+function everyoneResting(what: string, soonest: number, nowMs: number): PoolRefusal {
+  const retryAfterSec = Math.max(1, (soonest - nowMs) / 1000);
+  return new PoolRefusal({ kind: "all-resting", retryAfterSec }, `Every ${what}; try again in ${Math.ceil((soonest - nowMs) / 1000)} s.`);
+}
+
+function notOffered(model: string): PoolRefusal {
+  return new PoolRefusal({ kind: "model-not-offered", model }, `The model \`${model}\` does not exist or you do not have access to it.`);
 }
 
 /** The accounts a lease may choose from: all of them, or the one it is bound to (which must be able to serve). */
@@ -116,9 +121,10 @@ function candidatesOf(view: PoolSnapshot, only: string | undefined): readonly Ac
   const account = view.get(only);
   if (account?.status === "active") return [account];
   const state = account ? `is ${account.status}${account.lastError ? ` (${account.lastError})` : ""}` : "was removed from the pool";
-  throw new UpstreamFailureError(503, `The account that holds this conversation ${state}; a conversation cannot move to another account. Start a new one.`, {
-    code: "conversation_account_unavailable",
-  });
+  throw new PoolRefusal(
+    { kind: "conversation-account-unavailable" },
+    `The account that holds this conversation ${state}; a conversation cannot move to another account. Start a new one.`,
+  );
 }
 
 export function createAccountPool({ store, view, refresher, config, logger, catalogs, now = Date.now, random = Math.random }: AccountPoolDeps): AccountPool {
@@ -173,7 +179,7 @@ export function createAccountPool({ store, view, refresher, config, logger, cata
         else soonest = Math.min(soonest, until);
       }
       if (capable === 0) return null;
-      if (offering === 0) throw new ModelNotFoundError(model);
+      if (offering === 0) throw notOffered(model);
       if (ready.length === 0 && soonest === Number.POSITIVE_INFINITY) return null;
       if (ready.length === 0) throw everyoneResting(`Codex account in the pool is resting on its quota for ${model}`, soonest, nowMs);
       const chosen = pick(mostHeadroom(ready).map((entry) => entry.account), "codex");
@@ -213,7 +219,7 @@ export function createAccountPool({ store, view, refresher, config, logger, cata
           else soonest = Math.min(soonest, until);
         }
         if (usable === 0) return null;
-        if (offering === 0) throw new ModelNotFoundError(model);
+        if (offering === 0) throw notOffered(model);
         if (ready.length === 0 && soonest === Number.POSITIVE_INFINITY) return null;
         if (ready.length === 0) throw everyoneResting(`account in the pool is resting for ${model}`, soonest, nowMs);
         const group = tierPreference(model).find((tiers) => ready.some((a) => tiers.includes(planTier(a.plan)))) ?? [];

@@ -19,6 +19,7 @@ import type { AccountGrant } from "./account-grant.ts";
 import { createAccountPool, type AccountPool } from "./account-pool.ts";
 import { CODEX_ALL_MODELS, QUOTA_RELOAD_MS } from "./quota-scheduling.ts";
 import { createRefresher } from "./refresher.ts";
+import { apiErrorOf } from "../reply/api-error-of.ts";
 
 const MODEL = "gpt-5.1-codex";
 const DAY = 86_400_000;
@@ -123,7 +124,7 @@ describe("Codex leases by quota", () => {
     if (!limit) throw new Error("not a usage limit");
     expect(await pool.reportQuota(a, withUsageLimit(null, limit, clock))).toBe(clock + 1_234_000);
     expect(await codexLeases(pool, 2)).toEqual([b, b]);
-    const error = await pool.lease({ model: MODEL, exclude: new Set([b]), engine: "codex" }).catch((e: unknown) => e);
+    const error = await pool.lease({ model: MODEL, exclude: new Set([b]), engine: "codex" }).catch((e: unknown) => apiErrorOf(e));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).headers["retry-after"]).toBe("1234");
   });
@@ -144,7 +145,7 @@ describe("Codex leases by quota", () => {
     await pool.reportQuota(a, heard({ primary: [300, 100, 900] }));
     await pool.reportQuota(b, heard({ primary: [300, 30, 900], secondary: [10_080, 100, 4000] }));
     await pool.reportQuota(c, withUsageLimit(heard({ primary: [300, 99, 300] }), { planType: null, resetsAt: clock + 300_000, resetsInSec: 300 }, clock));
-    const error = await pool.lease({ model: MODEL, exclude: new Set(), engine: "codex" }).catch((e: unknown) => e);
+    const error = await pool.lease({ model: MODEL, exclude: new Set(), engine: "codex" }).catch((e: unknown) => apiErrorOf(e));
     expect(error).toBeInstanceOf(RateLimitError);
     const { status, retryAfterSec, headers, message } = error as RateLimitError;
     expect({ status, retryAfterSec, retryAfter: headers["retry-after"], message }).toEqual({
@@ -204,7 +205,7 @@ describe("Codex leases by quota", () => {
     expect((await store.getAccount(a))?.hasCodex).toBeNull();
     await pool.reportQuota(a, heard({ primary: [300, 100, 600] }));
     expect((await store.getAccount(a))?.hasCodex).toBe(true);
-    expect(await pool.lease({ model: MODEL, exclude: new Set(), engine: "codex" }).catch((e: unknown) => e)).toBeInstanceOf(RateLimitError);
+    expect(await pool.lease({ model: MODEL, exclude: new Set(), engine: "codex" }).catch((e: unknown) => apiErrorOf(e))).toBeInstanceOf(RateLimitError);
     expect((await pool.lease({ model: "gpt-4o", exclude: new Set() }))?.accountId).toBe(a);
     expect(await pool.cooldownFor(a, "gpt-4o")).toBeNull();
   });
@@ -243,7 +244,7 @@ test("a quota rest and the windows survive a restart and are seen by another ins
       const restarted = poolOver(reopened);
       expect(await codexLeases(restarted, 2)).toEqual([c, c]);
       expect(await codexLeases(restarted, 1, [c])).toEqual([b]);
-      const error = await restarted.lease({ model: MODEL, exclude: new Set([b, c]), engine: "codex" }).catch((e: unknown) => e);
+      const error = await restarted.lease({ model: MODEL, exclude: new Set([b, c]), engine: "codex" }).catch((e: unknown) => apiErrorOf(e));
       expect((error as RateLimitError).headers["retry-after"]).toBe(String(1800 - QUOTA_RELOAD_MS / 1000));
     } finally {
       await reopened.close();

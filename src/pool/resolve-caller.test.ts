@@ -5,6 +5,7 @@ import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
 import { OWN_REFRESH_SPENT, type OwnExchange } from "./refresher.ts";
 import type { Caller, ResolveCallerInput } from "./resolve-caller.ts";
 import { createCallerResolver, matchesAnyKey } from "./resolve-caller.ts";
+import { apiErrorOf } from "../reply/api-error-of.ts";
 
 const jwt = fakeJwt({ expMs: null, tag: "caller" });
 const rt = fakeRefreshToken("caller");
@@ -30,18 +31,18 @@ test.each<[string, string[], ResolveCallerInput, Caller]>([
 });
 
 test("a key that is neither a pool key nor a ChatGPT token while AUTHORIZATION is set → 401 invalid_api_key", async () => {
-  const error = await resolver(["sk-pool"])({ bearer: "sk-wrong", teamAccountId: null }).catch((e: unknown) => e);
+  const error = await resolver(["sk-pool"])({ bearer: "sk-wrong", teamAccountId: null }).catch((e: unknown) => apiErrorOf(e));
   expect(error).toBeInstanceOf(AuthenticationError);
   expect((error as AuthenticationError).code).toBe("invalid_api_key");
 });
 
 test("no bearer while AUTHORIZATION is set → 401, not anonymous", async () => {
-  const error = await resolver(["sk-pool"])({ bearer: "  ", teamAccountId: null }).catch((e: unknown) => e);
+  const error = await resolver(["sk-pool"])({ bearer: "  ", teamAccountId: null }).catch((e: unknown) => apiErrorOf(e));
   expect(error).toBeInstanceOf(AuthenticationError);
 });
 
 test("a revoked refresh token → 401 that names it masked and says what to do", async () => {
-  const error = await resolver([], () => ({ type: "revoked", reason: "refresh token rejected (invalid_grant)" }))({ bearer: rt, teamAccountId: null }).catch((e: unknown) => e);
+  const error = await resolver([], () => ({ type: "revoked", reason: "refresh token rejected (invalid_grant)" }))({ bearer: rt, teamAccountId: null }).catch((e: unknown) => apiErrorOf(e));
   expect(error).toBeInstanceOf(AuthenticationError);
   expect((error as AuthenticationError).toJSON()).toEqual({
     error: {
@@ -54,7 +55,7 @@ test("a revoked refresh token → 401 that names it masked and says what to do",
 });
 
 test("a spent single-use refresh token → 401 refresh_token_spent that names it masked and says what to do", async () => {
-  const error = await resolver([], () => ({ type: "spent", reason: OWN_REFRESH_SPENT }))({ bearer: rt, teamAccountId: null }).catch((e: unknown) => e);
+  const error = await resolver([], () => ({ type: "spent", reason: OWN_REFRESH_SPENT }))({ bearer: rt, teamAccountId: null }).catch((e: unknown) => apiErrorOf(e));
   expect(error).toBeInstanceOf(AuthenticationError);
   expect((error as AuthenticationError).toJSON()).toEqual({
     error: { message: `The refresh token ${mask(rt)} cannot be used again: ${OWN_REFRESH_SPENT}.`, type: "invalid_request_error", param: null, code: "refresh_token_spent" },
@@ -62,7 +63,7 @@ test("a spent single-use refresh token → 401 refresh_token_spent that names it
 });
 
 test("an unreachable OAuth host → 502", async () => {
-  const error = await resolver([], () => ({ type: "unavailable", reason: "OAuth host unreachable" }))({ bearer: rt, teamAccountId: null }).catch((e: unknown) => e);
+  const error = await resolver([], () => ({ type: "unavailable", reason: "OAuth host unreachable" }))({ bearer: rt, teamAccountId: null }).catch((e: unknown) => apiErrorOf(e));
   expect(error).toBeInstanceOf(UpstreamFailureError);
   expect((error as UpstreamFailureError).status).toBe(502);
 });

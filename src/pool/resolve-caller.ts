@@ -4,7 +4,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import type { Config } from "../config.ts";
-import { AuthenticationError, RateLimitError, UpstreamFailureError } from "../errors.ts";
+import { PoolRefusal } from "./pool-refusal.ts";
 import { maskSecret } from "../logger.ts";
 import type { Refresher } from "./refresher.ts";
 import { isJwt, isRefreshToken, isShareToken } from "./token-kind.ts";
@@ -47,7 +47,7 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
     const raw = bearer?.trim() ?? "";
     if (raw === "") {
       // with AUTHORIZATION set the server is private: a request without a key is not let through as anonymous
-      if (config.authorizationKeys.length > 0) throw new AuthenticationError("Missing bearer token: send Authorization: Bearer <key>.");
+      if (config.authorizationKeys.length > 0) throw new PoolRefusal({ kind: "missing-key" }, "Missing bearer token: send Authorization: Bearer <key>.");
       return { kind: "anonymous" };
     }
     const comma = raw.indexOf(",");
@@ -56,11 +56,11 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
     if (config.authorizationKeys.length > 0 && matchesAnyKey(token, config.authorizationKeys)) return { kind: "pool" };
     const suffix = comma >= 0 ? raw.slice(comma + 1).trim() : "";
     const team = teamAccountId?.trim() || suffix || null;
-    if (token === "") throw new AuthenticationError("The bearer has an account id but no token before the comma.");
+    if (token === "") throw new PoolRefusal({ kind: "malformed-bearer" }, "The bearer has an account id but no token before the comma.");
     if (!isRefreshToken(token) && !isJwt(token) && !isShareToken(token)) {
       // Not a ChatGPT credential. SDKs insist on some API key, so with no AUTHORIZATION set this is how a client asks
       // for the no-login mode; with AUTHORIZATION set the server is private and it is a wrong key.
-      if (config.authorizationKeys.length > 0) throw new AuthenticationError("Incorrect API key provided: it is neither a key of this server nor a ChatGPT token.");
+      if (config.authorizationKeys.length > 0) throw new PoolRefusal({ kind: "wrong-key" }, "Incorrect API key provided: it is neither a key of this server nor a ChatGPT token.");
       return { kind: "anonymous" };
     }
     if (!isRefreshToken(token)) return { kind: "own", accessToken: token, teamAccountId: team, label: maskSecret(token) };
@@ -69,18 +69,18 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
       case "ok":
         return { kind: "own", accessToken: exchanged.accessToken, teamAccountId: team, label: maskSecret(token) };
       case "revoked":
-        throw new AuthenticationError(
+        throw new PoolRefusal(
+          { kind: "refresh-revoked" },
           `The refresh token ${maskSecret(token)} was rejected by the OAuth server (${exchanged.reason}); sign in again for a new one.`,
-          { code: "refresh_token_revoked" },
         );
       case "spent":
-        throw new AuthenticationError(`The refresh token ${maskSecret(token)} cannot be used again: ${exchanged.reason}.`, { code: "refresh_token_spent" });
+        throw new PoolRefusal({ kind: "refresh-spent" }, `The refresh token ${maskSecret(token)} cannot be used again: ${exchanged.reason}.`);
       case "unavailable":
-        throw new UpstreamFailureError(502, `Could not exchange the refresh token for an access token: ${exchanged.reason}.`);
+        throw new PoolRefusal({ kind: "refresh-unavailable" }, `Could not exchange the refresh token for an access token: ${exchanged.reason}.`);
       case "throttled":
-        throw new RateLimitError(
+        throw new PoolRefusal(
+          { kind: "refresh-throttled", retryAfterSec: exchanged.retryAfterSec },
           `Too many refresh tokens exchanged from your address; try again in ${exchanged.retryAfterSec} s, or send the access token instead.`,
-          exchanged.retryAfterSec,
         );
       default: {
         const _exhaustiveCheck: never = exchanged;

@@ -1,8 +1,9 @@
 /**
  * @module Why a pool key got no account. An empty pool means no-login mode, as chat2api does; a pool that has
- * accounts but none usable is a 503 that says why, never a silent answer from no-login mode under the user's key.
+ * accounts but none usable is a refusal that says why (a 503 at the edge), never a silent answer from no-login mode
+ * under the user's key.
  */
-import { UpstreamFailureError } from "../errors.ts";
+import { PoolRefusal } from "./pool-refusal.ts";
 import type { AccountRow } from "../store/store.ts";
 
 function plural(count: number, one: string, many: string): string {
@@ -10,7 +11,7 @@ function plural(count: number, one: string, many: string): string {
 }
 
 /** Null when the pool has no account at all (the caller goes to no-login mode); else the error to answer. */
-export function unavailablePoolError(accounts: readonly Pick<AccountRow, "status" | "lastError">[]): UpstreamFailureError | null {
+export function unavailablePoolError(accounts: readonly Pick<AccountRow, "status" | "lastError">[]): PoolRefusal | null {
   if (accounts.length === 0) return null;
   const failed = accounts.filter((a) => a.status === "failed").length;
   const disabled = accounts.filter((a) => a.status === "disabled").length;
@@ -23,10 +24,9 @@ export function unavailablePoolError(accounts: readonly Pick<AccountRow, "status
     const lastError = stuck.find((a) => a.lastError)?.lastError;
     reasons.push(`${plural(stuck.length, "has", "have")} no usable access token${lastError ? ` (${lastError})` : ""}`);
   }
-  return new UpstreamFailureError(
-    503,
+  return new PoolRefusal(
+    { kind: "pool-unavailable" },
     `No account in the pool can serve this request: of ${plural(accounts.length, "account", "accounts")}, ${reasons.join(", ")}. ` +
       "Revive or add accounts on the /tokens page (or POST /admin/api/accounts); requests are not sent in no-login mode while the pool has accounts.",
-    { code: "pool_unavailable" },
   );
 }

@@ -18,6 +18,7 @@ import { secretDigest } from "../pool/token-kind.ts";
 import type { Store } from "../store/store.ts";
 import { limitOutput } from "../translate/limit-output.ts";
 import { resolveModel, type ResolvedModel } from "../translate/model-names.ts";
+import { UnknownModelError } from "../translate/translate-errors.ts";
 import type { RenderedDelta } from "../translate/render-events.ts";
 import { ReplyTokens } from "../translate/reply-tokens.ts";
 import { buildUsage } from "../translate/usage.ts";
@@ -142,7 +143,7 @@ export class ReplyService {
     try {
       model = resolveModel(name);
     } catch (error) {
-      if (!(error instanceof ModelNotFoundError) || !own) throw error;
+      if (!(error instanceof UnknownModelError) || !own) throw error;
       model = resolveModel(name, { accountSlugs: await slugsOfOwn().catch(() => []) });
     }
     if (this.deps.config.checkModel && own && model.gizmoId === null) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ModelNotFoundError } from "../errors.ts";
+import { UnknownModelError } from "./translate-errors.ts";
 import { listModels, resolveModel, tokenizerEncoding, type ResolvedModel, type TokenizerEncoding } from "./model-names.ts";
 
 function plain(requested: string, upstreamSlug: string, reasoning = false): ResolvedModel {
@@ -48,7 +48,7 @@ describe("resolveModel", () => {
   test.each(["big-model", "my-g-thing", "gpt-4o-mini-high-g-", "claude-3-opus", "gpt-4-gizmo-g-"])(
     "%s is unknown: 404 model_not_found (no chat2api-style gizmo guess)",
     (requested) => {
-      expect(() => resolveModel(requested)).toThrow(ModelNotFoundError);
+      expect(() => resolveModel(requested)).toThrow(UnknownModelError);
     },
   );
 
@@ -60,7 +60,7 @@ describe("resolveModel", () => {
   });
 
   test("a slug the account does not list is still unknown", () => {
-    expect(() => resolveModel("gpt-5-pro-preview", { accountSlugs: ["gpt-4o"] })).toThrow(ModelNotFoundError);
+    expect(() => resolveModel("gpt-5-pro-preview", { accountSlugs: ["gpt-4o"] })).toThrow(UnknownModelError);
   });
 });
 

@@ -1,5 +1,5 @@
 /** @module The one model table: OpenAI-style names ↔ ChatGPT upstream slugs, tokenizer encodings and /v1/models. */
-import { ModelNotFoundError } from "../errors.ts";
+import { UnknownModelError } from "./translate-errors.ts";
 
 export type TokenizerEncoding = "o200k_base" | "cl100k_base";
 
@@ -95,7 +95,7 @@ function looksLikeReasoningSlug(slug: string): boolean {
   return /^o\d/.test(slug) || slug.includes("thinking");
 }
 
-/** Maps a requested model name to what the upstream needs; throws ModelNotFoundError for names we cannot serve. */
+/** Maps a requested model name to what the upstream needs; throws UnknownModelError for names we cannot serve. */
 export function resolveModel(requested: string, options: ResolveModelOptions = {}): ResolvedModel {
   const name = requested.trim();
   const gizmoId = gizmoIdOf(name);
@@ -118,7 +118,7 @@ export function resolveModel(requested: string, options: ResolveModelOptions = {
   if (options.accountSlugs?.includes(name)) {
     return { requested, upstreamSlug: name, gizmoId: null, imageGeneration: false, reasoning: looksLikeReasoningSlug(name) };
   }
-  throw new ModelNotFoundError(requested);
+  throw new UnknownModelError(requested);
 }
 
 /** The models /v1/models offers, each accepted verbatim by `resolveModel`. */

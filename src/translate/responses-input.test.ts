@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { InvalidRequestError } from "../errors.ts";
+import { InvalidInputError } from "./translate-errors.ts";
 import { responsesInput, toInputParam } from "./responses-input.ts";
 
 const PNG = "data:image/png;base64,iVBORw0KGgo=";
@@ -82,14 +82,14 @@ describe("responsesInput", () => {
     ["an item reference", [{ type: "item_reference", id: "msg_1" }], "input[0]"],
     ["a function call output", [{ type: "function_call_output", call_id: "c", output: "{}" }], "input[0].type"],
     ["no user message at all", [{ role: "assistant", content: "x" }], "input"],
-  ])("%s is a 400 naming %s", (_label, input, param) => {
+  ])("%s is refused naming %s (a 400 at the edge)", (_label, input, param) => {
     let caught: unknown = null;
     try {
       responsesInput(input);
     } catch (error) {
       caught = error;
     }
-    expect(caught instanceof InvalidRequestError ? [caught.status, caught.param] : caught).toEqual([400, param]);
+    expect(caught instanceof InvalidInputError ? caught.param : caught).toEqual(param);
   });
 });
 

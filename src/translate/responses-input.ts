@@ -4,7 +4,7 @@
  * raises about `messages[2].content[1]` be told back to the client as `input[1].content[1]` (`toInputParam`).
  */
 import type { ChatCompletionContentPart, ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { InvalidRequestError } from "../errors.ts";
+import { InvalidInputError } from "./translate-errors.ts";
 
 export interface ResponsesInputMessages {
   messages: ChatCompletionMessageParam[];
@@ -20,7 +20,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function invalid(param: string, message: string): never {
-  throw new InvalidRequestError(message, { param, code: "invalid_value" });
+  throw new InvalidInputError(message, { param, code: "invalid_value" });
 }
 
 function stringField(part: Record<string, unknown>, key: string, param: string): string {
@@ -67,7 +67,7 @@ function textOf(parts: ChatCompletionContentPart[], param: string): string {
 
 function toMessage(role: Role, content: unknown, param: string): ChatCompletionMessageParam {
   if (typeof content === "string") return { role, content } as ChatCompletionMessageParam;
-  if (content === undefined) throw new InvalidRequestError(`Missing required parameter: '${param}.content'.`, { param: `${param}.content`, code: "missing_required_parameter" });
+  if (content === undefined) throw new InvalidInputError(`Missing required parameter: '${param}.content'.`, { param: `${param}.content`, code: "missing_required_parameter" });
   if (!Array.isArray(content)) return invalid(`${param}.content`, `Invalid value for '${param}.content': expected a string or an array of content parts.`);
   const parts = content.map((part, index) => toPart(part, `${param}.content[${index}]`));
   if (role === "user") return { role, content: parts };

@@ -7,7 +7,6 @@
  */
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
-import { UpstreamFailureError } from "../errors.ts";
 import type { RenderedDelta } from "./rendered-delta.ts";
 import { buildUsage } from "./usage.ts";
 
@@ -140,7 +139,7 @@ export function toChatChunks(options: ToChatChunksOptions): TransformStream<Rend
         ended = true;
         // a reply that began opens with its role even when it fails before saying anything
         const head = wasBegun ? headChunks(fields) : [];
-        return [...head, new UpstreamFailureError(502, FAILED_PREFIX + delta.message, { code: "upstream_stream_failed" }).toJSON()];
+        return [...head, { error: { message: FAILED_PREFIX + delta.message, type: "upstream_error", param: null, code: "upstream_stream_failed" } }];
       }
       default: {
         const unexpected: never = delta;

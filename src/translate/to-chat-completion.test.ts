@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { UpstreamFailureError } from "../errors.ts";
+import { ReplyFailedError } from "./translate-errors.ts";
 import type { RenderedDelta } from "./rendered-delta.ts";
 import { toChatCompletion } from "./to-chat-completion.ts";
 import { parallelCallDeltas, textThenCallDeltas } from "./__fixtures__/tool-call-deltas.ts";
@@ -54,7 +54,7 @@ describe("toChatCompletion", () => {
     ["a failed reply", [start, { type: "content", text: "Par" }, { type: "failed", message: "boom" }]],
     ["a reply without finish", [start, { type: "content", text: "Par" }]],
   ])("%s throws a 502, never a 200 with partial text", (_name, deltas) => {
-    expect(() => toChatCompletion(deltas, options)).toThrow(UpstreamFailureError);
+    expect(() => toChatCompletion(deltas, options)).toThrow(ReplyFailedError);
   });
 
   test("a reply of one call: tool_calls with id, type, name and whole arguments, content null, finish tool_calls", () => {

@@ -1,8 +1,8 @@
 /** @module All rendered deltas of a reply → one non-streaming `chat.completion` (CLIENTS.md §2). */
 import type { ChatCompletion, ChatCompletionMessage, ChatCompletionMessageFunctionToolCall } from "openai/resources/chat/completions";
-import { UpstreamFailureError } from "../errors.ts";
 import type { CountedReply, FinishReason, RenderedDelta, UpstreamUsage } from "./rendered-delta.ts";
 import { buildUsage } from "./usage.ts";
+import { ReplyFailedError } from "./translate-errors.ts";
 
 export interface ToChatCompletionOptions {
   id: string;
@@ -16,7 +16,7 @@ export interface ToChatCompletionOptions {
 /** The assistant message with the reasoning field the chat UIs read (`reasoning_content`). */
 export type ChatCompletionMessageWithReasoning = ChatCompletionMessage & { reasoning_content?: string };
 
-/** Throws UpstreamFailureError (502) when the deltas end in `failed` or without a finish: never a 200 for a failure. */
+/** Throws ReplyFailedError (a 502 at the edge) when the deltas end in `failed` or without a finish: never a 200 for a failure. */
 export function toChatCompletion(deltas: readonly RenderedDelta[], options: ToChatCompletionOptions): ChatCompletion {
   let content = "";
   let reasoning = "";
@@ -47,13 +47,11 @@ export function toChatCompletion(deltas: readonly RenderedDelta[], options: ToCh
       upstream = delta.usage;
     }
     else if (delta.type === "failed") {
-      throw new UpstreamFailureError(502, `The upstream failed while answering: ${delta.message}`, {
-        code: "upstream_stream_failed",
-      });
+      throw new ReplyFailedError(`The upstream failed while answering: ${delta.message}`);
     }
   }
   if (finishReason === null) {
-    throw new UpstreamFailureError(502, "The upstream ended the reply without finishing it.", { code: "upstream_stream_failed" });
+    throw new ReplyFailedError("The upstream ended the reply without finishing it.");
   }
 
   const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);

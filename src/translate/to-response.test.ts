@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { UpstreamFailureError } from "../errors.ts";
+import { ReplyFailedError } from "./translate-errors.ts";
 import type { RenderedDelta } from "./rendered-delta.ts";
 import { toResponse } from "./to-response.ts";
 import { upstreamUsage } from "./__fixtures__/tool-call-deltas.ts";
@@ -41,14 +41,14 @@ describe("toResponse", () => {
   test.each<[string, RenderedDelta[], string]>([
     ["a failed delta", [reply[0] as RenderedDelta, { type: "content", text: "x" }, { type: "failed", message: "cut" }], "The upstream failed while answering: cut"],
     ["no finish", [reply[0] as RenderedDelta, { type: "content", text: "x" }], "The upstream ended the reply without finishing it."],
-  ])("%s → 502 upstream_stream_failed, never a 200", (_label, deltas, message) => {
+  ])("%s is a failure (502 upstream_stream_failed at the edge), never a response", (_label, deltas, message) => {
     let caught: unknown = null;
     try {
       toResponse(deltas, options());
     } catch (error) {
       caught = error;
     }
-    expect(caught instanceof UpstreamFailureError ? [caught.status, caught.code, caught.message] : caught).toEqual([502, "upstream_stream_failed", message]);
+    expect(caught instanceof ReplyFailedError ? caught.message : caught).toEqual(message);
   });
 
   test("a Codex reply of reasoning and a call: completed, the reasoning's encrypted_content and the call in the output, the upstream's usage", () => {

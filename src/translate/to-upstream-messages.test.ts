@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { InvalidRequestError } from "../errors.ts";
+import { InvalidInputError } from "./translate-errors.ts";
 import {
   listAttachmentParts,
   partKey,
@@ -121,8 +121,8 @@ describe("toUpstreamMessages", () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(InvalidRequestError);
-    expect((error as InvalidRequestError).param).toBe(param);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).param).toBe(param);
   });
 });
 

@@ -5,7 +5,7 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionMessageToolCall,
 } from "openai/resources/chat/completions";
-import { InvalidRequestError } from "../errors.ts";
+import { InvalidInputError } from "./translate-errors.ts";
 import type { ImageAssetPointer } from "../engines/web/events.ts";
 
 /** The request body is built from these messages; exported here too because callers meet them together. */
@@ -80,7 +80,7 @@ type AnyPart = ChatCompletionContentPart | ChatCompletionContentPartRefusal;
  * string is a 400 naming it rather than a TypeError here or in the token count that reads the same fields.
  */
 function stringAt(value: unknown, param: string): string {
-  if (typeof value !== "string") throw new InvalidRequestError(`Invalid value for '${param}': expected a string.`, { param, code: "invalid_type" });
+  if (typeof value !== "string") throw new InvalidInputError(`Invalid value for '${param}': expected a string.`, { param, code: "invalid_type" });
   return value;
 }
 
@@ -103,7 +103,7 @@ function describeToolCall(call: ChatCompletionMessageToolCall, param: string): s
  */
 function assistantExtras(message: Extract<ChatCompletionMessageParam, { role: "assistant" }>, param: string): string[] {
   const calls: unknown = message.tool_calls ?? [];
-  if (!Array.isArray(calls)) throw new InvalidRequestError(`Invalid value for '${param}.tool_calls': expected an array.`, { param: `${param}.tool_calls`, code: "invalid_type" });
+  if (!Array.isArray(calls)) throw new InvalidInputError(`Invalid value for '${param}.tool_calls': expected an array.`, { param: `${param}.tool_calls`, code: "invalid_type" });
   const extras = calls.map((call: ChatCompletionMessageToolCall, index) => describeToolCall(call, `${param}.tool_calls[${index}]`));
   if (message.function_call) {
     const call = fieldsOf(message.function_call);
@@ -137,7 +137,7 @@ function upstreamRole(message: ChatCompletionMessageParam, param: string): Upstr
       return "assistant";
     default: {
       const role: unknown = (message as { role: unknown }).role;
-      throw new InvalidRequestError(`Unsupported role ${JSON.stringify(role)}.`, { param: `${param}.role` });
+      throw new InvalidInputError(`Unsupported role ${JSON.stringify(role)}.`, { param: `${param}.role` });
     }
   }
 }
@@ -189,7 +189,7 @@ function convertParts(
       case "image_url":
       case "file": {
         const attachment = attachments?.get(partKey(messageIndex, partIndex));
-        if (!attachment) throw new InvalidRequestError(`The ${part.type} part ${param} could not be attached.`, { param });
+        if (!attachment) throw new InvalidInputError(`The ${part.type} part ${param} could not be attached.`, { param });
         converted.allText = false;
         converted.attachments.push(toUpstreamAttachment(attachment));
         // the upstream shows only images inline; other files are read through the attachment list alone
@@ -197,10 +197,10 @@ function convertParts(
         return;
       }
       case "input_audio":
-        throw new InvalidRequestError(`Audio input is not supported (${param}).`, { param });
+        throw new InvalidInputError(`Audio input is not supported (${param}).`, { param });
       default: {
         const type: unknown = fieldsOf(part).type;
-        throw new InvalidRequestError(`Unsupported content part type ${JSON.stringify(type)} (${param}).`, { param });
+        throw new InvalidInputError(`Unsupported content part type ${JSON.stringify(type)} (${param}).`, { param });
       }
     }
   });
@@ -214,7 +214,7 @@ function convertMessage(
 ): UpstreamMessageInput {
   const param = `messages[${messageIndex}]`;
   if (typeof message !== "object" || message === null) {
-    throw new InvalidRequestError(`Invalid value for '${param}': expected a message object.`, { param, code: "invalid_type" });
+    throw new InvalidInputError(`Invalid value for '${param}': expected a message object.`, { param, code: "invalid_type" });
   }
   const role = upstreamRole(message, param);
   const raw: unknown = message.content;

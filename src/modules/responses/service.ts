@@ -19,6 +19,7 @@ import { ContinuationMemory } from "./continuation-memory.ts";
 import { ItemMemory } from "./item-memory.ts";
 import type { CreateResponseRequest } from "./model.ts";
 import { decodeResponseId, encodeResponseId, randomResponseId, type UpstreamPlace } from "./response-id.ts";
+import { apiErrorOf } from "../../reply/api-error-of.ts";
 
 export type ResponsesResult = { type: "json"; body: WireResponse } | { type: "stream"; events: ReadableStream<ResponseEvent> };
 
@@ -38,7 +39,8 @@ function forcesToolCall(choice: CreateResponseRequest["tool_choice"]): boolean {
 }
 
 /** The chat path names `messages[2].content[1]`; the client sent `input[1].content[1]`. */
-function inInputTerms(error: unknown, origins: readonly string[]): unknown {
+function inInputTerms(thrown: unknown, origins: readonly string[]): unknown {
+  const error = apiErrorOf(thrown);
   if (!(error instanceof ApiError) || !error.param?.startsWith("messages[")) return error;
   const param = toInputParam(error.param, origins);
   return new ApiError(error.status, error.type, error.message.replaceAll(error.param, param), {
@@ -50,7 +52,8 @@ function inInputTerms(error: unknown, origins: readonly string[]): unknown {
 }
 
 /** A conversation the caller may not continue is, in this API, a previous response that does not exist. */
-function inResponseTerms(error: unknown, previousId: string | null | undefined): unknown {
+function inResponseTerms(thrown: unknown, previousId: string | null | undefined): unknown {
+  const error = apiErrorOf(thrown);
   if (!previousId || !(error instanceof ApiError) || error.code !== "conversation_not_found") return error;
   return new ApiError(error.status, error.type, `Previous response with id '${previousId}' not found.`, {
     param: "previous_response_id",
