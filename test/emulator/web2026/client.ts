@@ -4,6 +4,7 @@
  * the write, and the 2026 stream decoded by the 2024 test client once two payloads on one line are split.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../index.ts";
 import { type Decoded, decodeDeltaV1 } from "../test-client.ts";
 import { fnv1a32Mixed } from "./fnv.ts";
 
@@ -74,6 +75,18 @@ export function client2026(url: string, token?: string, extra: Record<string, st
       ...extra,
     },
   };
+}
+
+/** A 2026 emulator with a plus account "alice" and a client of hers. */
+export async function start2026(options: EmulatorOptions = {}): Promise<{ emu: Emulator; who: Client2026 }> {
+  const emu = await startEmulator({ webGeneration: "2026", ...options });
+  const account = emu.addAccount({ id: "alice", plan: "plus" });
+  return { emu, who: client2026(emu.url, account.accessToken) };
+}
+
+/** Status and JSON body of an error answer. */
+export async function errorOf(response: Response): Promise<{ status: number; body: unknown }> {
+  return { status: response.status, body: await response.json() };
 }
 
 export function post(who: Client2026, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -10,6 +10,7 @@
  */
 import { encodeDeltaV1 } from "../delta-v1.ts";
 import { type EncodedStream, encodeLegacy } from "../legacy.ts";
+import { pythonJson } from "../python-json.ts";
 import type { Frame } from "../timeline.ts";
 
 export interface TurnStreamInput {
@@ -83,7 +84,8 @@ function joinMarkerAndMetadata(events: string[]): string[] {
 export function encodeTurn2026(frames: Frame[], input: TurnStreamInput): TurnStream {
   const all = turnFrames(frames, input);
   const encoded: EncodedStream = input.encoding === "v1" ? encodeDeltaV1(all, input.conversationId) : encodeLegacy(all, input.conversationId);
-  const resume = `data: ${JSON.stringify({ type: "resume_conversation_token", kind: "topic", token: input.resumeToken, conversation_id: input.conversationId })}\n\n`;
+  const serialize = input.encoding === "v1" ? JSON.stringify : pythonJson;
+  const resume = `data: ${serialize({ type: "resume_conversation_token", kind: "topic", token: input.resumeToken, conversation_id: input.conversationId })}\n\n`;
   return {
     head: [...encoded.preamble, resume],
     answer: input.realistic ? joinMarkerAndMetadata(encoded.events) : encoded.events,
