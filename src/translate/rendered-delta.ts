@@ -47,7 +47,8 @@ export type RenderedDelta =
    * A function call the model makes (native on the Codex engine). `index` numbers the reply's calls from 0 in order
    * of appearance; a call's deltas add up to the `arguments` of its end; calls may interleave (parallel calls).
    */
-  | { type: "tool-call-start"; index: number; callId: string; name: string }
+  /** `custom`: a freeform tool's call (`custom_tool_call`), whose input is plain text rather than JSON arguments. */
+  | { type: "tool-call-start"; index: number; callId: string; name: string; custom?: true }
   | { type: "tool-call-delta"; index: number; argumentsDelta: string }
   | { type: "tool-call-end"; index: number; arguments: string }
   /**

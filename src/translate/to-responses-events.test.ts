@@ -237,6 +237,27 @@ describe("toResponsesEvents", () => {
       ] as unknown as ResponseEvent[]);
     });
 
+    test("a freeform tool's call is a custom_tool_call item whose input streams as custom_tool_call_input", () => {
+      const patch = "*** Begin Patch\n*** End Patch";
+      const events = run([
+        start,
+        { type: "tool-call-start", index: 0, callId: "call_p", name: "apply_patch", custom: true },
+        { type: "tool-call-delta", index: 0, argumentsDelta: "*** Begin Patch\n" },
+        { type: "tool-call-delta", index: 0, argumentsDelta: "*** End Patch" },
+        { type: "tool-call-end", index: 0, arguments: patch },
+        { type: "finish", reason: "tool_calls" },
+      ]);
+      const where = { item_id: "fc_p", output_index: 0 };
+      const done = { id: "fc_p", type: "custom_tool_call", input: patch, call_id: "call_p", name: "apply_patch" };
+      expect(events.slice(2, 7)).toEqual([
+        { type: "response.output_item.added", sequence_number: 2, output_index: 0, item: { ...done, input: "" } },
+        { type: "response.custom_tool_call_input.delta", sequence_number: 3, ...where, delta: "*** Begin Patch\n" },
+        { type: "response.custom_tool_call_input.delta", sequence_number: 4, ...where, delta: "*** End Patch" },
+        { type: "response.custom_tool_call_input.done", sequence_number: 5, ...where, input: patch },
+        { type: "response.output_item.done", sequence_number: 6, output_index: 0, item: done },
+      ] as unknown as ResponseEvent[]);
+    });
+
     test("parallel calls with interleaved fragments: one item each, deltas addressed by item and output index", () => {
       const events = run(parallelCallDeltas);
       const addressed = events.flatMap((event) =>

@@ -87,6 +87,8 @@ interface CallItem {
   name: string;
   arguments: string;
   ended: boolean;
+  /** A freeform tool's call: announced as `custom_tool_call`, its input streamed as `custom_tool_call_input`. */
+  custom: boolean;
 }
 
 type UpstreamItem = Record<string, unknown>;
@@ -197,13 +199,15 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
     emit({ type: "response.output_item.done", output_index: item.index, item: structuredClone(done) });
   }
 
-  function startCall(index: number, callId: string, name: string): void {
+  function startCall(index: number, callId: string, name: string, custom: boolean): void {
     if (calls.has(index)) return;
     closeItem("completed");
-    const call: CallItem = { index: output.length, id: callItemId(callId), callId, name, arguments: "", ended: false };
+    const call: CallItem = { index: output.length, id: callItemId(callId), callId, name, arguments: "", ended: false, custom };
     calls.set(index, call);
     content += name;
-    const added: ResponseFunctionToolCall = { id: call.id, type: "function_call", status: "in_progress", arguments: "", call_id: callId, name };
+    const added: ResponseOutputItem = custom
+      ? { id: call.id, type: "custom_tool_call", input: "", call_id: callId, name }
+      : { id: call.id, type: "function_call", status: "in_progress", arguments: "", call_id: callId, name };
     output.push(added);
     emit({ type: "response.output_item.added", output_index: call.index, item: structuredClone(added) });
   }
@@ -212,7 +216,19 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
     if (!call || call.ended || delta === "") return;
     call.arguments += delta;
     content += delta;
-    emit({ type: "response.function_call_arguments.delta", item_id: call.id, output_index: call.index, delta });
+    emit(
+      call.custom
+        ? { type: "response.custom_tool_call_input.delta", item_id: call.id, output_index: call.index, delta }
+        : { type: "response.function_call_arguments.delta", item_id: call.id, output_index: call.index, delta },
+    );
+  }
+
+  function emitArgumentsDone(call: CallItem): void {
+    emit(
+      call.custom
+        ? { type: "response.custom_tool_call_input.done", item_id: call.id, output_index: call.index, input: call.arguments }
+        : { type: "response.function_call_arguments.done", item_id: call.id, output_index: call.index, arguments: call.arguments, name: call.name },
+    );
   }
 
   function endCall(call: CallItem | undefined, full: string): void {
@@ -221,18 +237,20 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
     if (full.startsWith(call.arguments)) callArguments(call, full.slice(call.arguments.length));
     call.arguments = full;
     call.ended = true;
-    emit({ type: "response.function_call_arguments.done", item_id: call.id, output_index: call.index, arguments: full, name: call.name });
+    emitArgumentsDone(call);
     awaitingItem.push(call);
   }
 
   function closeCall(call: CallItem, status: NonNullable<ResponseFunctionToolCall["status"]>, upstream?: UpstreamItem): void {
     if (!call.ended) {
       call.ended = true;
-      emit({ type: "response.function_call_arguments.done", item_id: call.id, output_index: call.index, arguments: call.arguments, name: call.name });
+      emitArgumentsDone(call);
     }
     const done: ResponseOutputItem = upstream
       ? asOutputItem({ ...upstream, id: call.id })
-      : { id: call.id, type: "function_call", status, arguments: call.arguments, call_id: call.callId, name: call.name };
+      : call.custom
+        ? { id: call.id, type: "custom_tool_call", input: call.arguments, call_id: call.callId, name: call.name }
+        : { id: call.id, type: "function_call", status, arguments: call.arguments, call_id: call.callId, name: call.name };
     output[call.index] = done;
     emit({ type: "response.output_item.done", output_index: call.index, item: structuredClone(done) });
   }
@@ -357,7 +375,7 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
       case "image":
         return;
       case "tool-call-start":
-        startCall(delta.index, delta.callId, delta.name);
+        startCall(delta.index, delta.callId, delta.name, delta.custom === true);
         return;
       case "tool-call-delta":
         callArguments(calls.get(delta.index), delta.argumentsDelta);

@@ -22,7 +22,8 @@ export type CodexEvent =
   | { type: "reasoning"; text: string }
   | { type: "refusal"; text: string }
   /** `index` counts the reply's tool calls 0, 1, 2… in order of appearance (not the upstream `output_index`). */
-  | { type: "tool-call-start"; index: number; callId: string; name: string }
+  /** `custom`: a freeform tool's call (`custom_tool_call`), whose input is plain text rather than JSON arguments. */
+  | { type: "tool-call-start"; index: number; callId: string; name: string; custom?: true }
   /** The deltas of one call, concatenated, always equal its `tool-call-end` arguments. */
   | { type: "tool-call-delta"; index: number; argumentsDelta: string }
   | { type: "tool-call-end"; index: number; arguments: string }

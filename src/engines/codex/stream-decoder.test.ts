@@ -65,7 +65,7 @@ describe("createCodexStreamDecoder", () => {
     ]);
   });
 
-  test("custom tool calls stream their input as argument deltas", () => {
+  test("custom tool calls are marked custom and stream their input as argument deltas", () => {
     const item = { type: "custom_tool_call", id: "ctc_1", call_id: "call_p", name: "apply_patch", input: "*** Begin Patch" };
     const events = run([
       created,
@@ -76,7 +76,7 @@ describe("createCodexStreamDecoder", () => {
       completed,
     ]);
     expect(events.slice(1, 5)).toEqual([
-      { type: "tool-call-start", index: 0, callId: "call_p", name: "apply_patch" },
+      { type: "tool-call-start", index: 0, callId: "call_p", name: "apply_patch", custom: true },
       { type: "tool-call-delta", index: 0, argumentsDelta: "*** Begin" },
       { type: "tool-call-delta", index: 0, argumentsDelta: " Patch" },
       { type: "tool-call-end", index: 0, arguments: "*** Begin Patch" },

@@ -77,7 +77,8 @@ export function createCodexStreamDecoder(): CodexStreamDecoder {
     toolCalls.set(callKey(item.id, outputIndex), call);
     // Keyed by position too: some servers omit `item_id` on the argument events.
     toolCalls.set(callKey(undefined, outputIndex), call);
-    out.push({ type: "tool-call-start", index: call.index, callId: str(item.call_id) ?? str(item.id) ?? "", name: str(item.name) ?? "" });
+    const start = { type: "tool-call-start", index: call.index, callId: str(item.call_id) ?? str(item.id) ?? "", name: str(item.name) ?? "" } as const;
+    out.push(item.type === "custom_tool_call" ? { ...start, custom: true } : start);
     return call;
   }
 
