@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { backendBase, baseHeaders, createIdentity } from "./identity.ts";
+import { backendBase, baseHeaders, createIdentity, DEFAULT_USER_AGENTS, secChUa } from "./identity.ts";
 
 const options = { userAgents: [], proxyUrls: ["http://user:pass@proxy.example:8080/{}"] };
 
@@ -38,5 +38,28 @@ describe("baseHeaders", () => {
     expect(anonHeaders.authorization).toBeUndefined();
     expect(anonHeaders.authkey).toBeUndefined();
     expect(backendBase("https://chatgpt.com", anon)).toBe("https://chatgpt.com/backend-anon");
+  });
+});
+
+describe("secChUa", () => {
+  test.each([
+    [148, "Google Chrome", '"Chromium";v="148", "Google Chrome";v="148", "Not/A)Brand";v="99"'],
+    [142, "Google Chrome", '"Chromium";v="142", "Google Chrome";v="142", "Not_A Brand";v="99"'],
+    [131, "Google Chrome", '"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"'],
+    [147, "Google Chrome", '"Google Chrome";v="147", "Not.A/Brand";v="8", "Chromium";v="147"'],
+    [148, "Microsoft Edge", '"Chromium";v="148", "Microsoft Edge";v="148", "Not/A)Brand";v="99"'],
+  ])("Chrome %i as %s: %s", (major, brand, header) => {
+    expect(secChUa(major, brand)).toBe(header);
+  });
+
+  test("the header follows the UA's own version; Firefox and Safari send none", () => {
+    const hints = (ua: string) => baseHeaders(createIdentity({ accessToken: "t", teamAccountId: null }, { userAgents: [ua], proxyUrls: [] }), { host: "https://chatgpt.com", language: "en-US", authKey: null })["sec-ch-ua"];
+    expect(DEFAULT_USER_AGENTS.map(hints)).toEqual([
+      secChUa(148, "Google Chrome"),
+      secChUa(147, "Google Chrome"),
+      secChUa(148, "Microsoft Edge"),
+      undefined,
+      undefined,
+    ]);
   });
 });

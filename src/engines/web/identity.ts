@@ -3,12 +3,13 @@
  * Stable per token, so one account always looks like the same browser; fresh per request for anonymous use.
  */
 
+/** Browsers of mid-2026 (web-2026.md §2.1: peers pin Chrome 148, Edge 142-143, Firefox 148). */
 export const DEFAULT_USER_AGENTS: readonly string[] = [
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36",
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36 Edg/142.0.0.0",
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Safari/605.1.15",
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:144.0) Gecko/20100101 Firefox/144.0",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/148.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/147.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/148.0.0.0 Safari/537.36 Edg/148.0.0.0",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.1 Safari/605.1.15",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:148.0) Gecko/20100101 Firefox/148.0",
 ];
 
 export interface UpstreamIdentity {
@@ -26,9 +27,9 @@ function digest(text: string): Uint8Array {
   return new Bun.CryptoHasher("sha256").update(text).digest();
 }
 
-/** A UUIDv4-shaped id derived from the token, so the device id survives restarts without storage. */
-function stableUuid(seed: string): string {
-  const bytes = digest(`device:${seed}`).slice(0, 16);
+/** A UUIDv4-shaped id derived from `text`: the same text always gives the same id. */
+function uuidFrom(text: string): string {
+  const bytes = digest(text).slice(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = Buffer.from(bytes).toString("hex");
@@ -60,20 +61,57 @@ export function createIdentity(
     accessToken: credential.accessToken,
     teamAccountId: credential.teamAccountId,
     userAgent: pick(agents, seed),
-    deviceId: key ? stableUuid(key) : crypto.randomUUID(),
+    // derived from the token, so the device id survives restarts without storage
+    deviceId: key ? uuidFrom(`device:${key}`) : crypto.randomUUID(),
     proxyUrl: proxyTemplate ? proxyTemplate.replaceAll("{}", accountHash) : null,
   };
+}
+
+const GREASE_CHARACTERS = [" ", "(", ":", "-", ".", "/", ")", ";", "=", "?", "_"];
+const GREASE_VERSIONS = ["8", "99", "24"];
+/** Where brand i of [grease, Chromium, the browser] goes, for major version mod 6. */
+const BRAND_ORDERS = [
+  [0, 1, 2],
+  [0, 2, 1],
+  [1, 0, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [2, 1, 0],
+];
+
+/**
+ * `sec-ch-ua` as Chromium builds it for a major version: the "not a brand" entry, its version and the order of the
+ * three entries all follow from the major number, so a header that does not match its UA's version stands out.
+ * (Chrome 148: `"Chromium";v="148", "Google Chrome";v="148", "Not/A)Brand";v="99"`, web-2026.md §2.1.)
+ */
+export function secChUa(major: number, brand: string): string {
+  const n = GREASE_CHARACTERS.length;
+  const grease = `"Not${GREASE_CHARACTERS[major % n]}A${GREASE_CHARACTERS[(major + 1) % n]}Brand";v="${GREASE_VERSIONS[major % 3]}"`;
+  const entries = [grease, `"Chromium";v="${major}"`, `"${brand}";v="${major}"`];
+  const order = BRAND_ORDERS[major % 6] as number[];
+  const placed: string[] = [];
+  entries.forEach((entry, i) => {
+    placed[order[i] as number] = entry;
+  });
+  return placed.join(", ");
+}
+
+/** New per process: a restart is a new page load, whose `oai-session-id` is new (web-2026.md §1.4). */
+const PAGE_LOAD = crypto.randomUUID();
+
+/** `oai-session-id`: stable for one device for the life of this process, as a browser tab's is for its page. */
+export function sessionIdOf(identity: UpstreamIdentity): string {
+  return uuidFrom(`session:${PAGE_LOAD}:${identity.deviceId}`);
 }
 
 /** Client-hint headers only make sense for Chromium user agents, and must agree with the UA. */
 function clientHints(userAgent: string): Record<string, string> {
   const chrome = /Chrome\/(\d+)/.exec(userAgent);
   if (!chrome || /Firefox|Version\/\d+.*Safari/.test(userAgent)) return {};
-  const major = chrome[1];
-  const brand = /Edg\//.test(userAgent) ? `"Microsoft Edge";v="${major}"` : `"Google Chrome";v="${major}"`;
+  const edge = /Edg\/(\d+)/.exec(userAgent);
   const platform = /Macintosh/.test(userAgent) ? '"macOS"' : /Linux/.test(userAgent) ? '"Linux"' : '"Windows"';
   return {
-    "sec-ch-ua": `"Chromium";v="${major}", ${brand}, "Not?A_Brand";v="99"`,
+    "sec-ch-ua": edge ? secChUa(Number(edge[1]), "Microsoft Edge") : secChUa(Number(chrome[1]), "Google Chrome"),
     "sec-ch-ua-mobile": "?0",
     "sec-ch-ua-platform": platform,
   };

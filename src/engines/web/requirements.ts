@@ -13,8 +13,26 @@ export interface ChatRequirements {
   arkose: { required: boolean; dx: string | null };
 }
 
-function record(value: unknown): Record<string, unknown> {
+export function record(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The challenges of a requirements answer, the same in the 2024 response and the 2026 prepare response. */
+export type SentinelChallenges = Pick<ChatRequirements, "persona" | "proofOfWork" | "turnstile" | "arkose">;
+
+export function parseChallenges(root: Record<string, unknown>): SentinelChallenges {
+  const pow = record(root.proofofwork);
+  const turnstile = record(root.turnstile);
+  const arkose = record(root.arkose);
+  return {
+    persona: typeof root.persona === "string" ? root.persona : null,
+    proofOfWork:
+      pow.required === true && typeof pow.seed === "string" && typeof pow.difficulty === "string"
+        ? { required: true, seed: pow.seed, difficulty: pow.difficulty }
+        : null,
+    turnstile: { required: turnstile.required === true, dx: typeof turnstile.dx === "string" ? turnstile.dx : null },
+    arkose: { required: arkose.required === true, dx: typeof arkose.dx === "string" ? arkose.dx : null },
+  };
 }
 
 export function parseChatRequirements(body: unknown): ChatRequirements {
@@ -23,19 +41,7 @@ export function parseChatRequirements(body: unknown): ChatRequirements {
   if (typeof token !== "string" || token.length === 0) {
     throw new UpstreamError("forbidden", "ChatGPT did not issue a chat requirements token.");
   }
-  const pow = record(root.proofofwork);
-  const turnstile = record(root.turnstile);
-  const arkose = record(root.arkose);
-  return {
-    persona: typeof root.persona === "string" ? root.persona : null,
-    token,
-    proofOfWork:
-      pow.required === true && typeof pow.seed === "string" && typeof pow.difficulty === "string"
-        ? { required: true, seed: pow.seed, difficulty: pow.difficulty }
-        : null,
-    turnstile: { required: turnstile.required === true, dx: typeof turnstile.dx === "string" ? turnstile.dx : null },
-    arkose: { required: arkose.required === true, dx: typeof arkose.dx === "string" ? arkose.dx : null },
-  };
+  return { ...parseChallenges(root), token };
 }
 
 export async function fetchChatRequirements(session: UpstreamSession, requirementsToken: string, signal?: AbortSignal): Promise<ChatRequirements> {

@@ -31,7 +31,11 @@ export class UpstreamSession {
   readonly host: string;
   readonly identity: UpstreamIdentity;
   readonly base: string;
+  /** `POST /backend-api/f/conversation 200`: every call of this session in order, for the handshake log (no query, no secrets). */
+  readonly calls: string[] = [];
   private readonly cookies = new Map<string, string>();
+  /** Cookies of ours that a `Set-Cookie` must not replace (the 2026 `oai-did`, which must equal `oai-device-id`). */
+  private readonly pinned = new Map<string, string>();
   private readonly options: SessionOptions;
 
   constructor(options: SessionOptions) {
@@ -45,6 +49,12 @@ export class UpstreamSession {
   url(path: string): string {
     if (/^https?:\/\//.test(path)) return path;
     return path.startsWith("/") ? `${this.host}${path}` : `${this.base}/${path}`;
+  }
+
+  /** Sends `name=value` on every later call, whatever the upstream sets for that name. */
+  pinCookie(name: string, value: string): void {
+    this.pinned.set(name, value);
+    this.cookies.set(name, value);
   }
 
   async request(path: string, init: SessionRequestInit): Promise<Response> {
@@ -62,10 +72,12 @@ export class UpstreamSession {
     const timer = setTimeout(() => timeout.abort(new Error("timeout")), init.timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
     const url = this.url(path);
+    const method = init.method ?? (init.json === undefined && init.body === undefined ? "GET" : "POST");
+    const call = `${method} ${new URL(url).pathname}`;
     let response: Response;
     try {
       response = await this.options.fetch(url, {
-        method: init.method ?? (init.json === undefined && init.body === undefined ? "GET" : "POST"),
+        method,
         headers,
         body: init.json === undefined ? init.body : JSON.stringify(init.json),
         signal,
@@ -73,12 +85,14 @@ export class UpstreamSession {
         ...(this.identity.proxyUrl ? { proxy: this.identity.proxyUrl } : {}),
       });
     } catch (error) {
+      this.calls.push(`${call} failed`);
       if (init.signal?.aborted) throw error;
       const reason = timeout.signal.aborted ? `timed out after ${init.timeoutMs} ms` : describeNetworkError(error);
       throw new UpstreamError("network", `Could not reach ${new URL(url).host}: ${reason}.`, { cause: error });
     } finally {
       clearTimeout(timer);
     }
+    this.calls.push(`${call} ${response.status}`);
     this.remember(response);
     return response;
   }
@@ -87,7 +101,8 @@ export class UpstreamSession {
     for (const line of response.headers.getSetCookie()) {
       const pair = line.split(";", 1)[0] ?? "";
       const eq = pair.indexOf("=");
-      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+      const name = pair.slice(0, eq).trim();
+      if (eq > 0 && !this.pinned.has(name)) this.cookies.set(name, pair.slice(eq + 1).trim());
     }
   }
 }
