@@ -1,6 +1,6 @@
 /** @module The deterministic answer text: directives in the last user message, the word list, and chunking. */
 
-export const SCENARIOS = ["default", "reasoning", "code", "dalle", "image-gen", "browse", "moderation", "preamble"] as const;
+export const SCENARIOS = ["default", "reasoning", "code", "dalle", "image-gen", "image-limit", "browse", "moderation", "preamble"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Directives {

@@ -158,6 +158,18 @@ export function buildAnswer(input: AnswerInput): Answer {
       last = image;
       break;
     }
+    case "image-limit": {
+      // web-2026.md §7.1: a spent image quota is no HTTP error but the image tool's system_error inside a 200 stream
+      const prompt = t.start({ role: "assistant", content: { content_type: "code", language: "json", text: "" }, recipient: "t2uay3k.sj1i4kz" }, userId);
+      t.streamText(prompt, JSON.stringify({ prompt: input.directives.text, size: "1024x1024", n: 1 }), { lastChunkInFinish: true, endTurn: false });
+      const refusal = t.start(
+        { role: "tool", name: "t2uay3k.sj1i4kz", content: { content_type: "system_error", name: "ChatGPTAgentToolRateLimitException", text: "You've reached the image generation limit. It resets in 23 hours and 12 minutes." } },
+        prompt,
+      );
+      t.finish(refusal, null);
+      last = text(refusal, "I can't create more images right now: the image generation limit resets in 23 hours.");
+      break;
+    }
     case "browse": {
       // §16.2: one citation arrives with text growth, the other with the final event; both must be rendered.
       const id = t.start({ role: "assistant", content: { content_type: "text", parts: [""] }, metadata: { citations: [] } }, userId);

@@ -92,6 +92,15 @@ describe("directives and scenarios", () => {
     expect([pointer.startsWith("sediment://file_"), ste(stream), download.status]).toEqual([true, expect.objectContaining({ turn_use_case: "image gen", model_slug: "i-mini-m", tool_invoked: true }), 200]);
   });
 
+  test("[[scenario:image-limit]]: the quota refusal is a system_error inside a 200 stream", async () => {
+    const { emu, who } = await start2026();
+    await using _ = emu;
+    const response = await turn2026(who, body2026("[[scenario:image-limit]] a cat", { system_hints: ["picture_v2"] }));
+    const decoded = decode2026(await response.text());
+    const refusal = decoded.messages.find((m) => (m.content as Json).content_type === "system_error")?.content as Json;
+    expect([response.status, refusal.name, decoded.messages.at(-1)?.channel]).toEqual([200, "ChatGPTAgentToolRateLimitException", "final"]);
+  });
+
   test("[[scenario:code]] and [[scenario:browse]] keep their tools; [[scenario:reasoning]] thinks on any model", async () => {
     const { emu, who } = await start2026();
     await using _ = emu;

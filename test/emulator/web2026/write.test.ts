@@ -131,6 +131,17 @@ describe("single use and binding", () => {
     ]);
   });
 
+  test("a conduit token expires after 120 s of the emulator's clock", async () => {
+    let clock = 1_800_000_000_000;
+    const { emu, who } = await start2026({ now: () => clock });
+    await using _ = emu;
+    const body = body2026("hi");
+    const conduit = await prepareConduit(who, body);
+    clock += 120_000;
+    const response = await write(who, body, { ...bundleHeaders(await sentinelBundle(who)), "x-conduit-token": conduit });
+    expect(await errorOf(response)).toEqual({ status: 403, body: { detail: "Conduit token has expired" } });
+  });
+
   test("a conduit prepare may thread the previous token, which is spent by it", async () => {
     const { emu, who } = await start2026();
     await using _ = emu;

@@ -28,7 +28,7 @@ export interface Write2026Deps extends ConversationDeps {
 }
 
 /** Scenarios whose answer calls a tool (for `server_ste_metadata.tool_invoked`). */
-const TOOL_SCENARIOS = new Set<ScenarioName>(["code", "dalle", "image-gen", "browse"]);
+const TOOL_SCENARIOS = new Set<ScenarioName>(["code", "dalle", "image-gen", "image-limit", "browse"]);
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
