@@ -13,6 +13,7 @@ describe("loadConfig", () => {
       authBaseUrl: "https://auth.openai.com",
       historyDisabled: true,
       powDifficulty: "00003a",
+      webProtocol: "auto",
       retryTimes: 3,
       enableGateway: true,
       conversationOnly: false,
@@ -46,6 +47,10 @@ describe("loadConfig", () => {
     expect(config.arkoseTokenUrls).toEqual(["https://arkose.example/token"]);
   });
 
+  test("WEB_PROTOCOL takes auto, 2026 or 2024", () => {
+    expect(["2024", " 2026 ", "AUTO"].map((value) => loadConfig({ WEB_PROTOCOL: value }).webProtocol)).toEqual(["2024", "2026", "auto"]);
+  });
+
   test("flags override the environment", () => {
     expect(loadConfig({ PORT: "1" }, ["--port", "8080", "--data-dir=/tmp/x"])).toMatchObject({ port: 8080, dataDir: "/tmp/x", databaseUrl: "sqlite:/tmp/x/chat2api.db" });
   });
@@ -56,6 +61,7 @@ describe("loadConfig", () => {
     [{ PORT: "70000" }, 'Invalid PORT="70000": expected a port number 0-65535.'],
     [{ HISTORY_DISABLED: "maybe" }, 'Invalid HISTORY_DISABLED="maybe": expected true or false.'],
     [{ POW_DIFFICULTY: "ZZ" }, 'Invalid POW_DIFFICULTY="ZZ": expected lowercase hex such as 00003a.'],
+    [{ WEB_PROTOCOL: "2025" }, 'Invalid WEB_PROTOCOL="2025": expected auto, 2026 or 2024.'],
     [{ PROXY_URL: "ftp://proxy" }, 'Invalid PROXY_URL="ftp://proxy": expected a comma-separated list of proxy URLs.'],
     [{ DATABASE_URL: "mysql://x" }, 'Invalid DATABASE_URL="mysql://x": expected sqlite:<path> or postgres://….'],
   ])("a bad value stops start-up with one line naming the variable: %o", (env, message) => {

@@ -29,6 +29,8 @@ export interface Config {
   turnstileSolverUrl: string | null;
   historyDisabled: boolean;
   powDifficulty: string;
+  /** Which ChatGPT web protocol to speak: `auto` tries 2026 and falls back to 2024 per upstream base URL. */
+  webProtocol: "auto" | "2026" | "2024";
   retryTimes: number;
   enableGateway: boolean;
   conversationOnly: boolean;
@@ -227,6 +229,18 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
       return v.trim();
     },
     expected: "lowercase hex such as 00003a",
+  },
+  webProtocol: {
+    key: "webProtocol",
+    env: "WEB_PROTOCOL",
+    help: "ChatGPT web protocol: auto (2026, else 2024, remembered per upstream for 30 min), 2026 or 2024",
+    fallback: "auto",
+    parse: (v) => {
+      const value = v.trim().toLowerCase();
+      if (value !== "auto" && value !== "2026" && value !== "2024") throw new Error("not a protocol");
+      return value;
+    },
+    expected: "auto, 2026 or 2024",
   },
   retryTimes: { key: "retryTimes", env: "RETRY_TIMES", help: "extra attempts, each on another account", fallback: "3", parse: int(0, 20), expected: "a whole number 0-20" },
   enableGateway: { key: "enableGateway", env: "ENABLE_GATEWAY", help: "pass-through gateway", fallback: "true", parse: bool, expected: "true or false" },

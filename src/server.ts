@@ -71,6 +71,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     authKey: config.authKey,
     conversationOnly: config.conversationOnly,
     powDifficultyLimit: config.powDifficulty,
+    webProtocol: config.webProtocol,
     pow: countPowSolves(pow, metrics),
     turnstileSolverUrl: config.turnstileSolverUrl,
     arkoseTokenUrls: config.arkoseTokenUrls,

@@ -11,6 +11,7 @@ describe("what an upstream failure means", () => {
     ["pow-too-hard", null, "blocked", 503, "upstream_pow_too_hard"],
     ["pow-unsolved", null, "blocked", 503, "upstream_pow_unsolved"],
     ["challenge-unavailable", null, "blocked", 503, "upstream_challenge_unavailable"],
+    ["anonymous-refused", 403, "blocked", 403, "anonymous_refused"],
     ["capped", 429, "capped", 429, "model_cap_exceeded"],
     ["rate-limited", 429, "server-error", 429, "rate_limit_exceeded"],
     ["server", 502, "server-error", 502, "upstream_unavailable"],

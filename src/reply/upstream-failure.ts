@@ -6,6 +6,7 @@ import {
   type ApiError,
   AuthenticationError,
   ApiError as BaseApiError,
+  PermissionDeniedError,
   RateLimitError,
   UpstreamFailureError,
 } from "../errors.ts";
@@ -22,6 +23,7 @@ export function outcomeOf(error: UpstreamError, model: string): AttemptOutcome {
     case "pow-too-hard":
     case "pow-unsolved":
     case "challenge-unavailable":
+    case "anonymous-refused":
       return { type: "blocked", reason: error.kind };
     case "capped":
       return { type: "capped", model, clearsInSec: error.clearsInSec ?? 60 };
@@ -69,6 +71,8 @@ export function toApiError(error: UpstreamError, pooled: boolean): ApiError {
       });
     case "unusual-activity":
       return new UpstreamFailureError(503, error.message, { code: "upstream_unusual_activity", ...options });
+    case "anonymous-refused":
+      return new PermissionDeniedError(error.message, { code: "anonymous_refused", ...options });
     case "bad-request": {
       const status = error.status === 404 || error.status === 413 || error.status === 422 ? error.status : 400;
       return new BaseApiError(status, "invalid_request_error", error.message, { code: "upstream_rejected", ...options });

@@ -12,6 +12,8 @@ export function e2eConfig(emulator: Emulator, dataDir: string, env: Record<strin
     POW_WORKERS: "2",
     LOG_LEVEL: "debug",
     LOG_FORMAT: "json",
+    // the emulator speaks the 2024 web protocol unless told otherwise; auto would add its 404 probe to every log
+    WEB_PROTOCOL: "2024",
     ...env,
   });
 }

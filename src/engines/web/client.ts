@@ -1,24 +1,28 @@
 /**
- * @module The ChatGPT web client: one options object, then `openConversation()` runs the whole handshake
- * (build scrape ▸ chat-requirements ▸ proof-of-work ▸ turnstile/arkose) and returns the decoded stream.
+ * @module The ChatGPT web client: one options object, then `openConversation()` runs the handshake of the protocol
+ * generation the upstream speaks (generations/: 2024's single-step sentinel and `/conversation`, or 2026's
+ * two-phase sentinel, conduit and `/f/conversation`; WEB_PROTOCOL chooses) and returns the decoded stream.
  */
 import type { Logger } from "../../logger.ts";
 import { BuildInfoCache } from "./build-info.ts";
-import { fetchArkoseToken, fetchTurnstileToken } from "./challenges.ts";
-import { postConversation, type SentinelHeaders } from "./conversation.ts";
 import { UpstreamError } from "./errors.ts";
 import type { UpstreamEvent } from "./events.ts";
+import { Generation2024 } from "./generations/gen2024.ts";
+import { Generation2026 } from "./generations/gen2026.ts";
+import type { GenerationDeps, HandshakeTrace } from "./generations/generation.ts";
+import { GenerationSelector, type WebProtocolSetting } from "./generations/select.ts";
 import type { UpstreamIdentity } from "./identity.ts";
-import { buildPowConfig, type PowConfig } from "./pow/config.ts";
-import { isTooHard } from "./pow/difficulty.ts";
-import { fetchChatRequirements } from "./requirements.ts";
+import type { PowConfig } from "./pow/config.ts";
+import type { PowHash } from "./pow/proof-search.ts";
 import { readErrorResponse } from "./read-error-response.ts";
 import { type FetchLike, UpstreamSession } from "./session.ts";
 import { holdSlotUntilEnd, type SlotBucket, type StreamSlots } from "./stream-slots.ts";
 
 /** What the client needs of the proof-of-work worker pool. */
 export interface PowSolver {
-  solve(input: { seed: string; difficulty: string; config: PowConfig }): Promise<{ solved: boolean; token: string }>;
+  /** `hash`: `sha3` (2024, the default) or `fnv` (2026). */
+  solve(input: { seed: string; difficulty: string; config: PowConfig; hash?: PowHash }): Promise<{ solved: boolean; token: string }>;
+  /** The 2024 requirements token (an easy SHA3 proof); 2026's is a plain encoding (pow/requirements-2026.ts). */
   requirementsToken(config: PowConfig): Promise<string>;
 }
 
@@ -34,6 +38,10 @@ export interface UpstreamClientOptions {
   turnstileSolverUrl: string | null;
   arkoseTokenUrls: readonly string[];
   logger: Logger;
+  /** `WEB_PROTOCOL`: `auto` (default) tries 2026 and falls back to 2024 per base URL. */
+  webProtocol?: WebProtocolSetting;
+  /** How long a fallback (to 2024, or to the other proof-of-work hash) holds before 2026/FNV is probed again. */
+  reprobeAfterMs?: number;
   fetch?: FetchLike;
   random?: () => number;
   now?: () => Date;
@@ -49,19 +57,47 @@ export interface OpenedConversation {
   session: UpstreamSession;
 }
 
+/** Builds the body on first use only: a fallback to another generation must not upload the files twice. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
 export class UpstreamClient {
   private readonly options: UpstreamClientOptions;
   private readonly fetch: FetchLike;
   private readonly random: () => number;
-  private readonly now: () => Date;
-  private readonly buildInfo: BuildInfoCache;
+  private readonly selector: GenerationSelector;
 
   constructor(options: UpstreamClientOptions) {
     this.options = options;
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.random = options.random ?? Math.random;
-    this.now = options.now ?? (() => new Date());
-    this.buildInfo = options.buildInfo ?? new BuildInfoCache();
+    const now = options.now ?? (() => new Date());
+    const deps: GenerationDeps = {
+      pow: options.pow,
+      powDifficultyLimit: options.powDifficultyLimit,
+      turnstileSolverUrl: options.turnstileSolverUrl,
+      arkoseTokenUrls: options.arkoseTokenUrls,
+      conversationOnly: options.conversationOnly,
+      language: options.language,
+      buildInfo: options.buildInfo ?? new BuildInfoCache(),
+      fetch: this.fetch,
+      random: this.random,
+      now,
+      logger: options.logger,
+    };
+    const reprobe = options.reprobeAfterMs !== undefined ? { reprobeAfterMs: options.reprobeAfterMs } : {};
+    this.selector = new GenerationSelector({
+      setting: options.webProtocol ?? "auto",
+      generations: { "2024": new Generation2024(deps), "2026": new Generation2026(deps, reprobe) },
+      conversationOnly: options.conversationOnly,
+      now: () => now().getTime(),
+      ...reprobe,
+    });
   }
 
   /** A session on one of the configured hosts, picked at random (upstream.md §2). */
@@ -87,19 +123,42 @@ export class UpstreamClient {
   }): Promise<OpenedConversation> {
     // taken before the handshake, so a request that would be refused costs no proof-of-work; held to the stream's end
     const slot = input.bucket ? await this.options.streams?.acquire(input.bucket, input.signal) : undefined;
+    let session: UpstreamSession;
     try {
-      const session = this.session(input.identity);
-      const { sentinel, persona } = this.options.conversationOnly
-        ? { sentinel: {}, persona: null }
-        : await this.solveSentinel(session, input.signal);
-      input.checkPersona?.(persona);
-      const body = await input.prepareBody(session);
-      const events = await postConversation(session, body, sentinel, input.signal);
-      return { events: slot ? holdSlotUntilEnd(events, slot, input.signal) : events, persona, session };
+      session = this.session(input.identity);
     } catch (error) {
       slot?.release();
       throw error;
     }
+    const trace: HandshakeTrace = { generation: null, hash: null, notes: [] };
+    try {
+      const opened = await this.selector.open({
+        session,
+        body: once(() => input.prepareBody(session)),
+        trace,
+        ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.checkPersona ? { checkPersona: input.checkPersona } : {}),
+      });
+      this.logHandshake(session, trace, null);
+      const { events, persona } = opened;
+      return { events: slot ? holdSlotUntilEnd(events, slot, input.signal) : events, persona, session };
+    } catch (error) {
+      slot?.release();
+      this.logHandshake(session, trace, error);
+      throw error;
+    }
+  }
+
+  /** One line per request: which generation and hash, and the calls made (method, path, status; never a token). */
+  private logHandshake(session: UpstreamSession, trace: HandshakeTrace, error: unknown): void {
+    this.options.logger.info("web handshake", {
+      host: session.host,
+      generation: trace.generation ?? "none",
+      hash: trace.hash ?? "none",
+      calls: session.calls.join(", "),
+      ...(trace.notes.length > 0 ? { notes: trace.notes.join("; ") } : {}),
+      ...(error ? { failed: error instanceof UpstreamError ? error.kind : error instanceof Error ? error.name : "error" } : {}),
+    });
   }
 
   /** The conversation slots, when limited: the pool prefers accounts whose bucket has room. */
@@ -114,57 +173,5 @@ export class UpstreamClient {
     if (!response.ok) throw await readErrorResponse(response, "the model list");
     const body = (await response.json().catch(() => null)) as { models?: Array<{ slug?: unknown }> } | null;
     return (body?.models ?? []).map((model) => model.slug).filter((slug): slug is string => typeof slug === "string");
-  }
-
-  private async solveSentinel(session: UpstreamSession, signal?: AbortSignal): Promise<{ sentinel: SentinelHeaders; persona: string | null }> {
-    const build = await this.buildInfo.get(session);
-    const config = buildPowConfig({
-      userAgent: session.identity.userAgent,
-      scriptSources: build.scriptSources,
-      buildId: build.buildId,
-      now: this.now(),
-      random: this.random,
-    });
-    const requirementsToken = await this.options.pow.requirementsToken(config);
-    const requirements = await fetchChatRequirements(session, requirementsToken, signal);
-    const sentinel: SentinelHeaders = { "openai-sentinel-chat-requirements-token": requirements.token };
-
-    if (requirements.proofOfWork) {
-      const { seed, difficulty } = requirements.proofOfWork;
-      if (isTooHard(difficulty, this.options.powDifficultyLimit)) {
-        throw new UpstreamError(
-          "pow-too-hard",
-          `ChatGPT asked for a proof-of-work of difficulty ${difficulty}, harder than POW_DIFFICULTY=${this.options.powDifficultyLimit}; this account or IP is being throttled. Try another account or proxy, or later.`,
-        );
-      }
-      const answer = await this.options.pow.solve({ seed, difficulty, config });
-      if (!answer.solved) {
-        throw new UpstreamError("pow-unsolved", `The proof-of-work of difficulty ${difficulty} was not solved within the attempt budget.`);
-      }
-      sentinel["openai-sentinel-proof-token"] = answer.token;
-    }
-    if (requirements.turnstile.required) {
-      sentinel["openai-sentinel-turnstile-token"] = await fetchTurnstileToken(this.fetch, this.options.turnstileSolverUrl, {
-        host: session.host,
-        requirementsToken,
-        dx: requirements.turnstile.dx,
-        userAgent: session.identity.userAgent,
-      });
-    }
-    if (requirements.arkose.required) {
-      sentinel["openai-sentinel-arkose-token"] = await fetchArkoseToken(this.fetch, this.options.arkoseTokenUrls, {
-        dx: requirements.arkose.dx,
-        persona: requirements.persona,
-        random: this.random,
-      });
-    }
-    this.options.logger.debug("sentinel solved", {
-      host: session.host,
-      persona: requirements.persona,
-      pow: requirements.proofOfWork?.difficulty ?? null,
-      turnstile: requirements.turnstile.required,
-      arkose: requirements.arkose.required,
-    });
-    return { sentinel, persona: requirements.persona };
   }
 }

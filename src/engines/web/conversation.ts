@@ -1,6 +1,7 @@
 /**
- * @module `POST {base}/conversation` (upstream.md §5): sends the body with the sentinel headers and returns the
- * decoded event stream. Error answers become typed UpstreamErrors before any event is read.
+ * @module `POST {base}/conversation` (upstream.md §5) or, in 2026, `POST {base}/f/conversation` (web-2026.md §1.9):
+ * sends the body with the sentinel headers and returns the decoded event stream. Error answers become typed
+ * UpstreamErrors before any event is read.
  */
 import type { UpstreamEvent } from "./events.ts";
 import { UpstreamError } from "./errors.ts";
@@ -13,6 +14,8 @@ export interface SentinelHeaders {
   "openai-sentinel-proof-token"?: string;
   "openai-sentinel-turnstile-token"?: string;
   "openai-sentinel-arkose-token"?: string;
+  /** 2026: finalize's `so_token`, when it gave one (web-2026.md §4.3). */
+  "openai-sentinel-so-token"?: string;
 }
 
 /** A stream silent for this long is dead: reasoning models think for minutes, but the upstream keeps bytes flowing. */
@@ -47,15 +50,24 @@ function abortOnStall(body: ReadableStream<Uint8Array>, stallMs: number): Readab
   });
 }
 
+export interface PostConversationOptions {
+  /** Backend-relative: `conversation` (2024) or `f/conversation` (2026). */
+  path?: string;
+  /** The generation's own headers (2026: identity, conduit token, turn trace id). */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
 export async function postConversation(
   session: UpstreamSession,
   body: unknown,
   sentinel: SentinelHeaders,
-  signal?: AbortSignal,
+  options: PostConversationOptions = {},
 ): Promise<ReadableStream<UpstreamEvent>> {
-  const response = await session.request("conversation", {
+  const { signal } = options;
+  const response = await session.request(options.path ?? "conversation", {
     json: body,
-    headers: { accept: "text/event-stream", ...sentinel },
+    headers: { accept: "text/event-stream", ...options.headers, ...sentinel },
     timeoutMs: 60_000,
     signal,
   });

@@ -14,6 +14,7 @@ export type UpstreamErrorKind =
   | "pow-too-hard" // difficulty above POW_DIFFICULTY
   | "pow-unsolved" // no nonce found within the attempt budget
   | "challenge-unavailable" // turnstile/arkose required and no service configured, or it failed
+  | "anonymous-refused" // no-login mode refused as a whole ("Unusual activity" 403 on /backend-anon, web-2026.md §9.3)
   | "bad-request" // 400/404/413/422: the request itself is wrong
   | "server" // 5xx
   | "network" // connection failed or timed out
