@@ -68,14 +68,19 @@ function isSettingKey(key: string): key is keyof Web2026Settings {
   return key in CHOICES;
 }
 
-/** Checks a partial settings object (from options or the control API); throws TypeError naming the bad key. */
+/**
+ * Checks a partial settings object (from options or the control API) and returns its defined entries; throws
+ * TypeError naming the bad key.
+ */
 export function checkWeb2026Settings(partial: Record<string, unknown>): Partial<Web2026Settings> {
+  const checked: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(partial)) {
     if (value === undefined) continue;
     if (!isSettingKey(key)) throw new TypeError(`unknown 2026 setting "${key}"`);
     if (!CHOICES[key](value)) throw new TypeError(`2026 setting "${key}" cannot be ${JSON.stringify(value)}`);
+    checked[key] = value;
   }
-  return partial as Partial<Web2026Settings>;
+  return checked as Partial<Web2026Settings>;
 }
 
 /** The 2026 settings among the emulator's options (the other options are not settings). */
