@@ -12,8 +12,8 @@ export function e2eConfig(emulator: Emulator, dataDir: string, env: Record<strin
     POW_WORKERS: "2",
     LOG_LEVEL: "debug",
     LOG_FORMAT: "json",
-    // the emulator speaks the 2024 web protocol unless told otherwise; auto would add its 404 probe to every log
-    WEB_PROTOCOL: "2024",
+    // auto against a 2026 emulator (it goes straight to 2026); 2024 against a 2024 one, whose logs auto's 404 probe would change
+    WEB_PROTOCOL: emulator.webGeneration === "2026" ? "auto" : "2024",
     ...env,
   });
 }

@@ -15,28 +15,25 @@ export interface RefusalContext {
   turnstileWithheld: boolean;
 }
 
-function isUnusualActivity(error: UpstreamError): boolean {
-  return error.status === 403 && UNUSUAL_ACTIVITY.test(error.detail ?? "");
-}
-
 /** The error to report instead of `error`, or `error` itself when it is not one of these refusals. */
 export function explainRefusal(error: unknown, context: RefusalContext): unknown {
-  if (!(error instanceof UpstreamError) || !isUnusualActivity(error)) return error;
-  const withheld = context.turnstileWithheld
-    ? " It had also asked for a Turnstile token, which was not sent because TURNSTILE_SOLVER_URL is not set."
-    : "";
-  if (context.session.identity.accessToken === null) {
+  if (!(error instanceof UpstreamError) || error.status !== 403) return error;
+  const detail = error.detail ?? "";
+  const unusual = UNUSUAL_ACTIVITY.test(detail);
+  if (unusual && context.session.identity.accessToken === null) {
+    const withheld = context.turnstileWithheld ? " It had also asked for a Turnstile token, which was not sent because TURNSTILE_SOLVER_URL is not set." : "";
     return new UpstreamError(
       "anonymous-refused",
-      `ChatGPT refuses to answer without an account (no-login mode): it said "${error.detail}".${withheld} Use a ChatGPT access token as the API key, or add an account to the pool.`,
-      { status: 403, detail: error.detail, cause: error },
+      `ChatGPT refuses to answer without an account (no-login mode): it said "${detail}".${withheld} Use a ChatGPT access token as the API key, or add an account to the pool.`,
+      { status: 403, detail, cause: error },
     );
   }
-  if (context.turnstileWithheld) {
+  // the write's "Unusual activity", or finalize naming the missing answer
+  if (context.turnstileWithheld && (unusual || /turnstile/i.test(detail))) {
     return new UpstreamError(
       "challenge-unavailable",
-      `ChatGPT asked for a Turnstile token and refused the request without one (HTTP 403: ${error.detail}). Set TURNSTILE_SOLVER_URL to a Turnstile token service.`,
-      { status: 403, detail: error.detail, cause: error },
+      `ChatGPT asked for a Turnstile token and refused the request without one (HTTP 403: ${detail}). Set TURNSTILE_SOLVER_URL to a Turnstile token service.`,
+      { status: 403, detail, cause: error },
     );
   }
   return error;
