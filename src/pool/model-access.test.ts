@@ -10,6 +10,15 @@ test.each([
   ["plus", "o3", true],
   ["team", "gpt-4", true],
   [null, "o3", true],
+  ["free", "gpt-5-6", true],
+  ["free", "gpt-5-6-t-mini", true],
+  ["free", "gpt-5-6-thinking", false],
+  ["plus", "gpt-5-6-thinking", true],
+  ["plus", "gpt-5-6-pro", false],
+  ["go", "gpt-5-6-pro", false],
+  ["pro", "gpt-5-6-pro", true],
+  ["team", "gpt-5-6-pro", true],
+  [null, "gpt-5-6-pro", true],
 ])("plan %p offers %s: %p", (plan, model, expected) => {
   expect(offersModel(plan, model)).toBe(expected);
 });

@@ -1,8 +1,9 @@
 /**
- * @module Which accounts may serve which upstream model: a free account offers only the free models, and a free
- * model should be served by a free account first so paid caps are kept for what only they can serve.
+ * @module Which accounts may serve which upstream model: a free account offers only the free models, a Plus or Go
+ * account no Pro model, and a free model should be served by a free account first so paid caps are kept for what
+ * only they can serve.
  */
-import { isFreeSlug } from "../translate/model-names.ts";
+import { isFreeSlug, requiresProPlan } from "../translate/model-names.ts";
 
 export type PlanTier = "free" | "paid" | "unknown";
 
@@ -11,9 +12,17 @@ export function planTier(plan: string | null): PlanTier {
   return plan === "free" ? "free" : "paid";
 }
 
-/** An account of unknown plan is trusted to offer everything; a free one only the free slugs of the model table. */
+/** Paid plans known to lack the Pro models (web-2026.md §9.1); Team and the business plans are trusted to have them. */
+const PLANS_WITHOUT_PRO: ReadonlySet<string> = new Set(["plus", "go"]);
+
+/**
+ * An account of unknown plan is trusted to offer everything; a free one only the free slugs of the model table, a
+ * Plus or Go one everything but the Pro models.
+ */
 export function offersModel(plan: string | null, slug: string): boolean {
-  return planTier(plan) !== "free" || isFreeSlug(slug);
+  const tier = planTier(plan);
+  if (tier === "free") return isFreeSlug(slug);
+  return !(requiresProPlan(slug) && plan !== null && PLANS_WITHOUT_PRO.has(plan));
 }
 
 /**

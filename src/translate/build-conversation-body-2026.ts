@@ -3,8 +3,9 @@
  * so one request builds its messages once whichever protocol generation carries it: the write body of
  * `POST f/conversation` and the body of its `f/conversation/prepare`.
  */
+import { type ThinkingEffort, thinkingEffortFor } from "./thinking-effort.ts";
 
-export type ThinkingEffort = "standard" | "extended" | "max";
+export type { ThinkingEffort } from "./thinking-effort.ts";
 export type ClientPrepareState = "none" | "sent" | "success";
 
 /**
@@ -41,27 +42,9 @@ const PREPARE_MIRRORED = [
 
 export const APP_NAME = "chatgpt.com";
 
-/**
- * The web app's effort for an OpenAI `reasoning_effort` (§5.4; OR's mapping, which matches the UI's
- * Medium → standard, High → extended): anything else is not sent, since the server answers 422 to other values.
- */
+/** The web app's effort for an OpenAI `reasoning_effort` (§5.4); the one mapping lives in thinking-effort.ts. */
 export function webThinkingEffort(effort: string | null | undefined): ThinkingEffort | null {
-  switch (effort) {
-    case "standard":
-    case "extended":
-    case "max":
-      return effort;
-    case "minimal":
-    case "low":
-    case "medium":
-      return "standard";
-    case "high":
-      return "extended";
-    case "xhigh":
-      return "max";
-    default:
-      return null;
-  }
+  return thinkingEffortFor(effort);
 }
 
 export interface Body2026Options {

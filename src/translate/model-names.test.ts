@@ -1,6 +1,17 @@
 import { describe, expect, test } from "bun:test";
+import { isCodexModel } from "../engines/codex/model-lineup.ts";
 import { UnknownModelError } from "./translate-errors.ts";
-import { listModels, resolveModel, tokenizerEncoding, type ResolvedModel, type TokenizerEncoding } from "./model-names.ts";
+import {
+  isFreeSlug,
+  listModels,
+  requiresPaidPlan,
+  requiresProPlan,
+  resolveModel,
+  thinkingEffortsOf,
+  tokenizerEncoding,
+  type ResolvedModel,
+  type TokenizerEncoding,
+} from "./model-names.ts";
 
 function plain(requested: string, upstreamSlug: string, reasoning = false): ResolvedModel {
   return { requested, upstreamSlug, gizmoId: null, imageGeneration: false, reasoning };
@@ -34,6 +45,10 @@ describe("resolveModel", () => {
     ["gpt-5-mini", plain("gpt-5-mini", "gpt-5-mini")],
     ["gpt-5-thinking", plain("gpt-5-thinking", "gpt-5-thinking", true)],
     ["auto", plain("auto", "auto")],
+    ["gpt-5-6", plain("gpt-5-6", "gpt-5-6")],
+    ["gpt-5-6-thinking", plain("gpt-5-6-thinking", "gpt-5-6-thinking", true)],
+    ["gpt-5-6-t-mini", plain("gpt-5-6-t-mini", "gpt-5-6-t-mini", true)],
+    ["gpt-5-6-pro", plain("gpt-5-6-pro", "gpt-5-6-pro", true)],
     ["gpt-4-gizmo-g-abc123", { ...plain("gpt-4-gizmo-g-abc123", "gpt-4o"), gizmoId: "g-abc123" }],
     ["gpt-4o-gizmo-g-p-proj9", { ...plain("gpt-4o-gizmo-g-p-proj9", "gpt-4o"), gizmoId: "g-p-proj9" }],
     ["g-abc123", { ...plain("g-abc123", "gpt-4o"), gizmoId: "g-abc123" }],
@@ -57,6 +72,11 @@ describe("resolveModel", () => {
       plain("gpt-5-pro-preview", "gpt-5-pro-preview"),
     );
     expect(resolveModel("o5-thinking", { accountSlugs: ["o5-thinking"] }).reasoning).toBe(true);
+  });
+
+  test("2026 slugs the table does not list pass through when the account lists them, thinking ones as reasoning", () => {
+    const slugs = ["gpt-5-5-thinking", "gpt-5-4-t-mini", "gpt-5-5-pro", "gpt-5-5-mini"];
+    expect(slugs.map((slug) => resolveModel(slug, { accountSlugs: slugs }).reasoning)).toEqual([true, true, true, false]);
   });
 
   test("a slug the account does not list is still unknown", () => {
@@ -92,5 +112,27 @@ describe("tokenizerEncoding", () => {
     ["gpt-4-gizmo-g-abc", "o200k_base"],
   ])("%s counts with %s", (model, encoding) => {
     expect(tokenizerEncoding(model)).toBe(encoding);
+  });
+});
+
+describe("2026 models: plans and thinking efforts (web-2026.md §9.1, §5.4)", () => {
+  test.each<[string, { free: boolean; paid: boolean; pro: boolean; efforts: string[] }]>([
+    ["gpt-5-6", { free: true, paid: false, pro: false, efforts: [] }],
+    ["auto", { free: true, paid: false, pro: false, efforts: [] }],
+    ["gpt-5-6-t-mini", { free: true, paid: false, pro: false, efforts: ["standard"] }],
+    ["gpt-5-6-thinking", { free: false, paid: true, pro: false, efforts: ["standard", "extended", "max"] }],
+    ["gpt-5-6-pro", { free: false, paid: true, pro: true, efforts: ["standard", "extended"] }],
+    ["gpt-5-thinking", { free: false, paid: false, pro: false, efforts: ["standard", "extended"] }],
+    ["gpt-5-5-thinking", { free: false, paid: false, pro: false, efforts: ["standard", "extended"] }],
+    ["o3", { free: false, paid: false, pro: false, efforts: [] }],
+    ["gpt-4o", { free: false, paid: false, pro: false, efforts: [] }],
+  ])("%s", (slug, expected) => {
+    expect({ free: isFreeSlug(slug), paid: requiresPaidPlan(slug), pro: requiresProPlan(slug), efforts: [...thinkingEffortsOf(slug)] as string[] }).toEqual(expected);
+  });
+
+  test("/v1/models lists the GPT-5.6 family under its web names, and no dotted Codex name", () => {
+    const ids = listModels().map((model) => model.id);
+    expect(ids).toEqual(expect.arrayContaining(["gpt-5-6", "gpt-5-6-thinking", "gpt-5-6-t-mini", "gpt-5-6-pro", "auto", "gpt-4o", "gpt-5-thinking"]));
+    expect(ids.filter((id) => isCodexModel(id))).toEqual([]);
   });
 });

@@ -1,4 +1,9 @@
-/** @module The one model table: OpenAI-style names ↔ ChatGPT upstream slugs, tokenizer encodings and /v1/models. */
+/**
+ * @module The one model table: OpenAI-style names ↔ ChatGPT upstream slugs, tokenizer encodings, /v1/models, the
+ * plan each model needs and the thinking efforts it offers. The 2026 web slugs (GPT-5.6, web-2026.md §9.1) are
+ * listed under their web names: the dotted names (`gpt-5.5`, `gpt-5.6-sol`) belong to the Codex engine.
+ */
+import { THINKING_EFFORTS, type ThinkingEffort } from "./thinking-effort.ts";
 import { UnknownModelError } from "./translate-errors.ts";
 
 export type TokenizerEncoding = "o200k_base" | "cl100k_base";
@@ -38,9 +43,13 @@ interface ModelRow {
   created: number;
   /** `gpt-3.5-turbo` also answers for `gpt-3.5-turbo-16k`, `gpt-3.5-turbo-instruct`, … */
   prefix?: boolean;
+  /** The `thinking_effort` values the web app offers for it (web-2026.md §5.4); none when absent. */
+  efforts?: readonly ThinkingEffort[];
 }
 
 const O200K = "o200k_base";
+/** 2026-07-09, when the GPT-5.6 family came out. */
+const GPT_5_6_RELEASE = 1_783_555_200;
 const CL100K = "cl100k_base";
 
 const MODELS: readonly ModelRow[] = [
@@ -62,8 +71,13 @@ const MODELS: readonly ModelRow[] = [
   { id: "o4-mini-high", slug: "o4-mini-high", reasoning: true, encoding: O200K, created: 1744225351 },
   { id: "gpt-5", slug: "gpt-5", reasoning: false, encoding: O200K, created: 1754425777 },
   { id: "gpt-5-mini", slug: "gpt-5-mini", reasoning: false, encoding: O200K, created: 1754425867 },
-  { id: "gpt-5-thinking", slug: "gpt-5-thinking", reasoning: true, encoding: O200K, created: 1754425777 },
+  { id: "gpt-5-thinking", slug: "gpt-5-thinking", reasoning: true, encoding: O200K, created: 1754425777, efforts: ["standard", "extended"] },
   { id: "auto", slug: "auto", reasoning: false, encoding: O200K, created: 1715367049 },
+  // GPT-5.6, 2026-07-09 (web-2026.md §9.1): Luna is the free default, Sol Thinking takes all three efforts [V KY]
+  { id: "gpt-5-6", slug: "gpt-5-6", reasoning: false, encoding: O200K, created: GPT_5_6_RELEASE },
+  { id: "gpt-5-6-thinking", slug: "gpt-5-6-thinking", reasoning: true, encoding: O200K, created: GPT_5_6_RELEASE, efforts: THINKING_EFFORTS },
+  { id: "gpt-5-6-t-mini", slug: "gpt-5-6-t-mini", reasoning: true, encoding: O200K, created: GPT_5_6_RELEASE, efforts: ["standard"] },
+  { id: "gpt-5-6-pro", slug: "gpt-5-6-pro", reasoning: true, encoding: O200K, created: GPT_5_6_RELEASE, efforts: ["standard", "extended"] },
 ];
 
 /** The name we list for 4o image generation; any name containing `image` works (see `resolveModel`). */
@@ -91,8 +105,9 @@ function gizmoIdOf(name: string): string | null {
   return name.startsWith("g-") ? name : null;
 }
 
+/** `o3`, `gpt-5-5-thinking`, and the 2026 thinking minis and Pro models (`gpt-5-4-t-mini`, `gpt-5-5-pro`). */
 function looksLikeReasoningSlug(slug: string): boolean {
-  return /^o\d/.test(slug) || slug.includes("thinking");
+  return /^o\d/.test(slug) || slug.includes("thinking") || /-t-mini$|-pro$/.test(slug);
 }
 
 /** Maps a requested model name to what the upstream needs; throws UnknownModelError for names we cannot serve. */
@@ -138,15 +153,45 @@ export function tokenizerEncoding(model: string): TokenizerEncoding {
 }
 
 /** Slugs only paid accounts may use: a free or no-login persona is told 404 before a conversation is spent (§10.1). */
-const PAID_ONLY_SLUGS: ReadonlySet<string> = new Set(["gpt-4", "o1-preview", "o1-pro", "gpt-4-5"]);
+const PAID_ONLY_SLUGS: ReadonlySet<string> = new Set(["gpt-4", "o1-preview", "o1-pro", "gpt-4-5", "gpt-5-6-thinking", "gpt-5-6-pro", "gpt-5-5-pro", "gpt-5-4-pro"]);
 
 export function requiresPaidPlan(upstreamSlug: string): boolean {
   return PAID_ONLY_SLUGS.has(upstreamSlug);
 }
 
-/** Upstream slugs a free ChatGPT account can use (some with a cap); the pool sends these to free accounts first. */
-const FREE_SLUGS: ReadonlySet<string> = new Set(["auto", "text-davinci-002-render-sha", "gpt-4o-mini", "gpt-5-mini"]);
+/** Slugs of the Pro models, which Plus (and Go) accounts do not have. */
+const PRO_SLUGS: ReadonlySet<string> = new Set(["o1-pro", "gpt-5-6-pro", "gpt-5-5-pro", "gpt-5-4-pro"]);
+
+export function requiresProPlan(upstreamSlug: string): boolean {
+  return PRO_SLUGS.has(upstreamSlug);
+}
+
+/**
+ * Upstream slugs a free ChatGPT account can use (some with a cap); the pool sends these to free accounts first. In
+ * 2026 that is `auto`, GPT-5.6 Luna and its thinking mini, and the older slugs the server resolves to them.
+ */
+const FREE_SLUGS: ReadonlySet<string> = new Set([
+  "auto",
+  "text-davinci-002-render-sha",
+  "gpt-4o-mini",
+  "gpt-5-mini",
+  "gpt-5-6",
+  "gpt-5-6-t-mini",
+  "gpt-5-5-mini",
+  "gpt-5-3",
+  "gpt-5-3-mini",
+]);
 
 export function isFreeSlug(upstreamSlug: string): boolean {
   return FREE_SLUGS.has(upstreamSlug);
+}
+
+/**
+ * The thinking efforts a slug offers: the table's, else standard and extended for a reasoning slug the table does
+ * not know (a pass-through `gpt-5-5-thinking`), else none.
+ */
+export function thinkingEffortsOf(upstreamSlug: string): readonly ThinkingEffort[] {
+  const row = MODELS.find((candidate) => candidate.slug === upstreamSlug);
+  if (row) return row.efforts ?? [];
+  return looksLikeReasoningSlug(upstreamSlug) && !/^o\d/.test(upstreamSlug) ? ["standard", "extended"] : [];
 }
