@@ -9,6 +9,7 @@ import OpenAI from "openai";
 import { createLogger } from "../../src/logger.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/index.ts";
+import { emulatorGenerationOptions } from "../support/web-generation.ts";
 import { e2eConfig } from "./test-config.ts";
 
 export interface Harness extends AsyncDisposable {
@@ -29,7 +30,7 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const emulator = await startEmulator(options.emulator);
+  const emulator = await startEmulator({ ...emulatorGenerationOptions(), ...options.emulator });
   const dataDir = mkdtempSync(join(tmpdir(), "chat2api-e2e-"));
   const config = e2eConfig(emulator, dataDir, typeof options.env === "function" ? options.env(emulator) : options.env);
   const logs: string[] = [];

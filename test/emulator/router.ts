@@ -89,7 +89,7 @@ async function route(request: Request, url: URL, deps: RouterDeps, entry: Emulat
     if (!found) throw matches.length > 0 ? detail(405, "Method Not Allowed") : detail(404, "Not Found");
     const is2026 = deps.mode.generation === "2026";
     if (is2026) checkIdentityHeaders(request.headers, pathname, deps.mode.settings.deviceCookieStrict);
-    const caller = is2026 ? callerFor2026(resolved) : resolved;
+    const caller = is2026 ? callerFor2026(resolved, deps.mode.settings.retiredSlugs) : resolved;
     if (found.faults) takeFault(deps, found.faults, callerKey(caller));
     const params = found.pattern.exec(rest)?.slice(1) ?? [];
     return found.handle({ request, url, caller, params, entry, deps, deviceId: request.headers.get("oai-device-id") ?? "" });

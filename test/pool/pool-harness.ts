@@ -8,6 +8,7 @@ import { createLogger } from "../../src/logger.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { type Emulator, startEmulator } from "../emulator/index.ts";
 import { e2eConfig } from "../e2e/test-config.ts";
+import { emulatorGenerationOptions } from "../support/web-generation.ts";
 
 export const POOL_KEY = "sk-pool-e2e-0123456789";
 export const ADMIN_KEY = "admin-e2e-0123456789";
@@ -28,7 +29,7 @@ export interface PoolHarness extends AsyncDisposable {
 }
 
 export async function startPoolHarness(env: Record<string, string> = {}): Promise<PoolHarness> {
-  const emulator = await startEmulator();
+  const emulator = await startEmulator(emulatorGenerationOptions());
   const dataDir = mkdtempSync(join(tmpdir(), "chat2api-pool-e2e-"));
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", format: "json", write: (line) => logs.push(line) });

@@ -24,10 +24,14 @@ export function models2026ForPlan(plan: Plan | "anon"): string[] {
   return plan === "pro" ? [...FREE, ...PAID, ...PRO] : [...FREE, ...PAID];
 }
 
-/** The caller with its plan's 2026 models (an account created with explicit models keeps them). */
-export function callerFor2026(caller: Caller): Caller {
-  if (caller.kind === "account") return caller.explicitModels ? caller : { ...caller, models: models2026ForPlan(caller.plan) };
-  return { ...caller, models: models2026ForPlan("anon") };
+/**
+ * The caller with its plan's 2026 models (an account created with explicit models keeps them); `retiredSlugs` keeps
+ * the older slugs it had as well.
+ */
+export function callerFor2026(caller: Caller, retiredSlugs = false): Caller {
+  if (caller.kind === "account" && caller.explicitModels) return caller;
+  const models = models2026ForPlan(caller.kind === "account" ? caller.plan : "anon");
+  return { ...caller, models: retiredSlugs ? [...new Set([...models, ...caller.models])] : models };
 }
 
 const SUFFIX_TITLES: Record<string, string> = { thinking: "Thinking", "t-mini": "Thinking mini", pro: "Pro", instant: "Instant", mini: "mini" };

@@ -26,6 +26,8 @@ export interface Web2026Settings {
   realisticStream: boolean;
   /** The `required` flag of the `so` challenge in prepare; the so-token itself is never required. */
   soRequired: boolean;
+  /** The older slugs a plan had (gpt-4o…) are still accepted beside the 2026 ones (web-2026.md §9.1 "may still be accepted"). */
+  retiredSlugs: boolean;
 }
 
 export const DEFAULT_WEB2026_SETTINGS: Web2026Settings = {
@@ -39,6 +41,7 @@ export const DEFAULT_WEB2026_SETTINGS: Web2026Settings = {
   downgradeTo: null,
   realisticStream: true,
   soRequired: false,
+  retiredSlugs: false,
 };
 
 /** The state the router reads on every request. */
@@ -62,6 +65,7 @@ const CHOICES: { [K in keyof Web2026Settings]: (value: unknown) => boolean } = {
   downgradeTo: (v) => v === null || (typeof v === "string" && /^[\w.-]+$/.test(v)),
   realisticStream: (v) => typeof v === "boolean",
   soRequired: (v) => typeof v === "boolean",
+  retiredSlugs: (v) => typeof v === "boolean",
 };
 
 function isSettingKey(key: string): key is keyof Web2026Settings {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createConversationDecoder, type ConversationEncoding } from "./conversation-decoder.ts";
+import { createConversationDecoder, type ConversationEncoding, splitJoinedPayloads } from "./conversation-decoder.ts";
 import type { SseEvent } from "./delta-v1.ts";
 
 const root = '{"p": "", "o": "add", "v": {"message": {"id": "m-1", "author": {"role": "assistant"}, "content": {"content_type": "text", "parts": [""]}, "status": "in_progress", "end_turn": null, "recipient": "all", "metadata": {}}, "conversation_id": "c-1"}, "c": 0}';
@@ -47,5 +47,21 @@ describe("conversation decoder", () => {
     expect(decoder.feed({ data: "[DONE]" })).toEqual([{ type: "done" }]);
     decoder.feed({ data: root });
     expect(decoder.feed({ data: " [DONE]" })).toEqual([{ type: "done" }]);
+  });
+});
+
+describe("two payloads on one line (2026 streams)", () => {
+  test("each is decoded: a marker joined with a moderation event still blocks", () => {
+    const decoder = createConversationDecoder();
+    const marker = JSON.stringify({ type: "message_marker", conversation_id: "c1", message_id: "m1", marker: "last_token", event: "last" });
+    const moderation = JSON.stringify({ type: "moderation", conversation_id: "c1", message_id: "m1", is_completion: false, moderation_response: { flagged: true, blocked: true } });
+    const events = decoder.feed({ event: undefined, data: `${marker}data: ${moderation}` });
+    expect(events.map((e) => e.type)).toContain("moderation");
+  });
+
+  test("a `}data:` inside a JSON string is text, not a boundary", () => {
+    expect(splitJoinedPayloads(JSON.stringify({ text: '{"a":1}data: {"b":2}' }))).toBeNull();
+    expect(splitJoinedPayloads('{"a":1}data: {"b":2}')).toEqual(['{"a":1}', '{"b":2}']);
+    expect(splitJoinedPayloads('{"a":1}data: {broken')).toBeNull();
   });
 });

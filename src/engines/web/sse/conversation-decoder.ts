@@ -26,7 +26,14 @@ export function createConversationDecoder(options: DeltaV1DecoderOptions = {}): 
   let encoding: ConversationEncoding = "legacy";
   let conversationId: string | null = null;
 
-  function decode({ event, data }: SseEvent): UpstreamEvent[] {
+  function decode(sse: SseEvent): UpstreamEvent[] {
+    // 2026 streams sometimes put two payloads on one line (`data: {…}data: {…}`, web-2026.md §6): each is its own event
+    const joined = sse.data.includes("}data:") ? splitJoinedPayloads(sse.data) : null;
+    if (joined) return joined.flatMap((data) => decodeOne({ ...sse, data }));
+    return decodeOne(sse);
+  }
+
+  function decodeOne({ event, data }: SseEvent): UpstreamEvent[] {
     if (data.trim() === "[DONE]") return [{ type: "done" }];
     // Each payload is parsed once here: legacy snapshots repeat the whole message, parsing twice would double the cost.
     const value = parseJson(data);
@@ -61,4 +68,15 @@ export function createConversationDecoder(options: DeltaV1DecoderOptions = {}): 
 function startsDeltaMode(event: string | undefined, value: JsonValue | undefined): boolean {
   if (event === "delta_encoding") return value === "v1";
   return isJsonObject(value) && isDelta(value);
+}
+
+/**
+ * `{…}data: {…}` → its payloads, when the text is not one JSON value by itself but every piece is; null otherwise
+ * (a `}data:` inside a JSON string is left alone).
+ */
+export function splitJoinedPayloads(data: string): string[] | null {
+  if (parseJson(data) !== undefined) return null;
+  const pieces = data.split(/(?<=\})data: ?(?=[{\[])/);
+  if (pieces.length < 2 || pieces.some((piece) => parseJson(piece) === undefined)) return null;
+  return pieces;
 }

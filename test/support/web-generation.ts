@@ -1,0 +1,15 @@
+/**
+ * @module Which web generation the e2e suites run against: the 2024 flow by default, the 2026 one with
+ * `E2E_WEB_GENERATION=2026` (`npm test` runs the web suites both ways). In 2026 mode the emulator lets no-login
+ * writes and the older model names through, as some 2026 upstreams still do, so the same suites prove the 2026
+ * handshake, body and stream without rewriting their requests.
+ */
+import type { EmulatorOptions } from "../emulator/index.ts";
+
+export function webGenerationUnderTest(): "2024" | "2026" {
+  return process.env.E2E_WEB_GENERATION === "2026" ? "2026" : "2024";
+}
+
+export function emulatorGenerationOptions(): EmulatorOptions {
+  return webGenerationUnderTest() === "2026" ? { webGeneration: "2026", anonAllowed: true, retiredSlugs: true } : {};
+}
