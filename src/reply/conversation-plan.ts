@@ -8,7 +8,8 @@ import { InvalidRequestError } from "../errors.ts";
 import { localAttachmentInfo, prepareAttachments } from "../media/prepare-attachments.ts";
 import type { LocalAttachment } from "../media/resolve-parts.ts";
 import { type MediaConfig, resolveRequestMedia } from "../media/resolve-request-media.ts";
-import type { ResolvedModel } from "../translate/model-names.ts";
+import { type ResolvedModel, thinkingEffortsOf } from "../translate/model-names.ts";
+import { type ThinkingEffort, thinkingEffortFor } from "../translate/thinking-effort.ts";
 import { buildConversationBody, toUpstreamMessages } from "../translate/to-upstream-messages.ts";
 import { countPromptTokensInTurns } from "../translate/usage.ts";
 import type { UpstreamSession } from "../engines/web/session.ts";
@@ -19,6 +20,8 @@ export interface ConversationRequest {
   historyDisabled?: boolean;
   conversationId?: string;
   parentMessageId?: string;
+  /** OpenAI's `reasoning_effort` (or Responses' `reasoning.effort`), already checked to be an effort. */
+  reasoningEffort?: string;
 }
 
 export interface ConversationPlan {
@@ -26,6 +29,8 @@ export interface ConversationPlan {
   messages: ChatCompletionMessageParam[];
   promptTokens: number;
   historyDisabled: boolean;
+  /** The body's `thinking_effort`: the request's effort as the model offers it; null sends none. */
+  thinkingEffort: ThinkingEffort | null;
   bodyFor(session: UpstreamSession, signal?: AbortSignal): Promise<Record<string, unknown>>;
 }
 
@@ -70,18 +75,20 @@ export async function planConversation(
     throw new InvalidRequestError("A continued conversation needs a new message after the last assistant reply.", { param: "messages" });
   }
   const parts = media.parts.filter((part) => messageIndexOf(part) >= start);
+  const thinkingEffort = thinkingEffortFor(request.reasoningEffort, thinkingEffortsOf(model.upstreamSlug));
 
   return {
     model,
     messages: media.messages,
     promptTokens: await countPromptTokensInTurns(media.messages, model.requested, local),
     historyDisabled,
+    thinkingEffort,
     async bodyFor(session, signal) {
       const uploaded = parts.length > 0 ? await prepareAttachments(parts, session, signal ? { signal } : {}) : new Map();
       // earlier messages keep their local stand-ins: they are dropped by the slice and never leave this process
       const attachments = new Map([...local, ...uploaded]);
       const upstreamMessages = toUpstreamMessages(media.messages, { newId: () => crypto.randomUUID(), attachments }).slice(start);
-      return buildConversationBody({
+      const body = buildConversationBody({
         messages: upstreamMessages,
         model,
         historyDisabled,
@@ -89,6 +96,8 @@ export async function planConversation(
         ...(conversationId ? { conversationId } : {}),
         ...(parentMessageId ? { parentMessageId } : {}),
       }) as unknown as Record<string, unknown>;
+      // already a web value: the 2026 body keeps it (build-conversation-body-2026.ts), the 2024 server ignores it
+      return thinkingEffort ? { ...body, thinking_effort: thinkingEffort } : body;
     },
   };
 }

@@ -20,6 +20,8 @@ export interface OpenedTurn {
   ttftMs: number;
   /** The web engine's session of the answering attempt: links in the reply belong to its account (and proxy). */
   session?: UpstreamSession;
+  /** The slug the upstream says is answering (served-model.ts), as known so far; web turns only. */
+  servedModel?: () => string | null;
 }
 
 export interface Engine<Turn> {

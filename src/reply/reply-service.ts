@@ -91,6 +91,11 @@ export interface Reply {
   deltas: ReadableStream<RenderedDelta>;
   /** The session of the attempt that answered: what the reply points at belongs to its account (and its proxy). */
   session?: UpstreamSession;
+  /**
+   * The slug the upstream says answered, as known so far (web replies: from the first delta on; the stream's closing
+   * metadata may still change it, see served-model.ts). Absent for Codex replies.
+   */
+  upstreamModel?: () => string | null;
 }
 
 export class ReplyService {
@@ -204,6 +209,6 @@ export class ReplyService {
       end,
       clientError: (error) => (isUpstreamError(error) ? toApiError(error, turn.lease !== null) : error),
     });
-    return { model, promptTokens, historyDisabled: plan.historyDisabled, deltas, session: turn.session };
+    return { model, promptTokens, historyDisabled: plan.historyDisabled, deltas, session: turn.session, ...(turn.servedModel ? { upstreamModel: turn.servedModel } : {}) };
   }
 }

@@ -22,6 +22,7 @@ import type { ConversationPlan } from "./conversation-plan.ts";
 import type { Engine, OpenedTurn } from "./engine.ts";
 import { prepend } from "./prepend.ts";
 import { resolveAssetUrl } from "./resolve-asset-url.ts";
+import { watchServedModel } from "./served-model.ts";
 import { leaseWithFreeSlot, streamBucketOf } from "./stream-bucket.ts";
 import { isUpstreamError, noLoginRefusalError, outcomeOf, toApiError } from "./upstream-failure.ts";
 
@@ -111,7 +112,8 @@ export class WebEngine implements Engine<WebTurn> {
           reasoningModel: model.reasoning,
           resolveAsset: (ref) => resolveAssetUrl(opened.session, ref, signal),
         });
-        const reader = opened.events.pipeThrough(renderer).getReader();
+        const served = watchServedModel(opened.events);
+        const reader = served.events.pipeThrough(renderer).getReader();
         const first = await reader.read().catch((error: unknown) => {
           throw isUpstreamError(error) ? error : new UpstreamError("stream", "The ChatGPT stream failed before the reply began.", { cause: error });
         });
@@ -123,7 +125,7 @@ export class WebEngine implements Engine<WebTurn> {
             `ChatGPT accepted the request but produced no reply${said}: it usually means the account or IP is being throttled ("unusual activity"). Try again later or use another account.`,
           );
         }
-        return { deltas: prepend(first.value, reader), session: opened.session, lease, startedAt, ttftMs: this.now() - startedAt };
+        return { deltas: prepend(first.value, reader), session: opened.session, lease, startedAt, ttftMs: this.now() - startedAt, servedModel: served.slug };
       } catch (error) {
         if (!isUpstreamError(error)) throw error;
         const outcome = outcomeOf(error, model.upstreamSlug);

@@ -11,6 +11,7 @@ import { replyContextOf } from "../request-context.ts";
 import { ChatCompletionRequest } from "./model.ts";
 import type { ChatService } from "./service.ts";
 import { sseResponse } from "../../http/sse-response.ts";
+import { UPSTREAM_MODEL_HEADER } from "../../reply/served-model.ts";
 
 export function chatModule({ service, logger }: { service: ChatService; logger: Logger }) {
   const checkBody = bodyCheck(ChatCompletionRequest);
@@ -18,6 +19,7 @@ export function chatModule({ service, logger }: { service: ChatService; logger: 
     "/v1/chat/completions",
     async ({ body, request, set, server }) => {
       const result = await service.complete(body, replyContextOf(request, body["Chatgpt-Account-Id"], server));
+      if (result.upstreamModel !== null) set.headers[UPSTREAM_MODEL_HEADER] = result.upstreamModel;
       if (result.type === "json") return result.body;
       return sseResponse(result.chunks, { headers: set.headers as Record<string, string>, logger });
     },

@@ -8,10 +8,13 @@ import { type ChatChunkEvent, toChatChunks } from "../../translate/to-chat-chunk
 import { toChatCompletion } from "../../translate/to-chat-completion.ts";
 import type { ChatCompletionRequest } from "./model.ts";
 import type { ReplyContext, ReplyService } from "../../reply/reply-service.ts";
+import { responseModelName } from "../../reply/served-model.ts";
+import { checkReasoningEffort } from "../../translate/thinking-effort.ts";
 
+/** `upstreamModel`: the slug the upstream says answered (for `x-chat2api-upstream-model`), when it said one. */
 export type ChatResult =
-  | { type: "json"; body: ChatCompletion }
-  | { type: "stream"; chunks: ReadableStream<ChatChunkEvent> };
+  | { type: "json"; body: ChatCompletion; upstreamModel: string | null }
+  | { type: "stream"; chunks: ReadableStream<ChatChunkEvent>; upstreamModel: string | null };
 
 function completionId(): string {
   return `chatcmpl-${crypto.randomUUID().replaceAll("-", "").slice(0, 29)}`;
@@ -39,12 +42,15 @@ export class ChatService {
   async complete(request: ChatCompletionRequest, context: ReplyContext): Promise<ChatResult> {
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
     const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? undefined);
-    const reply = (await this.replies.engineFor(request.model)) === "codex"
+    const codex = (await this.replies.engineFor(request.model)) === "codex";
+    const reasoningEffort = codex ? null : checkReasoningEffort(request.reasoning_effort, "reasoning_effort");
+    const reply = codex
       ? await this.replies.codexReply({ api: "chat", body: request }, context)
       : await this.replies.reply(
       {
         model: request.model,
         messages: request.messages,
+        ...(reasoningEffort ? { reasoningEffort } : {}),
         ...(maxTokens ? { maxTokens } : {}),
         ...(stop ? { stop } : {}),
         ...(request.history_disabled !== undefined ? { historyDisabled: request.history_disabled } : {}),
@@ -56,18 +62,20 @@ export class ChatService {
     const id = completionId();
     const created = Math.floor(this.now() / 1000);
     const history = historyTracker(reply.historyDisabled);
-    const common = { id, created, model: reply.model.requested, promptTokens: reply.promptTokens };
+    const served = (): string | null => reply.upstreamModel?.() ?? null;
+    // the model named is the one that answered: a stream names the one known when it begins, a completion the last word
+    const common = () => ({ id, created, model: responseModelName(reply.model, served()), promptTokens: reply.promptTokens });
 
     if (!request.stream) {
       const deltas = await Array.fromAsync(reply.deltas as unknown as AsyncIterable<RenderedDelta>);
       for (const delta of deltas) history(delta);
       // a reply that failed after it began is a 502 here: there is no stream to carry an error event
-      const completion = toChatCompletion(deltas, common);
-      return { type: "json", body: { ...completion, ...history() } as ChatCompletion };
+      const completion = toChatCompletion(deltas, common());
+      return { type: "json", body: { ...completion, ...history() } as ChatCompletion, upstreamModel: served() };
     }
     const chunks = reply.deltas.pipeThrough(
-      toChatChunks({ ...common, includeUsage: request.stream_options?.include_usage === true, extra: history }),
+      toChatChunks({ ...common(), includeUsage: request.stream_options?.include_usage === true, extra: history }),
     );
-    return { type: "stream", chunks };
+    return { type: "stream", chunks, upstreamModel: served() };
   }
 }

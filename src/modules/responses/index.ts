@@ -11,6 +11,7 @@ import { sseResponse } from "../../http/sse-response.ts";
 import { CreateResponseRequest } from "./model.ts";
 import type { ReplyService } from "../../reply/reply-service.ts";
 import { responsesSse } from "./responses-sse.ts";
+import { UPSTREAM_MODEL_HEADER } from "../../reply/served-model.ts";
 import { ResponsesService } from "./service.ts";
 
 
@@ -21,6 +22,7 @@ export function responsesModule({ replies, logger }: { replies: ReplyService; lo
     "/v1/responses",
     async ({ body, request, set, server }) => {
       const result = await service.create(body, replyContextOf(request, body["Chatgpt-Account-Id"], server));
+      if (result.upstreamModel !== null) set.headers[UPSTREAM_MODEL_HEADER] = result.upstreamModel;
       if (result.type === "json") return result.body;
       return sseResponse(result.events, { headers: set.headers as Record<string, string>, logger, dialect: responsesSse() });
     },

@@ -20,8 +20,13 @@ import { ItemMemory } from "./item-memory.ts";
 import type { CreateResponseRequest } from "./model.ts";
 import { decodeResponseId, encodeResponseId, randomResponseId, type UpstreamPlace } from "./response-id.ts";
 import { apiErrorOf } from "../../reply/api-error-of.ts";
+import { responseModelName } from "../../reply/served-model.ts";
+import { checkReasoningEffort } from "../../translate/thinking-effort.ts";
 
-export type ResponsesResult = { type: "json"; body: WireResponse } | { type: "stream"; events: ReadableStream<ResponseEvent> };
+/** `upstreamModel`: the slug the upstream says answered (for `x-chat2api-upstream-model`), when it said one. */
+export type ResponsesResult =
+  | { type: "json"; body: WireResponse; upstreamModel: string | null }
+  | { type: "stream"; events: ReadableStream<ResponseEvent>; upstreamModel: string | null };
 
 export interface ResponsesServiceOptions {
   now?: () => number;
@@ -129,11 +134,13 @@ export class ResponsesService {
     const maxTokens = request.max_output_tokens ?? undefined;
     // store:false asks for nothing kept (a temporary chat); a continued conversation is already kept
     const historyDisabled = request.store === false ? true : previous ? false : undefined;
+    const reasoningEffort = checkReasoningEffort(request.reasoning?.effort, "reasoning.effort");
     const reply = await this.replies
       .reply(
         {
           model: request.model,
           messages,
+          ...(reasoningEffort ? { reasoningEffort } : {}),
           ...(maxTokens ? { maxTokens } : {}),
           ...(historyDisabled !== undefined ? { historyDisabled } : {}),
           ...(previous ?? {}),
@@ -162,19 +169,22 @@ export class ResponsesService {
         controller.enqueue(event);
       },
     });
-    return { type: "stream", events: result.events.pipeThrough(keep) };
+    return { type: "stream", events: result.events.pipeThrough(keep), upstreamModel: result.upstreamModel };
   }
 
   /** The reply as one response or as a stream of Responses events. */
   private async write(request: CreateResponseRequest, reply: Reply): Promise<ResponsesResult> {
-    const base = {
-      createdAt: Math.floor(this.now() / 1000),
-      now: () => Math.floor(this.now() / 1000),
-      model: reply.model.requested,
-      promptTokens: reply.promptTokens,
-      newItemId: itemId,
-      fields: this.fieldsOf(request),
-    } satisfies Omit<ResponseBuilderOptions, "idFor">;
+    const served = (): string | null => reply.upstreamModel?.() ?? null;
+    // the model named is the one that answered: a stream names the one known when it begins, a response the last word
+    const base = () =>
+      ({
+        createdAt: Math.floor(this.now() / 1000),
+        now: () => Math.floor(this.now() / 1000),
+        model: responseModelName(reply.model, served()),
+        promptTokens: reply.promptTokens,
+        newItemId: itemId,
+        fields: this.fieldsOf(request),
+      }) satisfies Omit<ResponseBuilderOptions, "idFor">;
     const idOf = (place: UpstreamPlace | null): string => (place && !reply.historyDisabled ? encodeResponseId(place) : randomResponseId());
     const tracker = placeTracker();
 
@@ -183,7 +193,7 @@ export class ResponsesService {
       for (const delta of deltas) tracker.see(delta);
       // the whole reply is known: the id can name its last message directly
       const id = idOf(tracker.place());
-      return { type: "json", body: toResponse(deltas, { ...base, idFor: () => id }) };
+      return { type: "json", body: toResponse(deltas, { ...base(), idFor: () => id }), upstreamModel: served() };
     }
     let id: string | null = null;
     const see = (delta: RenderedDelta): void => {
@@ -192,8 +202,8 @@ export class ResponsesService {
       const last = tracker.place();
       if (delta.type === "finish" && last && !reply.historyDisabled) this.memory.remember(id, last.messageId);
     };
-    const events = observed(reply.deltas, see).pipeThrough(toResponsesEvents({ ...base, idFor: () => id ?? randomResponseId() }));
-    return { type: "stream", events };
+    const events = observed(reply.deltas, see).pipeThrough(toResponsesEvents({ ...base(), idFor: () => id ?? randomResponseId() }));
+    return { type: "stream", events, upstreamModel: served() };
   }
 
   private continuationOf(previousId: string): { conversationId: string; parentMessageId: string } {
