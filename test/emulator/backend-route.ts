@@ -9,6 +9,7 @@ import { faultResponse } from "./faults.ts";
 import type { FileEndpoints } from "./files.ts";
 import type { SentinelSettings } from "./sentinel.ts";
 import type { EmulatorLogEntry, FaultEndpoint, FaultKind } from "./types.ts";
+import type { HandoffSockets } from "./web2026/handoff-socket.ts";
 import type { Write2026Deps } from "./web2026/write.ts";
 
 export interface RouterDeps extends Write2026Deps {
@@ -20,6 +21,7 @@ export interface RouterDeps extends Write2026Deps {
   authKey: string | undefined;
   rotateRefreshTokens: () => boolean;
   codex: CodexBackend;
+  handoffSockets: HandoffSockets;
 }
 
 export interface RouteContext {

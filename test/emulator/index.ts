@@ -17,6 +17,8 @@ import { json } from "./http.ts";
 import { Sentinel } from "./sentinel.ts";
 import type { Emulator, EmulatorLogEntry, EmulatorOptions, EmulatorStats } from "./types.ts";
 import { ConduitTokens } from "./web2026/conduit.ts";
+import { HandedOffTurns } from "./web2026/handoff.ts";
+import { HandoffSockets, type SocketData } from "./web2026/handoff-socket.ts";
 import { ResumeTokens } from "./web2026/resume-token.ts";
 import { TwoPhaseSentinel } from "./web2026/sentinel-2026.ts";
 import { checkWeb2026Settings, DEFAULT_WEB2026_SETTINGS, isWebGeneration, pickWeb2026Settings, type WebMode } from "./web2026/settings.ts";
@@ -61,6 +63,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let baseUrl = "";
   const files = new FileStore(() => baseUrl);
   let emulator: Emulator | undefined;
+  const handoffs = new HandedOffTurns();
+  const handoffSockets = new HandoffSockets(handoffs, () => baseUrl);
   const codex = createCodexBackend({ faults, holdGate, now, chunkDelayMs: options.chunkDelayMs ?? 0 });
 
   const router = createRouter({
@@ -71,6 +75,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sentinel2026: new TwoPhaseSentinel(now, solvers, stats),
     conduits: new ConduitTokens(now),
     resumeTokens: new ResumeTokens(now),
+    handoffs,
+    handoffSockets,
     files,
     fileEndpoints: new FileEndpoints(files, conversations),
     conversations,
@@ -88,14 +94,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     codex,
   });
 
-  const server = Bun.serve({
+  const server = Bun.serve<SocketData>({
     hostname: "127.0.0.1",
     port: options.port ?? 0,
     idleTimeout: IDLE_TIMEOUT_SEC,
     // A stream cut on purpose errors its body; that is the fault, not something to report.
     error: (error) => json(500, { detail: `Emulator error: ${error.message}` }),
-    fetch(request) {
-      const { pathname } = new URL(request.url);
+    websocket: {
+      open: () => {
+        handoffSockets.opened++;
+      },
+      message: (ws, message) => handoffSockets.message(ws, message),
+    },
+    fetch(request, bun) {
+      const url = new URL(request.url);
+      const { pathname } = url;
+      if (handoffSockets.isSocketPath(pathname)) {
+        // the URL carries its own auth (web-2026.md §6.4.1): a bad signature is refused before the upgrade
+        const ownerId = handoffSockets.ownerOfUrl(url);
+        if (ownerId === undefined) return json(403, { detail: "Invalid websocket URL" });
+        return bun.upgrade(request, { data: { ownerId, connected: false } }) ? undefined : json(400, { detail: "Expected a WebSocket upgrade" });
+      }
       if (pathname.startsWith("/_emulator/") && emulator) return handleControl(request, pathname, emulator);
       return router(request);
     },

@@ -3,7 +3,7 @@
  * `conversation-turn-<turn_exchange_id>`, valid four hours. Signed with a key of this process, so a resume endpoint
  * (a later addition) can check that a token is one the emulator issued.
  */
-import { createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from "node:crypto";
+import { generateKeyPairSync, randomUUID, sign, verify } from "node:crypto";
 
 const LIFETIME_SEC = 4 * 3600;
 const HEADER = Buffer.from(JSON.stringify({ alg: "ES256", typ: "JWT" })).toString("base64url");
@@ -41,7 +41,7 @@ export class ResumeTokens {
   read(token: string): ResumeClaims | undefined {
     const [header, payload, signature] = token.split(".");
     if (header !== HEADER || payload === undefined || signature === undefined) return undefined;
-    const ok = verify("sha256", Buffer.from(`${header}.${payload}`), { key: createPublicKey(this.keys.publicKey), dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"));
+    const ok = verify("sha256", Buffer.from(`${header}.${payload}`), { key: this.keys.publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"));
     if (!ok) return undefined;
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as ResumeClaims;
     return claims.exp * 1000 > this.now() ? claims : undefined;

@@ -3,6 +3,7 @@ import { type BackendRoute, callerKey, requirementsSettings, type RouterDeps, ta
 import type { SentinelSettings } from "../sentinel.ts";
 import { accountsCheck, conversationInit, me, sentinelPing, tasks } from "./account-endpoints.ts";
 import type { TwoPhaseSettings } from "./sentinel-2026.ts";
+import { handleResume } from "./handoff.ts";
 import { handleWrite2026 } from "./write.ts";
 
 function twoPhase(deps: RouterDeps, base: SentinelSettings): TwoPhaseSettings {
@@ -36,6 +37,12 @@ export const ROUTES_2026: BackendRoute[] = [
     },
   },
   { method: "POST", pattern: /^\/f\/conversation$/, handle: ({ request, caller, deps, deviceId, entry }) => handleWrite2026(request, caller, deviceId, deps, entry) },
+  {
+    method: "POST",
+    pattern: /^\/f\/conversation\/resume$/,
+    handle: ({ request, caller, deps }) => handleResume(request, caller, { mode: deps.mode.settings.handoff, turns: deps.handoffs, resumeTokens: deps.resumeTokens, chunkDelayMs: deps.chunkDelayMs }),
+  },
+  { method: "GET", pattern: /^\/celsius\/ws\/user$/, handle: ({ caller, deps }) => deps.handoffSockets.websocketUrl(caller) },
   { method: "POST", pattern: /^\/conversation\/init$/, handle: ({ request, deps }) => conversationInit(request, deps.now()) },
   { method: "GET", pattern: /^\/me$/, handle: ({ caller, deps }) => me(caller, deps.now()) },
   { method: "GET", pattern: /^\/accounts\/check\/v4-2023-04-27$/, handle: ({ caller }) => accountsCheck(caller) },

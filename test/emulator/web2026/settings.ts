@@ -3,6 +3,8 @@
  * switches; both live in one mutable object so a running emulator can change them between two requests.
  */
 
+import { type HandoffMode, isHandoffMode } from "./handoff.ts";
+
 export type WebGeneration = "2024" | "2026";
 
 export interface Web2026Settings {
@@ -28,6 +30,8 @@ export interface Web2026Settings {
   soRequired: boolean;
   /** The older slugs a plan had (gpt-4o…) are still accepted beside the 2026 ones (web-2026.md §9.1 "may still be accepted"). */
   retiredSlugs: boolean;
+  /** Where the answer goes (web-2026.md §6.4): in the write's stream, or handed off to resume and WebSocket, or to the WebSocket only. */
+  handoff: HandoffMode;
 }
 
 export const DEFAULT_WEB2026_SETTINGS: Web2026Settings = {
@@ -42,6 +46,7 @@ export const DEFAULT_WEB2026_SETTINGS: Web2026Settings = {
   realisticStream: true,
   soRequired: false,
   retiredSlugs: false,
+  handoff: "none",
 };
 
 /** The state the router reads on every request. */
@@ -66,6 +71,7 @@ const CHOICES: { [K in keyof Web2026Settings]: (value: unknown) => boolean } = {
   realisticStream: (v) => typeof v === "boolean",
   soRequired: (v) => typeof v === "boolean",
   retiredSlugs: (v) => typeof v === "boolean",
+  handoff: isHandoffMode,
 };
 
 function isSettingKey(key: string): key is keyof Web2026Settings {

@@ -14,6 +14,7 @@ import type { EmulatorLogEntry } from "../types.ts";
 import { detailMetadata } from "./account-endpoints.ts";
 import { checkWriteBody2026 } from "./body-2026.ts";
 import type { ConduitTokens } from "./conduit.ts";
+import { type HandedOffTurns, handoffEvent } from "./handoff.ts";
 import { IMAGE_TURN_SLUG, servedSlug, THINKING_MODELS_2026 } from "./models.ts";
 import type { ResumeTokens } from "./resume-token.ts";
 import { type TwoPhaseSentinel, UNUSUAL_ACTIVITY } from "./sentinel-2026.ts";
@@ -25,6 +26,7 @@ export interface Write2026Deps extends ConversationDeps {
   sentinel2026: TwoPhaseSentinel;
   conduits: ConduitTokens;
   resumeTokens: ResumeTokens;
+  handoffs: HandedOffTurns;
 }
 
 /** Scenarios whose answer calls a tool (for `server_ste_metadata.tool_invoked`). */
@@ -93,5 +95,10 @@ export async function handleWrite2026(request: Request, caller: Caller, deviceId
     },
     detailMetadata: detailMetadata(deps.now()),
   });
+  if (settings.handoff !== "none") {
+    // §6.4: the HTTP leg ends after the head; the answer waits on the turn's topic (handoff.ts, handoff-socket.ts)
+    deps.handoffs.keep({ ownerId: caller.id, conversationId: conversation.id, topicId: stream.turnTopicId, answer: stream.answer });
+    return streamTurn({ preamble: stream.head, events: [handoffEvent(conversation.id, turnExchangeId, stream.turnTopicId), "data: [DONE]\n\n"] }, turn, deps);
+  }
   return streamTurn({ preamble: stream.head, events: stream.answer }, turn, deps);
 }
