@@ -5,6 +5,8 @@
  */
 import type { UpstreamEvent } from "./events.ts";
 import { UpstreamError } from "./errors.ts";
+import { continueAfterHandoff } from "./handoff/continue-stream.ts";
+import { followHandoff } from "./handoff/follow-handoff.ts";
 import { readErrorResponse } from "./read-error-response.ts";
 import type { UpstreamSession } from "./session.ts";
 import { decodeConversationStream } from "./sse/decode-conversation-stream.ts";
@@ -80,5 +82,7 @@ export async function postConversation(
       detail: text.slice(0, 100),
     });
   }
-  return decodeConversationStream(abortOnStall(response.body, STALL_TIMEOUT_MS), { signal });
+  // a 2026 stream may hand the answer off (web-2026.md §6.4): its next legs join this one before decoding
+  const joined = continueAfterHandoff(response.body, { follow: followHandoff(session, options.headers), ...(signal ? { signal } : {}) });
+  return decodeConversationStream(abortOnStall(joined, STALL_TIMEOUT_MS), { signal });
 }
