@@ -18,6 +18,7 @@ import { Sentinel } from "./sentinel.ts";
 import type { Emulator, EmulatorLogEntry, EmulatorOptions, EmulatorStats } from "./types.ts";
 import { ConduitTokens } from "./web2026/conduit.ts";
 import { HandedOffTurns } from "./web2026/handoff.ts";
+import { ConversationTrees } from "./web2026/late-images.ts";
 import { HandoffSockets, type SocketData } from "./web2026/handoff-socket.ts";
 import { ResumeTokens } from "./web2026/resume-token.ts";
 import { TwoPhaseSentinel } from "./web2026/sentinel-2026.ts";
@@ -77,6 +78,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resumeTokens: new ResumeTokens(now),
     handoffs,
     handoffSockets,
+    trees: new ConversationTrees(now),
     files,
     fileEndpoints: new FileEndpoints(files, conversations),
     conversations,

@@ -42,6 +42,7 @@ export const ROUTES_2026: BackendRoute[] = [
     pattern: /^\/f\/conversation\/resume$/,
     handle: ({ request, caller, deps }) => handleResume(request, caller, { mode: deps.mode.settings.handoff, turns: deps.handoffs, resumeTokens: deps.resumeTokens, chunkDelayMs: deps.chunkDelayMs }),
   },
+  { method: "GET", pattern: /^\/conversation\/([\w-]+)$/, handle: ({ caller, deps, params }) => deps.trees.conversation(caller, params[0] ?? "") },
   { method: "GET", pattern: /^\/celsius\/ws\/user$/, handle: ({ caller, deps }) => deps.handoffSockets.websocketUrl(caller) },
   { method: "POST", pattern: /^\/conversation\/init$/, handle: ({ request, deps }) => conversationInit(request, deps.now()) },
   { method: "GET", pattern: /^\/me$/, handle: ({ caller, deps }) => me(caller, deps.now()) },

@@ -32,6 +32,8 @@ export interface Web2026Settings {
   retiredSlugs: boolean;
   /** Where the answer goes (web-2026.md §6.4): in the write's stream, or handed off to resume and WebSocket, or to the WebSocket only. */
   handoff: HandoffMode;
+  /** Image turns finish after the stream: a placeholder is streamed, the image is in `GET conversation/{id}` (web-2026.md §7.2). */
+  asyncImages: boolean;
 }
 
 export const DEFAULT_WEB2026_SETTINGS: Web2026Settings = {
@@ -47,6 +49,7 @@ export const DEFAULT_WEB2026_SETTINGS: Web2026Settings = {
   soRequired: false,
   retiredSlugs: false,
   handoff: "none",
+  asyncImages: false,
 };
 
 /** The state the router reads on every request. */
@@ -72,6 +75,7 @@ const CHOICES: { [K in keyof Web2026Settings]: (value: unknown) => boolean } = {
   soRequired: (v) => typeof v === "boolean",
   retiredSlugs: (v) => typeof v === "boolean",
   handoff: isHandoffMode,
+  asyncImages: (v) => typeof v === "boolean",
 };
 
 function isSettingKey(key: string): key is keyof Web2026Settings {

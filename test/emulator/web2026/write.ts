@@ -15,6 +15,7 @@ import { detailMetadata } from "./account-endpoints.ts";
 import { checkWriteBody2026 } from "./body-2026.ts";
 import type { ConduitTokens } from "./conduit.ts";
 import { type HandedOffTurns, handoffEvent } from "./handoff.ts";
+import { type ConversationTrees, withPlaceholder } from "./late-images.ts";
 import { IMAGE_TURN_SLUG, servedSlug, THINKING_MODELS_2026 } from "./models.ts";
 import type { ResumeTokens } from "./resume-token.ts";
 import { type TwoPhaseSentinel, UNUSUAL_ACTIVITY } from "./sentinel-2026.ts";
@@ -27,6 +28,7 @@ export interface Write2026Deps extends ConversationDeps {
   conduits: ConduitTokens;
   resumeTokens: ResumeTokens;
   handoffs: HandedOffTurns;
+  trees: ConversationTrees;
 }
 
 /** Scenarios whose answer calls a tool (for `server_ste_metadata.tool_invoked`). */
@@ -79,7 +81,14 @@ export async function handleWrite2026(request: Request, caller: Caller, deviceId
   const steSlug = imageTurn && settings.downgradeTo === null ? IMAGE_TURN_SLUG : served;
   entry.servedModel = steSlug;
   const turnExchangeId = randomUUID();
-  const stream = encodeTurn2026(framesOf(answer, turn.fault), {
+  let frames = framesOf(answer, turn.fault);
+  if (imageTurn && settings.asyncImages) {
+    // §7.2: the stream shows a placeholder; the finished image is only in the conversation tree (late-images.ts)
+    const placed = withPlaceholder(frames, answer.lastMessageId);
+    frames = placed.frames;
+    deps.trees.keep(caller.id, conversation.id, "Image", answer.finalMessages, placed.taskId, answer.lastMessageId);
+  }
+  const stream = encodeTurn2026(frames, {
     conversationId: conversation.id,
     turnExchangeId,
     resumeToken: deps.resumeTokens.issue(turnExchangeId),
