@@ -2,6 +2,8 @@
 import { expect, test } from "bun:test";
 import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
 import { fakeCodexJwt, FAKE_CODEX_CLIENT, FAKE_WEB_CLIENT } from "../../test/support/fake-codex-oauth.ts";
+import { fakeSessionToken } from "../../test/support/fake-session-token.ts";
+import { SESSION_PROBLEMS } from "../engines/web/auth/session-token.ts";
 import type { ParsedToken } from "./parse-token-lines.ts";
 import { parseTokenLine, parseTokenLines, REJECT_REASONS, summarizeRejections } from "./parse-token-lines.ts";
 
@@ -9,6 +11,9 @@ const jwt = fakeJwt({ expMs: 2_000_000_000_000, tag: "a" });
 const rt = fakeRefreshToken("abc");
 const codexJwt = fakeCodexJwt({ clientId: FAKE_CODEX_CLIENT, accountId: "acct-1", plan: "plus" });
 const webClientJwt = fakeCodexJwt({ clientId: FAKE_WEB_CLIENT, accountId: "acct-2", plan: "plus" });
+const session = fakeSessionToken("s", 5000);
+const [chunk0, chunk1] = [session.slice(0, 3936), session.slice(3936)];
+const COOKIE = "__Secure-next-auth.session-token";
 
 test.each<[string, string, ParsedToken | { reason: string }]>([
   ["a JWT", jwt, { credential: jwt, kind: "access", teamAccountId: "" }],
@@ -18,6 +23,11 @@ test.each<[string, string, ParsedToken | { reason: string }]>([
   ["an rt_ refresh token", "rt_abcdefghijKLMNOP.123", { credential: "rt_abcdefghijKLMNOP.123", kind: "refresh", teamAccountId: "" }],
   ["a share token", "fk-abcdefgh1234", { credential: "fk-abcdefgh1234", kind: "access", teamAccountId: "" }],
   ["a token with a workspace", `${rt},team-123`, { credential: rt, kind: "refresh", teamAccountId: "team-123" }],
+  ["a session token", session, { credential: session, kind: "session", teamAccountId: "" }],
+  ["a session token's chunks joined by |", `${chunk0}|${chunk1}`, { credential: session, kind: "session", teamAccountId: "" }],
+  ["a session token as Cookie pairs, with a workspace", `${COOKIE}.0=${chunk0}; ${COOKIE}.1=${chunk1},team-5`, { credential: session, kind: "session", teamAccountId: "team-5" }],
+  ["only the first chunk of a session token", chunk0, { reason: SESSION_PROBLEMS.partial }],
+  ["a session token with a bad workspace", `${session},team 1`, { reason: REJECT_REASONS.accountId }],
   ["a token with spaces", "eyJ abc def", { reason: REJECT_REASONS.spaces }],
   ["non-ASCII garbage", "tökén", { reason: REJECT_REASONS.characters }],
   ["a word", "hello", { reason: REJECT_REASONS.unknown }],

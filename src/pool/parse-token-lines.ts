@@ -1,7 +1,9 @@
 /**
  * @module Reads a token list as users upload it (chat2api's token.txt: one token per line, `#` comments,
- * optional `,<team account id>`) and says plainly why each bad line was refused. Nothing here echoes a token.
+ * optional `,<team account id>`) and says plainly why each bad line was refused. Nothing here echoes a token. A web
+ * session token is stored whole, however it was pasted (session-token.ts), so two pastes of one are one account.
  */
+import { parseSessionToken } from "../engines/web/auth/session-token.ts";
 import type { TokenKind } from "./token-kind.ts";
 import { accessTokenKind, isJwt, isRefreshToken, isShareToken } from "./token-kind.ts";
 
@@ -25,7 +27,8 @@ export const REJECT_REASONS = {
   spaces: "contains spaces",
   characters: "contains characters no token has",
   tooLong: "longer than any token",
-  unknown: "not a token: expected an access token (eyJ…, web or Codex), a refresh token (45 characters or rt_…) or a share token (fk-…)",
+  unknown:
+    "not a token: expected an access token (eyJ…, web or Codex), a refresh token (45 characters or rt_…), a session token (__Secure-next-auth.session-token: its value, or its .0|.1 chunks) or a share token (fk-…)",
   accountId: "the account id after the comma is not valid",
 } as const;
 
@@ -35,6 +38,11 @@ export function parseTokenLine(line: string): ParsedToken | { reason: string } {
   const comma = line.indexOf(",");
   const token = (comma >= 0 ? line.slice(0, comma) : line).trim();
   const teamAccountId = comma >= 0 ? line.slice(comma + 1).trim() : "";
+  // before the spaces rule: Cookie pairs copied from a browser are `name=value; name=value`
+  const session = parseSessionToken(token);
+  if (session && "problem" in session) return { reason: session.problem };
+  if (session && comma >= 0 && !ACCOUNT_ID.test(teamAccountId)) return { reason: REJECT_REASONS.accountId };
+  if (session) return { credential: session.token, kind: "session", teamAccountId };
   if (/\s/.test(token)) return { reason: REJECT_REASONS.spaces };
   if (!/^[\x21-\x7e]+$/.test(token)) return { reason: REJECT_REASONS.characters };
   if (comma >= 0 && !ACCOUNT_ID.test(teamAccountId)) return { reason: REJECT_REASONS.accountId };

@@ -21,7 +21,11 @@ export type PoolRefusalReason =
   | { kind: "refresh-revoked" }
   | { kind: "refresh-spent" }
   | { kind: "refresh-unavailable" }
-  | { kind: "refresh-throttled"; retryAfterSec: number };
+  | { kind: "refresh-throttled"; retryAfterSec: number }
+  /** A caller's web session token: over (signed out, expired, revoked), not exchangeable now, or too many exchanges. */
+  | { kind: "session-dead" }
+  | { kind: "session-unavailable" }
+  | { kind: "session-throttled"; retryAfterSec: number };
 
 export class PoolRefusal extends Error {
   readonly reason: PoolRefusalReason;

@@ -21,6 +21,7 @@ import { createRefreshScheduler } from "./refresh-scheduler.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import type { Refresher } from "./refresher.ts";
 import { createRefresher } from "./refresher.ts";
+import { createSessionGrant } from "./session-grant.ts";
 import type { CallerResolver } from "./resolve-caller.ts";
 import { createCallerResolver } from "./resolve-caller.ts";
 
@@ -94,7 +95,8 @@ export function createPoolRuntime(config: PoolConfig, { logger, fetch: doFetch, 
     webClient: { id: config.oauthClientId, refreshRedirectUri: config.oauthRedirectUri },
     ...(doFetch ? { fetch: doFetch } : {}),
   });
-  const refresher = createRefresher({ store, accountGrant, logger: log, now, exchangeLimiter });
+  const sessionGrant = createSessionGrant({ baseUrl: config.chatgptBaseUrls[0] ?? "https://chatgpt.com", now, ...(doFetch ? { fetch: doFetch } : {}) });
+  const refresher = createRefresher({ store, accountGrant, sessionGrant, logger: log, now, exchangeLimiter });
   const view = createPoolView(store, now);
   const codexCatalogs = new CodexCatalogs({
     accounts: async () => (await view.current()).accounts,

@@ -13,6 +13,9 @@
  * per token digest). When the answer rotates it (Codex tokens always do), the caller's token is spent and the
  * successor cannot be handed back to them: the access token serves until its expiry, and a later exchange of the
  * same token is refused here with a plain reason instead of being sent (a replay would revoke the caller's grant).
+ *
+ * Web session tokens (kind `session`, web-2026.md §8.1) are renewed the same way under the same lock and flight, by
+ * session-refresh.ts: the account's `refreshToken` holds its current session token.
  */
 import type { Logger } from "../logger.ts";
 import { maskSecret } from "../logger.ts";
@@ -24,6 +27,8 @@ import { readJwtClaims } from "../engines/web/auth/read-jwt-claims.ts";
 import type { AccountGrant } from "./account-grant.ts";
 import { LruMap } from "./lru-map.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
+import type { SessionGrant } from "./session-grant.ts";
+import { createSessionCredentials, type OwnSessionExchange } from "./session-refresh.ts";
 import { createSingleFlight } from "./single-flight.ts";
 import { secretDigest } from "./token-kind.ts";
 
@@ -80,6 +85,8 @@ export interface Refresher {
    * `clientAddress`'s budget (and everyone's), so strangers cannot make the server call the OAuth host at will.
    */
   exchange(refreshToken: string, options?: { clientAddress?: string | null }): Promise<OwnExchange>;
+  /** A caller's own web session token → access token (session-refresh.ts), on the same budget as `exchange`. */
+  exchangeSession(sessionToken: string, options?: { clientAddress?: string | null; teamAccountId?: string | null }): Promise<OwnSessionExchange>;
 }
 
 export interface RefresherDeps {
@@ -90,7 +97,12 @@ export interface RefresherDeps {
   now?: () => number;
   /** Budget of OAuth calls for callers' own tokens, keyed by client address; unlimited when absent. */
   exchangeLimiter?: RateLimiter;
+  /** Session tokens (pool accounts' and callers' own); without it they are not exchanged. */
+  sessionGrant?: SessionGrant;
 }
+
+/** Why a session token is not exchanged by a refresher built without a way to (tests that need none). */
+const NO_SESSION_GRANT: SessionGrant = async () => ({ type: "unavailable", reason: "session tokens cannot be exchanged here" });
 
 /** Why an account whose refresh was marked in flight is failed rather than refreshed. */
 export const INTERRUPTED_REFRESH =
@@ -108,8 +120,9 @@ interface OwnGrant extends TokenState {
   spent: boolean;
 }
 
-export function createRefresher({ store, accountGrant, logger, now = Date.now, exchangeLimiter }: RefresherDeps): Refresher {
+export function createRefresher({ store, accountGrant, logger, now = Date.now, exchangeLimiter, sessionGrant = NO_SESSION_GRANT }: RefresherDeps): Refresher {
   const flight = createSingleFlight();
+  const sessions = createSessionCredentials({ store, sessionGrant, logger, now, flight, ...(exchangeLimiter ? { exchangeLimiter } : {}) });
   const ownCache = new LruMap<string, OwnGrant>(OWN_CACHE_LIMIT);
   const ownRevoked = new LruMap<string, string>(OWN_CACHE_LIMIT);
   /** The OAuth client that took a caller's token, by token digest: a reusable token is not tried with the others again. */
@@ -185,6 +198,7 @@ export function createRefresher({ store, accountGrant, logger, now = Date.now, e
   }
 
   async function exchangeForAccount(account: AccountRow & { refreshToken: string }): Promise<AccountRefreshResult> {
+    if (account.kind === "session") return sessions.refreshAccount(account);
     const { id: accountId, refreshToken } = account;
     if (account.refreshStartedAt !== null) return fail(account, INTERRUPTED_REFRESH);
     if (await store.isRefreshTokenUsed(refreshToken)) return fail(account, SPENT_REFRESH);
@@ -272,6 +286,10 @@ export function createRefresher({ store, accountGrant, logger, now = Date.now, e
         if (!budget.allowed) return { type: "throttled", retryAfterSec: budget.retryAfterSec };
         return exchangeOwn(refreshToken, key);
       });
+    },
+
+    exchangeSession(sessionToken, options = {}) {
+      return sessions.exchangeOwn(sessionToken, options);
     },
   };
 }

@@ -1,8 +1,11 @@
 /** @module What each kind of bearer resolves to (upstream.md §8.1). */
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { AuthenticationError, UpstreamFailureError } from "../errors.ts";
 import { fakeJwt, fakeRefreshToken } from "../../test/pool/fixtures.ts";
 import { OWN_REFRESH_SPENT, type OwnExchange } from "./refresher.ts";
+import type { OwnSessionExchange } from "./session-refresh.ts";
+import { fakeSessionToken } from "../../test/support/fake-session-token.ts";
+import { RateLimitError } from "../errors.ts";
 import type { Caller, ResolveCallerInput } from "./resolve-caller.ts";
 import { createCallerResolver, matchesAnyKey } from "./resolve-caller.ts";
 import { apiErrorOf } from "../reply/api-error-of.ts";
@@ -12,8 +15,24 @@ const rt = fakeRefreshToken("caller");
 const exchanged = fakeJwt({ expMs: null, tag: "exchanged" });
 const mask = (s: string) => `${s.slice(0, 6)}…${s.slice(-4)}`;
 
-function resolver(keys: string[], exchange: (rt: string) => OwnExchange = () => ({ type: "ok", accessToken: exchanged })) {
-  return createCallerResolver({ config: { authorizationKeys: keys }, refresher: { exchange: async (token) => exchange(token) } });
+const session = fakeSessionToken("caller", 5000);
+const sessionCalls: Array<{ token: string; teamAccountId: string | null | undefined }> = [];
+
+function resolver(
+  keys: string[],
+  exchange: (rt: string) => OwnExchange = () => ({ type: "ok", accessToken: exchanged }),
+  exchangeSession: (token: string) => OwnSessionExchange = () => ({ type: "ok", accessToken: exchanged }),
+) {
+  return createCallerResolver({
+    config: { authorizationKeys: keys },
+    refresher: {
+      exchange: async (token) => exchange(token),
+      exchangeSession: async (token, options) => {
+        sessionCalls.push({ token, teamAccountId: options?.teamAccountId });
+        return exchangeSession(token);
+      },
+    },
+  });
 }
 
 test.each<[string, string[], ResolveCallerInput, Caller]>([
@@ -75,4 +94,35 @@ test.each([
   ["", [], false],
 ])("matchesAnyKey(%p, %p) is %p", (candidate, keys, expected) => {
   expect(matchesAnyKey(candidate, keys)).toBe(expected);
+});
+
+describe("a chatgpt.com session token as the API key (web-2026.md §8.1)", () => {
+  test.each([
+    ["whole", session, null],
+    ["in chunks joined by |", `${session.slice(0, 3936)}|${session.slice(3936)}`, null],
+    ["with a workspace", `${session},team-7`, "team-7"],
+  ])("%s → exchanged whole, an own caller labelled masked", async (_name, bearer, team) => {
+    sessionCalls.length = 0;
+    expect(await resolver(["sk-pool"])({ bearer, teamAccountId: null })).toEqual({ kind: "own", accessToken: exchanged, teamAccountId: team, label: mask(session) });
+    expect(sessionCalls).toEqual([{ token: session, teamAccountId: team }]);
+  });
+
+  test("a dead session → 401 session_token_invalid naming it masked, never whole", async () => {
+    const error = await resolver([], undefined, () => ({ type: "dead", reason: "the session has ended" }))({ bearer: session, teamAccountId: null }).catch((e: unknown) => apiErrorOf(e));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    const body = (error as AuthenticationError).toJSON();
+    expect([body.error.code, body.error.message]).toEqual(["session_token_invalid", `The session token ${mask(session)} no longer works: the session has ended.`]);
+  });
+
+  test("an exchange that cannot be made → 502; over budget → 429", async () => {
+    const down = await resolver([], undefined, () => ({ type: "unavailable", reason: "HTTP 503" }))({ bearer: session, teamAccountId: null }).catch((e: unknown) => apiErrorOf(e));
+    const throttled = await resolver([], undefined, () => ({ type: "throttled", retryAfterSec: 9 }))({ bearer: session, teamAccountId: null }).catch((e: unknown) => apiErrorOf(e));
+    expect([(down as UpstreamFailureError).status, (down as UpstreamFailureError).code, throttled instanceof RateLimitError]).toEqual([502, "session_exchange_failed", true]);
+  });
+
+  test("only one chunk of a session token → 401 saying to paste every chunk, with no exchange", async () => {
+    sessionCalls.length = 0;
+    const error = await resolver([])({ bearer: session.slice(0, 3936), teamAccountId: null }).catch((e: unknown) => apiErrorOf(e));
+    expect([error instanceof AuthenticationError, (error as AuthenticationError).message.includes("every chunk"), sessionCalls.length]).toEqual([true, true, 0]);
+  });
 });

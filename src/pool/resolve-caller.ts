@@ -1,12 +1,15 @@
 /**
- * @module What a client's bearer means (upstream.md §8.1): a pool key, the caller's own access token, a refresh
- * token to exchange, with an optional `,<team account id>`; no bearer at all is anonymous use.
+ * @module What a client's bearer means (upstream.md §8.1, web-2026.md §8.1): a pool key, the caller's own access
+ * token, a refresh token or a chatgpt.com session token to exchange, with an optional `,<team account id>`; no bearer
+ * at all is anonymous use.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { Config } from "../config.ts";
 import { PoolRefusal } from "./pool-refusal.ts";
 import { maskSecret } from "../logger.ts";
 import type { Refresher } from "./refresher.ts";
+import { parseSessionToken } from "../engines/web/auth/session-token.ts";
+import type { OwnSessionExchange } from "./session-refresh.ts";
 import { isJwt, isRefreshToken, isShareToken } from "./token-kind.ts";
 
 export type Caller =
@@ -25,7 +28,7 @@ export interface ResolveCallerInput {
 
 export interface ResolveCallerDeps {
   config: Pick<Config, "authorizationKeys">;
-  refresher: Pick<Refresher, "exchange">;
+  refresher: Pick<Refresher, "exchange" | "exchangeSession">;
 }
 
 function digest(text: string): Buffer {
@@ -42,6 +45,28 @@ export function matchesAnyKey(candidate: string, keys: readonly string[]): boole
 
 export type CallerResolver = (input: ResolveCallerInput) => Promise<Caller>;
 
+function tooManyExchanges(kind: "refresh-throttled" | "session-throttled", what: string, retryAfterSec: number): PoolRefusal {
+  return new PoolRefusal({ kind, retryAfterSec }, `Too many ${what} exchanged from your address; try again in ${retryAfterSec} s, or send the access token instead.`);
+}
+
+/** The caller a session token's exchange gives, or the refusal that says why not (the token named masked). */
+function ownSessionCaller(exchanged: OwnSessionExchange, { team, label }: { team: string | null; label: string }): Caller {
+  switch (exchanged.type) {
+    case "ok":
+      return { kind: "own", accessToken: exchanged.accessToken, teamAccountId: team, label };
+    case "dead":
+      throw new PoolRefusal({ kind: "session-dead" }, `The session token ${label} no longer works: ${exchanged.reason}.`);
+    case "unavailable":
+      throw new PoolRefusal({ kind: "session-unavailable" }, `Could not exchange the session token for an access token: ${exchanged.reason}.`);
+    case "throttled":
+      throw tooManyExchanges("session-throttled", "session tokens", exchanged.retryAfterSec);
+    default: {
+      const _exhaustiveCheck: never = exchanged;
+      return _exhaustiveCheck;
+    }
+  }
+}
+
 export function createCallerResolver({ config, refresher }: ResolveCallerDeps): CallerResolver {
   return async function resolveCaller({ bearer, teamAccountId, clientAddress = null }) {
     const raw = bearer?.trim() ?? "";
@@ -57,6 +82,12 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
     const suffix = comma >= 0 ? raw.slice(comma + 1).trim() : "";
     const team = teamAccountId?.trim() || suffix || null;
     if (token === "") throw new PoolRefusal({ kind: "malformed-bearer" }, "The bearer has an account id but no token before the comma.");
+    const session = parseSessionToken(token);
+    if (session && "problem" in session) throw new PoolRefusal({ kind: "malformed-bearer" }, `The bearer is ${session.problem}.`);
+    if (session) {
+      const label = maskSecret(session.token);
+      return ownSessionCaller(await refresher.exchangeSession(session.token, { clientAddress, teamAccountId: team }), { team, label });
+    }
     if (!isRefreshToken(token) && !isJwt(token) && !isShareToken(token)) {
       // Not a ChatGPT credential. SDKs insist on some API key, so with no AUTHORIZATION set this is how a client asks
       // for the no-login mode; with AUTHORIZATION set the server is private and it is a wrong key.
@@ -78,10 +109,7 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
       case "unavailable":
         throw new PoolRefusal({ kind: "refresh-unavailable" }, `Could not exchange the refresh token for an access token: ${exchanged.reason}.`);
       case "throttled":
-        throw new PoolRefusal(
-          { kind: "refresh-throttled", retryAfterSec: exchanged.retryAfterSec },
-          `Too many refresh tokens exchanged from your address; try again in ${exchanged.retryAfterSec} s, or send the access token instead.`,
-        );
+        throw tooManyExchanges("refresh-throttled", "refresh tokens", exchanged.retryAfterSec);
       default: {
         const _exhaustiveCheck: never = exchanged;
         return _exhaustiveCheck;

@@ -1,10 +1,11 @@
 /**
- * @module Tells the kinds of ChatGPT credential apart by shape (upstream.md §8.1), and a Codex access token by its
- * `client_id` claim (codex.md §1.2). A refresh token's client cannot be seen: its first refresh finds it.
+ * @module Tells the kinds of ChatGPT credential apart by shape (upstream.md §8.1, web-2026.md §8.1), and a Codex
+ * access token by its `client_id` claim (codex.md §1.2). A refresh token's client cannot be seen: its first refresh
+ * finds it. A web session token (a five-part JWE, possibly pasted in chunks) is read by session-token.ts.
  */
 import { isCodexAccessToken } from "../engines/codex/auth/codex-claims.ts";
 
-export type TokenKind = "access" | "refresh" | "codex-access";
+export type TokenKind = "access" | "refresh" | "codex-access" | "session";
 
 const REFRESH_45 = /^[A-Za-z0-9_-]{45}$/;
 const REFRESH_RT = /^rt_[A-Za-z0-9._-]{10,}$/;

@@ -35,7 +35,12 @@ function ofRefusal({ reason, message }: PoolRefusal): ApiError {
     case "refresh-unavailable":
       return new UpstreamFailureError(502, message);
     case "refresh-throttled":
+    case "session-throttled":
       return new RateLimitError(message, reason.retryAfterSec);
+    case "session-dead":
+      return new AuthenticationError(message, { code: "session_token_invalid" });
+    case "session-unavailable":
+      return new UpstreamFailureError(502, message, { code: "session_exchange_failed" });
     default: {
       const _exhaustiveCheck: never = reason;
       return _exhaustiveCheck;

@@ -21,7 +21,7 @@ export const accounts = pgTable(
      */
     credentialDigest: text("credential_digest"),
     /** `codex-*`: a token of the Codex OAuth client (codex.md §1.1); a `refresh` token becomes `codex-refresh` when its first refresh finds its client. */
-    kind: text("kind", { enum: ["access", "refresh", "codex-access", "codex-refresh"] }).notNull(),
+    kind: text("kind", { enum: ["access", "refresh", "codex-access", "codex-refresh", "session"] }).notNull(),
     /** Team workspace id; "" (not NULL) so the unique index treats "no workspace" as one value. */
     teamAccountId: text("team_account_id").notNull().default(""),
     /** Sealed at rest when DATA_KEY is set. */

@@ -200,6 +200,14 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
       expect(await store.isRefreshTokenUsed("rt-1")).toBe(true);
     });
 
+    test("a session-token account (web-2026.md §8.1) keeps its kind; a rotated session token is committed like a rotated refresh token", async () => {
+      const [account] = (await store.addAccounts([{ credential: "st-1", kind: "session", refreshToken: "st-1" }])).added;
+      if (!account) throw new Error("not added");
+      expect(await store.commitRefresh(account.id, "st-1", { refreshToken: "st-2", accessToken: "at-s", lastError: null })).toBe(true);
+      expect(await store.getAccount(account.id)).toEqual({ ...account, kind: "session", credential: "st-1", refreshToken: "st-2", accessToken: "at-s" });
+      expect([await store.isRefreshTokenUsed("st-1"), await store.isRefreshTokenUsed("st-2")]).toEqual([true, false]);
+    });
+
     test("commitRefresh works on sealed tokens (DATA_KEY)", async () => {
       const sealed = await makeStore({ dataKeys: { current: KEY_A, previous: [] } });
       try {

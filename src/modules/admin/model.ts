@@ -19,8 +19,9 @@ const QuotaWindowView = t.Object({
 export const AccountView = t.Object({
   id: t.String(),
   label: t.String({ description: "The credential, masked: first 6 and last 4 characters" }),
-  kind: t.Union([t.Literal("access"), t.Literal("refresh"), t.Literal("codex-access"), t.Literal("codex-refresh")], {
-    description: "The credential given: a web or Codex access token, or a refresh token (codex-refresh once its first refresh found it is a Codex one)",
+  kind: t.Union([t.Literal("access"), t.Literal("refresh"), t.Literal("codex-access"), t.Literal("codex-refresh"), t.Literal("session")], {
+    description:
+      "The credential given: a web or Codex access token, a refresh token (codex-refresh once its first refresh found it is a Codex one), or a chatgpt.com session token (__Secure-next-auth.session-token)",
   }),
   teamAccountId: t.Nullable(t.String()),
   plan: t.Nullable(t.String()),
