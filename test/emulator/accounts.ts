@@ -41,7 +41,7 @@ export class AccountRegistry {
 
   constructor(private readonly now: () => number) {}
 
-  add(input: AddAccountInput = {}): EmulatedAccount {
+  add(input: AddAccountInput = {}): Omit<EmulatedAccount, "sessionToken"> {
     const id = input.id ?? `acct-${this.accounts.size + 1}-${randomBytes(3).toString("hex")}`;
     if (this.accounts.has(id)) throw new Error(`account ${id} already exists`);
     const plan = input.plan ?? "plus";

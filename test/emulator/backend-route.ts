@@ -10,6 +10,7 @@ import type { FileEndpoints } from "./files.ts";
 import type { SentinelSettings } from "./sentinel.ts";
 import type { EmulatorLogEntry, FaultEndpoint, FaultKind } from "./types.ts";
 import type { HandoffSockets } from "./web2026/handoff-socket.ts";
+import type { SessionTokens } from "./web2026/auth-session.ts";
 import type { Write2026Deps } from "./web2026/write.ts";
 
 export interface RouterDeps extends Write2026Deps {
@@ -21,6 +22,8 @@ export interface RouterDeps extends Write2026Deps {
   authKey: string | undefined;
   rotateRefreshTokens: () => boolean;
   codex: CodexBackend;
+  /** `GET /api/auth/session` and the accounts whose sessions are revoked. */
+  sessions: SessionTokens;
   handoffSockets: HandoffSockets;
 }
 

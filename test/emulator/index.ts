@@ -16,6 +16,7 @@ import { createRouter } from "./router.ts";
 import { json } from "./http.ts";
 import { Sentinel } from "./sentinel.ts";
 import type { Emulator, EmulatorLogEntry, EmulatorOptions, EmulatorStats } from "./types.ts";
+import { SessionTokens } from "./web2026/auth-session.ts";
 import { ConduitTokens } from "./web2026/conduit.ts";
 import { HandedOffTurns } from "./web2026/handoff.ts";
 import { ConversationTrees } from "./web2026/late-images.ts";
@@ -57,6 +58,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const log: EmulatorLogEntry[] = [];
   const accounts = new AccountRegistry(now);
+  const sessions = new SessionTokens(accounts, now);
   const solvers = new ChallengeSolvers();
   const faults = new FaultQueue();
   const caps = new CapTable(now);
@@ -93,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sentinelSettings: { requirePow: options.requirePow ?? true, difficulty, turnstile: options.turnstile ?? false, arkose: options.arkose ?? false },
     authKey: options.authKey,
     rotateRefreshTokens: () => emulator?.rotateRefreshTokens ?? false,
+    sessions,
     codex,
   });
 
@@ -133,7 +136,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     arkoseSolverUrl: `${baseUrl}/_solver/arkose`,
     rotateRefreshTokens: false,
     log,
-    addAccount: (input) => accounts.add(input),
+    addAccount(input) {
+      const account = accounts.add(input);
+      return { ...account, sessionToken: sessions.issue(account.id) };
+    },
+    issueSessionToken: (who, sessionOptions) => sessions.issue(who, sessionOptions),
+    get rotateSessionTokens() {
+      return sessions.rotate;
+    },
+    set rotateSessionTokens(rotate: boolean) {
+      sessions.rotate = rotate;
+    },
+    endSession: (token) => sessions.end(token),
+    revokeSession: (who) => sessions.revoke(who),
     addCodexAccount: (input) => codex.addAccount(input),
     codex: codex.controls,
     issueAccessToken: (who, tokenOptions) => accounts.issueAccessToken(who, tokenOptions),

@@ -83,6 +83,7 @@ async function route(request: Request, url: URL, deps: RouterDeps, entry: Emulat
     requireAuthKey(request, deps);
     const resolved = deps.accounts.resolveCaller(request.headers, backend[1] === "backend-anon");
     entry.account = resolved.id;
+    if (resolved.kind === "account" && deps.sessions.isRevoked(resolved.id)) throw detail(401, "Your session has been revoked. Please sign in again.");
     const rest = backend[2] ?? "";
     const matches = routesFor(deps.mode).filter((r) => r.pattern.test(rest));
     const found = matches.find((r) => r.method === request.method);
@@ -100,6 +101,7 @@ async function route(request: Request, url: URL, deps: RouterDeps, entry: Emulat
     takeFault(deps, "home", { id: entry.account === "invalid" ? "anon" : entry.account });
     return deps.mode.generation === "2026" ? homePage2026() : homePage();
   }
+  if (pathname === "/api/auth/session") return deps.sessions.handle(request, entry);
   if (pathname === "/oauth/token" && request.method === "POST") {
     deps.stats.oauthRefreshes++;
     // one token endpoint, two clients: the body's client_id says whose tokens these are

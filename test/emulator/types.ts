@@ -38,6 +38,8 @@ export interface EmulatedAccount {
   accessToken: string;
   /** 45 characters, like the real ones (upstream.md §8.1). */
   refreshToken: string;
+  /** A live `__Secure-next-auth.session-token` for `GET /api/auth/session` (web-2026.md §8.1): a JWE of ~900 characters. */
+  sessionToken: string;
   /** The Team workspace id that header `chatgpt-account-id` must carry (team plan only). */
   accountId?: string;
 }
@@ -161,6 +163,14 @@ export interface Emulator extends AsyncDisposable {
   revokeRefreshToken(refreshToken: string): void;
   /** When true, OAuth refresh returns a new refresh_token and invalidates the old one. */
   rotateRefreshTokens: boolean;
+  /** Another live session token; `long` makes one over 3936 characters, which a browser keeps in `.0`/`.1` chunks. */
+  issueSessionToken(accountIdOrEmail: string, options?: { long?: boolean }): string;
+  /** When true, every `/api/auth/session` spends the session token and sets its successor (Set-Cookie and body). */
+  rotateSessionTokens: boolean;
+  /** That session is over: `/api/auth/session` answers `{}` for it. */
+  endSession(sessionToken: string): void;
+  /** "Revoked": the account's session keeps giving the access token it gave last, and every `/backend-api` call (`/me` too) answers 401. */
+  revokeSession(accountIdOrEmail: string): void;
   /** The web backend spoken right now. */
   readonly webGeneration: WebGeneration;
   /** Switches the web backend between two requests; the other generation's endpoints answer 404 from then on. */
