@@ -27,6 +27,8 @@ export function classifyMessage(message: UpstreamMessage, reasoningModel: boolea
       return "output";
     case "text":
       if (hasReasoningMetadata(message)) return "reasoning";
+      // 2026: thinking aloud may come as text on the analysis channel, the answer on the final one (web-2026.md §6.3)
+      if (message.channel === "analysis" && message.recipient === "all") return "reasoning";
       if (role === "tool") return reasoningModel ? "reasoning" : "skip";
       return message.recipient === "all" ? "text" : "skip";
     default:

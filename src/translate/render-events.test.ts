@@ -121,20 +121,40 @@ describe("createRenderer", () => {
     expect(textOf(deltas, "reasoning")).toBe("Thought for 9 seconds");
   });
 
-  test("thoughts and reasoning_recap content are reasoning, joined as paragraphs", async () => {
+  const thoughts = (list: Array<{ summary: string; content: string }>, status: "in_progress" | "finished_successfully" = "in_progress") =>
+    message({ id: "r-1", status, endTurn: status === "in_progress" ? null : false, content: { content_type: "thoughts", thoughts: list } });
+  const recap = message({ id: "r-2", status: "finished_successfully", endTurn: false, content: { content_type: "reasoning_recap", content: "Thought for 3s" } });
+
+  test("thoughts are reasoning: each its **summary** and content, as paragraphs; the recap after them is not", async () => {
     const deltas = await render([
-      message({ id: "r-1", content: { content_type: "thoughts", thoughts: [{ summary: "Plan", content: "Look it up" }] } }),
-      message({
-        id: "r-1",
-        status: "finished_successfully",
-        endTurn: false,
-        content: { content_type: "thoughts", thoughts: [{ summary: "Plan", content: "Look it up" }, { summary: "", content: "Then answer" }] },
-      }),
-      message({ id: "r-2", status: "finished_successfully", endTurn: false, content: { content_type: "reasoning_recap", content: "Thought for 3s" } }),
+      thoughts([{ summary: "Plan", content: "" }]),
+      thoughts([{ summary: "Plan", content: "Look it up" }]),
+      thoughts([{ summary: "Plan", content: "Look it up" }, { summary: "", content: "Then answer" }], "finished_successfully"),
+      recap,
       ...streamedText("m-3", ["Ok"]),
     ]);
-    expect(textOf(deltas, "reasoning")).toBe("**Plan**\n\nLook it up\n\nThen answer\n\nThought for 3s");
+    expect(textOf(deltas, "reasoning")).toBe("**Plan**\n\nLook it up\n\nThen answer");
     expect(textOf(deltas, "content")).toBe("Ok");
+  });
+
+  test("inline: the thoughts are quoted, the recap is left out", async () => {
+    const deltas = await render([thoughts([{ summary: "Plan", content: "Look it up" }], "finished_successfully"), recap, ...streamedText("m-3", ["Ok"])], { reasoningDisplay: "inline" });
+    expect(textOf(deltas, "content")).toBe("> **Plan**\n> \n> Look it up\n\nOk");
+  });
+
+  test("a recap with no thoughts shown before it is the reasoning, as 2024's finished_text is", async () => {
+    const deltas = await render([thoughts([], "finished_successfully"), recap, ...streamedText("m-3", ["Ok"])]);
+    expect([textOf(deltas, "reasoning"), textOf(deltas, "content")]).toEqual(["Thought for 3s", "Ok"]);
+  });
+
+  test("2026 analysis-channel text is reasoning, the final channel's the answer", async () => {
+    const onChannel = (event: UpstreamEvent, channel: string): UpstreamEvent =>
+      event.type === "message" ? { ...event, message: { ...event.message, channel } } : event;
+    const deltas = await render([
+      ...streamedText("a-1", ["Weighing it up."], { endTurn: false }).map((event) => onChannel(event, "analysis")),
+      ...streamedText("m-2", ["Answer"]).map((event) => onChannel(event, "final")),
+    ]);
+    expect([textOf(deltas, "reasoning"), textOf(deltas, "content")]).toEqual(["Weighing it up.", "Answer"]);
   });
 
   test("tool text of a non-reasoning model is a note to the model, not shown", async () => {

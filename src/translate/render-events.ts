@@ -109,6 +109,8 @@ export function createRenderer(options: RendererOptions): TransformStream<Upstre
   let current: MessageState | null = null;
   let reported: { messageId: string; conversationId: string | null } | null = null;
   let toolPrompt: string | null = null;
+  /** Some reasoning text was shown (either display): a later `reasoning_recap` is then only the UI's footnote. */
+  let reasoningShown = false;
 
   async function resolve(ref: AssetRef): Promise<string | null> {
     return resolveAsset ? resolveAsset(ref) : null;
@@ -122,6 +124,7 @@ export function createRenderer(options: RendererOptions): TransformStream<Upstre
   }
 
   function emitReasoning(out: RenderedDelta[], owner: string, text: string): void {
+    if (text !== "") reasoningShown = true;
     if (reasoningDisplay === "inline") return emitContent(out, owner, text);
     const written = reasoning.write(owner, text);
     if (written !== "") out.push({ type: "reasoning", text: written });
@@ -138,6 +141,9 @@ export function createRenderer(options: RendererOptions): TransformStream<Upstre
 
   function reasoningRaw(message: UpstreamMessage, final: boolean): string[] {
     const raw = messageRawSegments(message);
+    // 2026's recap ("Thought for 3 seconds") is the web app's line under the thoughts, as 2024's finished_text is:
+    // shown only when the turn's reasoning showed nothing else
+    if (message.content.content_type === "reasoning_recap") return reasoningShown ? [] : raw;
     const finished = message.metadata.finished_text;
     // o1-style messages may carry no text at all, only "Thought for 9 seconds": show that rather than nothing
     const empty = raw.every((segment) => segment === "");
