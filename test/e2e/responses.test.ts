@@ -8,6 +8,7 @@ import OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { makeTestPng } from "../../src/media/__fixtures__/sample-files.ts";
 import type { EmulatedAccount } from "../emulator/index.ts";
+import { scenarioReasoningText } from "../support/web-generation.ts";
 import { type Harness, post, startHarness } from "./harness.ts";
 
 let h: Harness;
@@ -133,7 +134,7 @@ describe("non-stream", () => {
     expect(response.output[0]).toEqual({
       id: expect.stringMatching(/^rs_/),
       type: "reasoning",
-      summary: [{ type: "summary_text", text: "Reading the question carefully. Planning a short, direct answer." }],
+      summary: [{ type: "summary_text", text: scenarioReasoningText() }],
     });
     expect(response.output_text).toBe("You said: Think");
     expect(response.usage?.output_tokens_details.reasoning_tokens).toBeGreaterThan(0);
@@ -197,7 +198,7 @@ describe("stream", () => {
     const stream = await h.client(plus.accessToken).responses.create({ model: "o3", input: "Think [[scenario:reasoning]]", stream: true });
     const all = await events(stream);
     const summary = all.map((event) => (event.type === "response.reasoning_summary_text.delta" ? event.delta : "")).join("");
-    expect(summary).toBe("Reading the question carefully. Planning a short, direct answer.");
+    expect(summary).toBe(scenarioReasoningText());
     const added = all.filter((event) => event.type === "response.output_item.added").map((event) => (event.type === "response.output_item.added" ? event.item.type : ""));
     expect(added).toEqual(["reasoning", "message"]);
     const completed = all.at(-1);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { EmulatedAccount } from "../emulator/index.ts";
+import { scenarioReasoningText } from "../support/web-generation.ts";
 import { type Harness, post, startHarness } from "./harness.ts";
 
 let h: Harness;
@@ -90,7 +91,7 @@ describe("rich output", () => {
     const delta = (chunk: ChatCompletionChunk) => chunk.choices[0]?.delta as { content?: string; reasoning_content?: string } | undefined;
     const reasoning = chunks.map((chunk) => delta(chunk)?.reasoning_content ?? "").join("");
     const content = chunks.map((chunk) => delta(chunk)?.content ?? "").join("");
-    expect(reasoning).toBe("Reading the question carefully. Planning a short, direct answer.");
+    expect(reasoning).toBe(scenarioReasoningText());
     expect(content).toBe("You said: Think");
     expect(chunks.at(-1)?.usage?.completion_tokens_details?.reasoning_tokens).toBeGreaterThan(0);
   });
@@ -101,6 +102,8 @@ describe("rich output", () => {
     const completion = await inline.client(account.accessToken).chat.completions.create({ model: "o3", messages: [{ role: "user", content: "Think [[scenario:reasoning]]" }] });
     const text = completion.choices[0]?.message.content ?? "";
     expect(text).toContain("> Reading the question carefully.");
+    expect(text).toContain("Planning a short, direct answer.");
+    expect(text).not.toContain("Thought for");
     expect(text).toEndWith("You said: Think");
   });
 });

@@ -8,7 +8,7 @@ import { makePng } from "./png.ts";
 import type { Directives } from "./reply-text.ts";
 import { chunkWords, replyText } from "./reply-text.ts";
 import { appendText, type Frame, Timeline } from "./timeline.ts";
-import { streamThoughts } from "./web2026/thoughts.ts";
+import { SCENARIO_THOUGHTS, streamThoughts } from "./web2026/thoughts.ts";
 
 export interface EchoedMessage {
   id: string;
@@ -66,7 +66,7 @@ export function buildAnswer(input: AnswerInput): Answer {
     ? t.start({ id: input.user.id, role: "user", content: input.user.content, metadata: input.user.metadata, status: "finished_successfully" }, input.parentMessageId)
     : input.parentMessageId;
   // every message of the answer hangs below the reasoning when the model thinks first
-  const userId = input.thinking ? streamThoughts(t, echoId, input.thinking.effort) : echoId;
+  const userId = input.thinking ? streamThoughts(t, echoId, input.thinking.effort, input.directives.scenario) : echoId;
   const text = (parent: string, body: string, lastChunkInFinish = true): string => {
     const id = t.start({ role: "assistant", content: { content_type: "text", parts: [""] }, ...(input.finalChannel ? { channel: "final" } : {}) }, parent);
     t.streamText(id, body, { lastChunkInFinish, endTurn: true });
@@ -87,7 +87,7 @@ export function buildAnswer(input: AnswerInput): Answer {
         { role: "tool", name: "a8km123", content: { content_type: "text", parts: [""] }, metadata: { initial_text: "Thinking" } },
         userId,
       );
-      t.streamText(thought, "Reading the question carefully. Planning a short, direct answer.", {
+      t.streamText(thought, SCENARIO_THOUGHTS.map((step) => step.content).join(" "), {
         lastChunkInFinish: true,
         endTurn: false,
         finishMetadata: { finished_text: "Thought for 3 seconds", finished_duration_sec: 3 },

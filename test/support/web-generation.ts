@@ -13,3 +13,14 @@ export function webGenerationUnderTest(): "2024" | "2026" {
 export function emulatorGenerationOptions(): EmulatorOptions {
   return webGenerationUnderTest() === "2026" ? { webGeneration: "2026", anonAllowed: true, retiredSlugs: true } : {};
 }
+
+/**
+ * What `[[scenario:reasoning]]`'s thinking reads as once rendered. The thoughts are the same in both generations;
+ * the wire is not: 2024 streams them as one tool message's text, 2026 as titled thoughts, each shown as
+ * `**title**` and its text.
+ */
+export function scenarioReasoningText(): string {
+  return webGenerationUnderTest() === "2026"
+    ? "**Reading the question**\n\nReading the question carefully.\n\n**Planning the answer**\n\nPlanning a short, direct answer."
+    : "Reading the question carefully. Planning a short, direct answer.";
+}

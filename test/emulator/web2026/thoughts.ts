@@ -1,7 +1,8 @@
 /**
  * @module How a 2026 thinking model reasons on the wire (web-2026.md §6.2–§6.3, §10 item 21): an `analysis`-channel
  * message of `content_type: "thoughts"` whose `thoughts[n].content` grows by appends, then a `reasoning_recap`
- * ("Thought for N seconds"), then the answer on the `final` channel. More effort, more thoughts.
+ * ("Thought for N seconds"), then the answer on the `final` channel. More effort, more thoughts; a
+ * `[[scenario:reasoning]]` turn thinks the scenario's thoughts, the ones its 2024 tool message streams.
  */
 import { randomUUID } from "node:crypto";
 import { chunkWords } from "../reply-text.ts";
@@ -11,6 +12,12 @@ const THOUGHTS = [
   { summary: "Reading the question", content: "The user wants a short answer. Reading the question carefully." },
   { summary: "Planning the answer", content: "Planning a short, direct answer that repeats what was said." },
   { summary: "Checking the details", content: "Checking the wording once more before answering." },
+];
+
+/** `[[scenario:reasoning]]`'s thinking, in both generations: one thought each in 2026, one tool message in 2024. */
+export const SCENARIO_THOUGHTS = [
+  { summary: "Reading the question", content: "Reading the question carefully." },
+  { summary: "Planning the answer", content: "Planning a short, direct answer." },
 ];
 
 const STEPS_BY_EFFORT: Record<string, number> = { standard: 1, extended: 2, max: 3 };
@@ -28,9 +35,12 @@ function thoughtsOf(content: unknown): Thought[] {
   return list as Thought[];
 }
 
-/** Streams the reasoning of one turn after `parentId`; returns the recap's id, the parent of the answer. */
-export function streamThoughts(t: Timeline, parentId: string, effort: string): string {
-  const steps = THOUGHTS.slice(0, STEPS_BY_EFFORT[effort] ?? 1);
+/**
+ * Streams the reasoning of one turn after `parentId`; returns the recap's id, the parent of the answer. The
+ * reasoning scenario thinks its own thoughts whatever the effort.
+ */
+export function streamThoughts(t: Timeline, parentId: string, effort: string, scenario: string): string {
+  const steps = scenario === "reasoning" ? SCENARIO_THOUGHTS : THOUGHTS.slice(0, STEPS_BY_EFFORT[effort] ?? 1);
   const id = t.start(
     { role: "assistant", channel: "analysis", content: { content_type: "thoughts", thoughts: [], source_analysis_msg_id: randomUUID() }, metadata: { reasoning_status: "is_reasoning" } },
     parentId,

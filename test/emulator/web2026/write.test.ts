@@ -75,6 +75,18 @@ describe("a correct 2026 turn", () => {
     ]);
   });
 
+  test("[[scenario:reasoning]] thinks the scenario's two thoughts at any effort (the 2024 tool message's text)", async () => {
+    const { emu, who } = await start2026();
+    await using _ = emu;
+    const thoughts: unknown[] = [];
+    for (const effort of ["standard", "max"]) {
+      const decoded = decode2026(await (await turn2026(who, body2026("why [[scenario:reasoning]]", { model: "gpt-5-6-thinking", thinking_effort: effort }))).text());
+      thoughts.push(((decoded.messages[0]?.content as Json).thoughts as Json[]).map((t) => [t.summary, t.content, t.finished]));
+    }
+    const scenario = [["Reading the question", "Reading the question carefully.", true], ["Planning the answer", "Planning a short, direct answer.", true]];
+    expect(thoughts).toEqual([scenario, scenario]);
+  });
+
   test("auto with the reason hint is served by gpt-5-6-t-mini, which thinks", async () => {
     const { emu, who } = await start2026();
     await using _ = emu;
