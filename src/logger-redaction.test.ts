@@ -9,3 +9,8 @@ test.each([
 ])("%p → %p", (text, shown) => {
   expect(redactText(text)).toBe(shown);
 });
+
+test("a session token (a five-part JWE with an empty key part) is redacted whole", () => {
+  const session = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXYtc2VlZA.Y2lwaGVydGV4dC1ieXRlcw.dGFnLXNlZWQ";
+  expect(redactText(`cookie __Secure-next-auth.session-token=${session}; x`)).toBe("cookie __Secure-next-auth.session-token=[redacted]; x");
+});

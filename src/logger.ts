@@ -22,6 +22,7 @@ const SECRET_KEYS = /^(authorization|token|access_?token|refresh_?token|api_?key
 
 /** Shapes of secrets that may hide inside free text (error messages, URLs). */
 const SECRET_PATTERNS: RegExp[] = [
+  /eyJ[A-Za-z0-9_-]{8,}\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, // session tokens (a JWE: empty key part)
   /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, // JWT access tokens
   /\brt_[A-Za-z0-9._-]{10,}/g, // refresh tokens (new style)
   /(Bearer\s+)[^\s,"]+/gi,
