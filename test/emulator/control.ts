@@ -1,11 +1,12 @@
 /**
- * @module The by-hand control API under `/_emulator/`: read the log, queue a fault, reset, switch the web generation
- * and the 2026 settings. Not logged itself.
+ * @module The by-hand control API under `/_emulator/`: read the log, queue a fault or a scripted web reply, reset,
+ * switch the web generation and the 2026 settings. Not logged itself.
  */
 import { handleCodexControl } from "./codex/control.ts";
 import { checkFault } from "./faults.ts";
 import { detail, HttpError, isRecord, json, readJsonObject } from "./http.ts";
 import type { Emulator, Fault } from "./types.ts";
+import type { WebScript } from "./web-scripts.ts";
 import { checkWeb2026Settings, isWebGeneration } from "./web2026/settings.ts";
 
 function asFault(value: Record<string, unknown>): Fault {
@@ -29,6 +30,18 @@ export async function handleControl(request: Request, pathname: string, emulator
     if (pathname === "/_emulator/faults" && request.method === "POST") {
       emulator.inject(asFault(await readJsonObject(request)));
       return json(200, { status: "queued" });
+    }
+    if (pathname === "/_emulator/web-script" && request.method === "GET") return json(200, { pending: emulator.webScriptsPending() });
+    if (pathname === "/_emulator/web-script" && request.method === "DELETE") return json(200, { cleared: emulator.clearWebScripts() });
+    if (pathname === "/_emulator/web-script" && request.method === "POST") {
+      const body = await readJsonObject(request);
+      const scripts = Array.isArray(body.scripts) ? body.scripts : [body];
+      try {
+        emulator.scriptWeb(...(scripts as WebScript[]));
+      } catch (error) {
+        throw detail(422, String(error));
+      }
+      return json(200, { status: "queued", scripts: scripts.length, pending: emulator.webScriptsPending() });
     }
     if (pathname === "/_emulator/generation" && request.method === "GET") return json(200, { generation: emulator.webGeneration });
     if (pathname === "/_emulator/generation" && request.method === "POST") {

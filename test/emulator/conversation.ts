@@ -18,6 +18,7 @@ import type { Sentinel } from "./sentinel.ts";
 import { sseResponse } from "./sse-response.ts";
 import { type Frame, withoutInProgress } from "./timeline.ts";
 import type { EmulatorLogEntry, EmulatorStats, FaultKind } from "./types.ts";
+import type { WebScripts } from "./web-scripts.ts";
 
 export interface ConversationDeps {
   sentinel: Sentinel;
@@ -30,6 +31,8 @@ export interface ConversationDeps {
   legacyOnly: boolean;
   chunkDelayMs: number;
   holdGate: HoldGate;
+  /** Scripted replies queued by tests (`emu.scriptWeb`). */
+  scripts: WebScripts;
 }
 
 /** A request that passed the body, cap and fault checks, with the conversation it goes to. */
@@ -41,6 +44,8 @@ export interface AcceptedTurn {
   fault: FaultKind | undefined;
   conversation: StoredConversation;
   encoding: "v1" | "legacy";
+  /** The chunks of a scripted reply (`emu.scriptWeb`) that answers this turn instead of the echo. */
+  scripted: string[] | undefined;
 }
 
 const FIRST_TEXT_APPEND = 'event: delta\ndata: {"p":"/message/content/parts/0","o":"append"';
@@ -90,7 +95,9 @@ export function acceptTurn(raw: Record<string, unknown>, caller: Caller, deps: C
   const encoding = body.wantsV1 && !deps.legacyOnly ? "v1" : "legacy";
   entry.encoding = encoding;
   entry.conversationId = conversation.id;
-  return { body, user, directives, fault, conversation, encoding };
+  // taken last: a request refused above must not spend a script
+  const scripted = deps.scripts.take({ caller: { id: caller.id, ...(caller.kind === "account" ? { email: caller.email } : {}) }, conversationId: conversation.id, messages: body.messages });
+  return { body, user, directives, fault, conversation, encoding, scripted };
 }
 
 /** Remembers the turn's messages (so a later turn may name them as parent) and the files it generated. */
@@ -140,6 +147,7 @@ export async function handleConversation(request: Request, caller: Caller, deps:
     ...(user ? { user: { id: user.id, content: user.content, metadata: user.metadata } } : {}),
     historyEnabled: body.historyEnabled,
     createTime: deps.now() / 1000,
+    ...(turn.scripted ? { scripted: turn.scripted } : {}),
   });
   recordAnswer(turn, answer, caller, deps);
   const frames = framesOf(answer, turn.fault);

@@ -16,6 +16,7 @@ import { createRouter } from "./router.ts";
 import { json } from "./http.ts";
 import { Sentinel } from "./sentinel.ts";
 import type { Emulator, EmulatorLogEntry, EmulatorOptions, EmulatorStats } from "./types.ts";
+import { WebScripts } from "./web-scripts.ts";
 import { SessionTokens } from "./web2026/auth-session.ts";
 import { ConduitTokens } from "./web2026/conduit.ts";
 import { HandedOffTurns } from "./web2026/handoff.ts";
@@ -40,6 +41,7 @@ export type {
   Web2026Settings,
   WebGeneration,
 } from "./types.ts";
+export type { WebScript } from "./web-scripts.ts";
 export type { AddCodexAccountInput, CodexAccount, CodexControls, CodexPlan, CodexScriptedCall, CodexScriptedReply, CodexSettings, CodexStats, CodexWindowState } from "./codex/types.ts";
 
 /** Long enough for the `slow` fault; Bun's default 10 s would cut a deliberately slow stream. */
@@ -68,6 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let emulator: Emulator | undefined;
   const handoffs = new HandedOffTurns();
   const handoffSockets = new HandoffSockets(handoffs, () => baseUrl);
+  const scripts = new WebScripts();
   const codex = createCodexBackend({ faults, holdGate, now, chunkDelayMs: options.chunkDelayMs ?? 0 });
 
   const router = createRouter({
@@ -92,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     legacyOnly: options.encoding === "legacy",
     chunkDelayMs: options.chunkDelayMs ?? 0,
     holdGate,
+    scripts,
     sentinelSettings: { requirePow: options.requirePow ?? true, difficulty, turnstile: options.turnstile ?? false, arkose: options.arkose ?? false },
     authKey: options.authKey,
     rotateRefreshTokens: () => emulator?.rotateRefreshTokens ?? false,
@@ -168,6 +172,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     downgradeTo(slug) {
       Object.assign(mode.settings, checkWeb2026Settings({ downgradeTo: slug }));
     },
+    scriptWeb: (...queued) => scripts.push(queued),
+    clearWebScripts: () => scripts.clear(),
+    webScriptsPending: () => scripts.pending,
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     releaseHeld: () => holdGate.releaseAll(),
@@ -177,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       faults.clear();
       caps.clear();
       codex.reset();
+      scripts.clear();
       // `held` is not history: it counts streams still open
       Object.assign(stats, { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0, streamedBytes: 0 });
     },

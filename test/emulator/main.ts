@@ -43,6 +43,7 @@ Control API:
   curl -X POST ${emulator.url}/_emulator/reset
   curl -X POST ${emulator.url}/_emulator/generation -H 'content-type: application/json' -d '{"generation":"2026"}'
   curl -X POST ${emulator.url}/_emulator/web2026 -H 'content-type: application/json' -d '{"downgradeTo":"gpt-5-5-mini"}'
+  curl -X POST ${emulator.url}/_emulator/web-script -H 'content-type: application/json' -d '{"match":"weather","reply":["<tool_call>\\n{\\"name\\": \\"get_weather\\", ","\\"arguments\\": {\\"city\\": \\"Paris\\"}}\\n</tool_call>"],"afterToolResult":"It is sunny."}'
   curl -X POST ${emulator.url}/_emulator/codex/script -H 'content-type: application/json' -d '{"calls":[{"name":"get_weather","arguments":{"city":"Paris"}}]}'
   curl -X POST ${emulator.url}/_emulator/codex/quota -H 'content-type: application/json' -d '{"account":"codex-plus","exhaust":true}'
 

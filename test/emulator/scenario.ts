@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { UpstreamContent, UpstreamMessage } from "../../src/engines/web/events.ts";
+import { detail } from "./http.ts";
 import { makePng } from "./png.ts";
 import type { Directives } from "./reply-text.ts";
 import { chunkWords, replyText } from "./reply-text.ts";
@@ -30,7 +31,12 @@ export interface AnswerInput {
   thinking?: { effort: string };
   /** 2026: answers carry `channel: "final"`. */
   finalChannel?: boolean;
+  /** A scripted reply (`emu.scriptWeb`): the answer's text in these chunks, instead of the echo. */
+  scripted?: string[];
 }
+
+/** Scenarios whose answer is one text a script can replace (the others build their text around the echo). */
+const SCRIPTABLE = new Set(["default", "reasoning", "preamble"]);
 
 /** A file the answer made, for the download endpoints. */
 export interface GeneratedFile {
@@ -61,13 +67,17 @@ export function buildAnswer(input: AnswerInput): Answer {
   const slug = input.model === "auto" ? "gpt-4o-mini" : input.model;
   const t = new Timeline(slug, input.createTime);
   const files: GeneratedFile[] = [];
+  if (input.scripted && !SCRIPTABLE.has(input.directives.scenario)) {
+    throw detail(500, `Emulator: a scripted reply cannot answer [[scenario:${input.directives.scenario}]]`);
+  }
   const reply = replyText(input.directives);
+  const answerText: string | string[] = input.scripted ?? reply;
   const echoId = input.user
     ? t.start({ id: input.user.id, role: "user", content: input.user.content, metadata: input.user.metadata, status: "finished_successfully" }, input.parentMessageId)
     : input.parentMessageId;
   // every message of the answer hangs below the reasoning when the model thinks first
   const userId = input.thinking ? streamThoughts(t, echoId, input.thinking.effort, input.directives.scenario) : echoId;
-  const text = (parent: string, body: string, lastChunkInFinish = true): string => {
+  const text = (parent: string, body: string | string[], lastChunkInFinish = true): string => {
     const id = t.start({ role: "assistant", content: { content_type: "text", parts: [""] }, ...(input.finalChannel ? { channel: "final" } : {}) }, parent);
     t.streamText(id, body, { lastChunkInFinish, endTurn: true });
     return id;
@@ -76,11 +86,11 @@ export function buildAnswer(input: AnswerInput): Answer {
 
   switch (input.directives.scenario) {
     case "default":
-      last = text(userId, reply);
+      last = text(userId, answerText);
       break;
     case "reasoning": {
       if (input.thinking) {
-        last = text(userId, reply);
+        last = text(userId, answerText);
         break;
       }
       const thought = t.start(
@@ -92,13 +102,13 @@ export function buildAnswer(input: AnswerInput): Answer {
         endTurn: false,
         finishMetadata: { finished_text: "Thought for 3 seconds", finished_duration_sec: 3 },
       });
-      last = text(thought, reply);
+      last = text(thought, answerText);
       break;
     }
     case "preamble": {
       const preamble = t.start({ role: "assistant", content: { content_type: "text", parts: [""] } }, userId);
       t.streamText(preamble, "Let me look at that first. Here is what I found:", { lastChunkInFinish: true, endTurn: false });
-      last = text(preamble, reply);
+      last = text(preamble, answerText);
       break;
     }
     case "code": {

@@ -79,9 +79,12 @@ export class Timeline {
     this.frames.push({ kind: "done" });
   }
 
-  /** Streams `text` into `parts[0]` (or `text` of code-like content) 1–3 words per event, then finishes. */
-  streamText(id: string, text: string, options: TextOptions): void {
-    const chunks = chunkWords(text);
+  /**
+   * Streams `text` into `parts[0]` (or `text` of code-like content) 1–3 words per event, or in the chunks given, then
+   * finishes.
+   */
+  streamText(id: string, text: string | string[], options: TextOptions): void {
+    const chunks = typeof text === "string" ? chunkWords(text) : text;
     this.appendChunks(id, options.lastChunkInFinish ? chunks.slice(0, -1) : chunks);
     this.update(id, (m) => {
       if (options.lastChunkInFinish && chunks.length > 0) appendText(m, chunks.at(-1) ?? "");

@@ -1,5 +1,6 @@
 /** @module The emulator's public types: its options, its handle, faults and log entries. */
 import type { AddCodexAccountInput, CodexAccount, CodexControls } from "./codex/types.ts";
+import type { WebScript } from "./web-scripts.ts";
 import type { Web2026Settings, WebGeneration } from "./web2026/settings.ts";
 
 export type { Web2026Settings, WebGeneration } from "./web2026/settings.ts";
@@ -180,6 +181,15 @@ export interface Emulator extends AsyncDisposable {
   web2026Settings(): Web2026Settings;
   /** 2026: serve every later write with this slug (a silent downgrade), or stop with null. */
   downgradeTo(slug: string | null): void;
+  /**
+   * Queues scripted replies of the web model (both generations): the first script whose `account` and `match` fit a
+   * conversation request answers it with its text, in its chunks; see `WebScript`. Throws a TypeError for a bad script.
+   */
+  scriptWeb(...scripts: WebScript[]): void;
+  /** Drops every queued web script; returns how many there were. */
+  clearWebScripts(): number;
+  /** How many web scripts are still queued. */
+  webScriptsPending(): number;
   inject(fault: Fault): void;
   clearFaults(): void;
   /** Lets every stream held by a `hold` fault go on to its end; returns how many were held. */
@@ -187,7 +197,7 @@ export interface Emulator extends AsyncDisposable {
   /** Every request, in order (the `/_emulator` control API excepted). */
   log: EmulatorLogEntry[];
   stats(): EmulatorStats;
-  /** Clears log, faults, caps, stats and Codex scripts; accounts, tokens, quotas and conversations stay. */
+  /** Clears log, faults, caps, stats, web and Codex scripts; accounts, tokens, quotas and conversations stay. */
   reset(): void;
   close(): Promise<void>;
 }

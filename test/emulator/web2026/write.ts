@@ -74,6 +74,7 @@ export async function handleWrite2026(request: Request, caller: Caller, deviceId
     createTime: deps.now() / 1000,
     ...(thinks ? { thinking: { effort: typeof raw.thinking_effort === "string" ? raw.thinking_effort : "standard" } } : {}),
     finalChannel: true,
+    ...(turn.scripted ? { scripted: turn.scripted } : {}),
   });
   recordAnswer(turn, answer, caller, deps);
 
