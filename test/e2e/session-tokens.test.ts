@@ -125,6 +125,10 @@ describe("a session token as a pool line", () => {
     expect([next !== rotated, await isLive(h.emulator, next), await isLive(h.emulator, rotated)]).toEqual([true, true, false]);
     expect((await h.fetch("/v1/chat/completions", post(chat("again"), POOL_KEY))).status).toBe(200);
     expect([exchanges(h.emulator), writes(h.emulator)]).toEqual([2, [[account.id, 200], [account.id, 200]]]);
+    // the spent first token, pasted again, is refused before anything is sent (a replay could end the session)
+    const again = await admin(h, "POST", "/accounts", { tokens: long });
+    expect(await again.json()).toMatchObject({ added: 0, rejected: 1 });
+    expect(exchanges(h.emulator)).toBe(2);
     expect(leaked(h, [long, long.slice(3936), rotated, next])).toEqual([]);
   });
 

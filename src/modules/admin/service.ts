@@ -83,7 +83,7 @@ export function createAdminService({ store, refresher, scheduler, onAccountsAdde
         throw new InvalidRequestError(`No token added: ${why}. Put one token per line.`, { param: "text", code: "no_valid_tokens" });
       }
       // a refresh token already exchanged here is dead, and sending it again may revoke its whole grant
-      const spent = await Promise.all(tokens.map((token) => (token.kind === "refresh" ? store.isRefreshTokenUsed(token.credential) : false)));
+      const spent = await Promise.all(tokens.map((token) => (token.kind === "refresh" || token.kind === "session" ? store.isRefreshTokenUsed(token.credential) : false)));
       const fresh = tokens.filter((_, index) => !spent[index]);
       const spentCount = tokens.length - fresh.length;
       const spentNote = spentCount > 0 ? `${spentCount} refresh token${spentCount === 1 ? " was" : "s were"} already used here and replaced by a newer one; sign in again instead` : null;
