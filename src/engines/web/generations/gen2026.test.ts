@@ -169,6 +169,16 @@ describe("proof-of-work hash fallback", () => {
     expect({ kind: (error as UpstreamError).kind, writes: of(fake.calls, "/backend-api/f/conversation").length }).toEqual({ kind: "forbidden", writes: 2 });
   });
 
+  test("a write answered with a Cloudflare challenge page is that, not a refused proof: one write, no other hash", async () => {
+    const fake = fakeUpstream({ generation: "2026", accepts: ["fnv", "sha3"] });
+    const challenge = '<html><script>window._cf_chl_opt={}</script></html>';
+    fake.override("POST /f/conversation", () => new Response(challenge, { status: 403, headers: { "content-type": "text/html" } }));
+    const { chat } = testClient(fake, { webProtocol: "2026" });
+    const error = await chat().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect({ kind: (error as UpstreamError).kind, writes: of(fake.calls, "/backend-api/f/conversation").length }).toEqual({ kind: "cloudflare", writes: 1 });
+  });
+
   test("a proof harder than POW_DIFFICULTY is refused before anything is solved or finalized", async () => {
     const fake = fakeUpstream({ generation: "2026" });
     fake.override("POST /sentinel/chat-requirements/prepare", () =>

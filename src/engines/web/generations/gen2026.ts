@@ -37,7 +37,8 @@ class ProofRefused extends Error {
 }
 
 function refusesProof(error: unknown): error is UpstreamError {
-  if (!(error instanceof UpstreamError) || error.status !== 403) return false;
+  // a Cloudflare challenge page is a 403 too, but about this server's IP: no hash gets past it
+  if (!(error instanceof UpstreamError) || error.status !== 403 || error.kind !== "forbidden") return false;
   return !error.detail || /proof|work/i.test(error.detail);
 }
 
