@@ -5,10 +5,14 @@
  * 401, as chat2api's users know it; a block keeps the block's status).
  */
 import { expect, test } from "bun:test";
+import { webGenerationUnderTest } from "../support/web-generation.ts";
 import { ADMIN_KEY, startPoolHarness } from "./pool-harness.ts";
 
 /** ChatGPT turning no-login mode away at the handshake (every anonymous call, for as long as the test runs). */
 const REFUSE_ANONYMOUS = { endpoint: "requirements", account: "anon", times: 20, kind: { type: "status", status: 403, detail: "Anonymous access is not available in your region." } } as const;
+
+/** The handshake call that meets the refusal: the 2024 requirements call, or the first sentinel call of 2026. */
+const REQUIREMENTS_STEP = webGenerationUnderTest() === "2026" ? "sentinel prepare" : "chat-requirements";
 
 async function errorOf(response: Response): Promise<{ status: number; type: string; code: string; message: string }> {
   const { error } = (await response.json()) as { error: { type: string; code: string; message: string } };
@@ -24,7 +28,7 @@ test("empty pool, no-login refused: a 503 pool_empty saying how to add an accoun
     type: "upstream_error",
     code: "pool_empty",
     message:
-      "The account pool is empty, so this request was sent in ChatGPT's no-login mode, which ChatGPT refused (ChatGPT refused chat-requirements (HTTP 403): Anonymous access is not available in your region). " +
+      `The account pool is empty, so this request was sent in ChatGPT's no-login mode, which ChatGPT refused (ChatGPT refused ${REQUIREMENTS_STEP} (HTTP 403): Anonymous access is not available in your region). ` +
       "Add an account: POST /tokens/upload with form field text (access or refresh tokens, one per line), or the /tokens page; both take the ADMIN_KEY (or a pool key when ADMIN_KEY is unset).",
   });
   expect(h.servedBy()).toEqual([]);
