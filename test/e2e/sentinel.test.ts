@@ -1,8 +1,10 @@
 /**
  * End-to-end: the sentinel handshake's optional parts and the settings that shape it — Turnstile and Arkose tokens
- * from the services the user configures (and a clear error when none is), CONVERSATION_ONLY, AUTH_KEY, Team ids.
+ * from the services the user configures (and a clear error when none is), CONVERSATION_ONLY, AUTH_KEY, Team ids —
+ * in either web generation (E2E_WEB_GENERATION).
  */
 import { describe, expect, test } from "bun:test";
+import { isConversationWrite, messageCalls, webGenerationUnderTest } from "../support/web-generation.ts";
 import { post, startHarness } from "./harness.ts";
 
 const chat = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: "sentinel" }] };
@@ -38,14 +40,18 @@ describe("challenge tokens come only from services the user configures", () => {
 });
 
 describe("settings that shape the handshake", () => {
-  test("CONVERSATION_ONLY skips the build scrape and chat-requirements and sends no sentinel headers", async () => {
-    await using h = await startHarness({ env: { CONVERSATION_ONLY: "true" }, emulator: { requirePow: false } });
+  test("CONVERSATION_ONLY skips chat-requirements (and 2026's conduit) and sends no sentinel headers; 2024 skips the page too", async () => {
+    // auto speaks 2024 to such a gateway, as before generations: a 2026 one is named
+    const modern = webGenerationUnderTest() === "2026";
+    await using h = await startHarness({ env: { CONVERSATION_ONLY: "true", ...(modern ? { WEB_PROTOCOL: "2026" } : {}) }, emulator: { requirePow: false } });
     const response = await h.fetch("/v1/chat/completions", post(chat));
     // the strict emulator refuses a conversation without its sentinel token: what a gateway that solves it would add
-    expect(h.emulator.log.some((entry) => entry.path.includes("chat-requirements") || entry.path === "/")).toBe(false);
-    const sent = h.emulator.log.filter((entry) => entry.path.endsWith("/conversation"));
+    expect(h.emulator.log.some((entry) => entry.path.includes("chat-requirements") || entry.path.endsWith("/conversation/prepare"))).toBe(false);
+    // the 2026 write's identity headers carry the page's build
+    expect(h.emulator.log.some((entry) => entry.path === "/")).toBe(modern);
+    const sent = h.emulator.log.filter((entry) => isConversationWrite(entry.path));
     expect(sent).toHaveLength(1); // a refusal that the same credential would meet again is not retried
-    expect(Object.keys(sent[0]?.headers ?? {}).filter((name) => name.startsWith("openai-sentinel"))).toEqual([]);
+    expect(Object.keys(sent[0]?.headers ?? {}).filter((name) => name.startsWith("openai-sentinel") || name === "x-conduit-token")).toEqual([]);
     expect(response.status).toBe(503);
   });
 
@@ -65,9 +71,7 @@ describe("settings that shape the handshake", () => {
     const account = h.emulator.addAccount({ plan: "plus" });
     const completion = await h.client(account.accessToken).chat.completions.create({ ...chat, model: "gpt-4o" });
     expect(completion.choices[0]?.message.content).toBe("You said: sentinel");
-    expect(seen.map((line) => line.split(" via ")[0])).toEqual(
-      expect.arrayContaining(["GET /", "POST /backend-api/sentinel/chat-requirements", "POST /backend-api/conversation"]),
-    );
+    expect(seen.map((line) => line.split(" via ")[0])).toEqual(expect.arrayContaining(messageCalls()));
     const credentials = seen.map((line) => line.split(" via ")[1] ?? "");
     expect(new Set(credentials).size).toBe(1);
     const user = Buffer.from((credentials[0] ?? "").replace(/^Basic /, ""), "base64").toString();

@@ -24,3 +24,15 @@ export function scenarioReasoningText(): string {
     ? "**Reading the question**\n\nReading the question carefully.\n\n**Planning the answer**\n\nPlanning a short, direct answer."
     : "Reading the question carefully. Planning a short, direct answer.";
 }
+
+/** The upstream calls one message makes, as `METHOD path` with the backend given, in the generation under test. */
+export function messageCalls(backend: "/backend-api" | "/backend-anon" = "/backend-api"): string[] {
+  return webGenerationUnderTest() === "2026"
+    ? ["GET /", `POST ${backend}/sentinel/chat-requirements/prepare`, `POST ${backend}/sentinel/chat-requirements/finalize`, `POST ${backend}/f/conversation/prepare`, `POST ${backend}/f/conversation`]
+    : ["GET /", `POST ${backend}/sentinel/chat-requirements`, `POST ${backend}/conversation`];
+}
+
+/** Whether an emulator log path is a conversation write: 2024's `conversation` or 2026's `f/conversation` (not its prepare). */
+export function isConversationWrite(path: string): boolean {
+  return /^\/backend-(api|anon)\/(f\/)?conversation$/.test(path);
+}
