@@ -300,8 +300,7 @@ describe("errors", () => {
       400,
       { param: "input[0].content[0]" },
     ],
-    ["a function_call item", { model: "gpt-4o-mini", input: [{ type: "function_call_output", call_id: "c", output: "x" }] }, 400, { param: "input[0].type" }],
-    ["tool_choice required", { model: "gpt-4o-mini", input: "hi", tools: [{ type: "function", name: "f", parameters: {} }], tool_choice: "required" }, 400, { param: "tool_choice" }],
+    ["an item type with no chat meaning", { model: "gpt-4o-mini", input: [{ type: "web_search_call", id: "ws_1" }, { role: "user", content: "hi" }] }, 400, { param: "input[0].type" }],
     ["an unknown previous_response_id", { model: "gpt-4o-mini", input: "hi", previous_response_id: "resp_abc" }, 400, { param: "previous_response_id" }],
     ["a stream request with a bad temperature", { model: "gpt-4o-mini", input: "hi", stream: true, temperature: 5 }, 400, { param: "temperature" }],
   ])("%s → JSON error naming the field", async (_label, body, status, error) => {

@@ -81,7 +81,8 @@ export const ChatCompletionRequest = t.Object(
     max_tokens: nullable(integer({ minimum: 1 })),
     max_completion_tokens: nullable(integer({ minimum: 1 })),
     stop: t.Optional(t.Union([t.String(), t.Array(t.String(), { maxItems: 4 }), t.Null()])),
-    n: nullable(integer({ minimum: 1, maximum: 1 })),
+    /** More than 1 is refused by the service with a message saying why (one choice per upstream turn). */
+    n: nullable(integer({ minimum: 1 })),
     /** Accepted and ignored: the ChatGPT web app has no sampling settings. */
     temperature: nullable(t.Number({ minimum: 0, maximum: 2 })),
     top_p: nullable(t.Number({ minimum: 0, maximum: 1 })),

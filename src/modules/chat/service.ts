@@ -3,6 +3,7 @@
  * as a stream of `chat.completion.chunk`s (with chat2api's `conversation_id`/`message_id` when history is on).
  */
 import type { ChatCompletion } from "openai/resources/chat/completions";
+import { InvalidRequestError } from "../../errors.ts";
 import type { RenderedDelta } from "../../translate/render-events.ts";
 import { type ChatChunkEvent, toChatChunks } from "../../translate/to-chat-chunks.ts";
 import { toChatCompletion } from "../../translate/to-chat-completion.ts";
@@ -40,6 +41,9 @@ export class ChatService {
   ) {}
 
   async complete(request: ChatCompletionRequest, context: ReplyContext): Promise<ChatResult> {
+    if (request.n != null && request.n > 1) {
+      throw new InvalidRequestError(`Only one choice is supported: 'n' must be 1 (got ${request.n}); ask again for another answer.`, { param: "n", code: "unsupported_value" });
+    }
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
     const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? undefined);
     const codex = (await this.replies.engineFor(request.model)) === "codex";

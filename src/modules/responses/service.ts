@@ -2,10 +2,6 @@
  * @module The Responses API service: `instructions` + `input` become chat messages for the shared reply service,
  * and the reply is written as one `response` or as a stream of Responses events. With history on, response ids
  * carry the upstream conversation, so `previous_response_id` continues it.
- *
- * Tools: ChatGPT's web app cannot call client functions. Function tools are accepted and ignored (the model answers
- * in text, as it may with `tool_choice: "auto"`); a `tool_choice` that forces a call is a 400, since no answer
- * could honour it.
  */
 import type { Tool } from "openai/resources/responses/responses";
 import { ApiError, InvalidRequestError } from "../../errors.ts";
@@ -35,12 +31,6 @@ export interface ResponsesServiceOptions {
 
 function itemId(kind: "msg" | "rs"): string {
   return `${kind}_${crypto.randomUUID().replaceAll("-", "")}${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
-}
-
-function forcesToolCall(choice: CreateResponseRequest["tool_choice"]): boolean {
-  if (choice === "required") return true;
-  if (!choice || typeof choice === "string") return false;
-  return choice.type === "function" || choice.type === "custom" || choice.type === "mcp" || (choice.type === "allowed_tools" && (choice as { mode?: unknown }).mode === "required");
 }
 
 /** The chat path names `messages[2].content[1]`; the client sent `input[1].content[1]`. */
@@ -123,12 +113,6 @@ export class ResponsesService {
   async create(request: CreateResponseRequest, context: ReplyContext): Promise<ResponsesResult> {
     // a Codex model calls functions natively and keeps no conversation upstream: its request passes through
     if ((await this.replies.engineFor(request.model)) === "codex") return this.codexResponse(request, context);
-    if (forcesToolCall(request.tool_choice)) {
-      throw new InvalidRequestError("tool_choice cannot force a tool call: function calling is not available through ChatGPT's web app.", {
-        param: "tool_choice",
-        code: "unsupported_value",
-      });
-    }
     const { messages, origins } = responsesInput(request.input, request.instructions);
     const previous = request.previous_response_id ? this.continuationOf(request.previous_response_id) : null;
     const maxTokens = request.max_output_tokens ?? undefined;
