@@ -26,12 +26,17 @@ function images() {
   return h.client(plus.accessToken).images;
 }
 
-/** The bytes the emulator serves for each image chat2api looked up, asked for the way a browser would. */
+/**
+ * The bytes the emulator serves for each image chat2api looked up, asked for the way a browser would: with the
+ * bearer and a device id, which every 2026 backend call needs (web-2026.md §2.1) and the 2024 backend ignores.
+ */
 async function servedImages(): Promise<Uint8Array<ArrayBuffer>[]> {
   const lookUps = h.emulator.log.filter((entry) => entry.method === "GET" && DOWNLOAD_PATH.test(entry.path));
+  const headers = { authorization: `Bearer ${plus.accessToken}`, "oai-device-id": crypto.randomUUID() };
   return Promise.all(
     lookUps.map(async (entry) => {
-      const answer = await fetch(`${h.emulator.url}${entry.path}`, { headers: { authorization: `Bearer ${plus.accessToken}` } });
+      const answer = await fetch(`${h.emulator.url}${entry.path}`, { headers });
+      expect(answer.status).toBe(200);
       const { download_url: url } = (await answer.json()) as { download_url: string };
       return new Uint8Array(await (await fetch(url)).arrayBuffer());
     }),
@@ -143,7 +148,8 @@ describe("POST /v1/images/generations", () => {
   });
 
   test("an answer without an image is a 400 content_policy_violation quoting what ChatGPT said", async () => {
-    await expectError(images().generate({ prompt: "Just talk" }), 400, {
+    // a text-only scenario: the 2026 emulator, like chatgpt.com, draws for any picture_v2 turn left to itself
+    await expectError(images().generate({ prompt: "Just talk [[scenario:preamble]]" }), 400, {
       code: "content_policy_violation",
       message: expect.stringContaining("You said:"),
     });
