@@ -1,13 +1,14 @@
 /**
  * End-to-end: the pass-through gateway (ENABLE_GATEWAY). chat2api A uses chat2api B as its CHATGPT_BASE_URL and B
  * forwards /backend-api and /backend-anon to the strict emulator, so the whole sentinel handshake (requirements,
- * proof-of-work, conversation) crosses B. A scripted upstream checks what only it can see: streaming both ways,
+ * proof-of-work, conversation; in 2026 mode also the conduit) crosses B. A scripted upstream checks what only it can see: streaming both ways,
  * hop-by-hop headers, cookies, redirects, and a client that leaves mid-stream.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { gzipSync } from "node:zlib";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { EmulatorOptions } from "../emulator/index.ts";
+import { isConversationWrite, messagePaths } from "../support/web-generation.ts";
 import { type Harness, startHarness } from "./harness.ts";
 
 const chat = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: "through the gateway" }] };
@@ -39,6 +40,21 @@ async function streamedText(stream: AsyncIterable<ChatCompletionChunk>): Promise
   return text;
 }
 
+/**
+ * What the emulator logs for one message that went through, in the generation under test: each call 200, the proof
+ * checked where it is presented (2026's finalize, and the write), the write in the stream's encoding.
+ */
+function messageLog(backend: "/backend-api" | "/backend-anon", account: string, encoding: "v1" | "legacy") {
+  return messagePaths(backend).map((path) => ({
+    method: "POST",
+    path,
+    status: 200,
+    account,
+    powVerified: path.endsWith("/finalize") || isConversationWrite(path) ? true : undefined,
+    encoding: isConversationWrite(path) ? encoding : undefined,
+  }));
+}
+
 /** What the emulator saw, in the fields that tell whether the handshake went through. */
 function handshake(gateway: Harness) {
   return gateway.emulator.log.map(({ method, path, status, account, powVerified, encoding }) => ({ method, path, status, account, powVerified, encoding }));
@@ -60,10 +76,7 @@ describe.each([
     chain.gateway.emulator.reset();
     const stream = await chain.front.client().chat.completions.create({ ...chat, stream: true });
     expect(await streamedText(stream)).toBe("You said: through the gateway");
-    expect(handshake(chain.gateway)).toEqual([
-      { method: "POST", path: "/backend-anon/sentinel/chat-requirements", status: 200, account: "anon", powVerified: undefined, encoding: undefined },
-      { method: "POST", path: "/backend-anon/conversation", status: 200, account: "anon", powVerified: true, encoding: expected },
-    ]);
+    expect(handshake(chain.gateway)).toEqual(messageLog("/backend-anon", "anon", expected));
     expect(chain.gateway.emulator.stats()).toMatchObject({ conversations: 1, powVerified: 1, powRejected: 0 });
   });
 
@@ -72,10 +85,7 @@ describe.each([
     const account = chain.gateway.emulator.addAccount({ plan: "plus" });
     const stream = await chain.front.client(account.accessToken).chat.completions.create({ ...chat, model: "gpt-4o", stream: true });
     expect(await streamedText(stream)).toBe("You said: through the gateway");
-    expect(handshake(chain.gateway)).toEqual([
-      { method: "POST", path: "/backend-api/sentinel/chat-requirements", status: 200, account: account.id, powVerified: undefined, encoding: undefined },
-      { method: "POST", path: "/backend-api/conversation", status: 200, account: account.id, powVerified: true, encoding: expected },
-    ]);
+    expect(handshake(chain.gateway)).toEqual(messageLog("/backend-api", account.id, expected));
     const tokenSeen = [...chain.front.logs, ...chain.gateway.logs].some((line) => line.includes(account.accessToken));
     expect(tokenSeen).toBe(false);
   });
@@ -91,10 +101,7 @@ describe("AUTH_KEY between the hops", () => {
     const completion = await chain.front.client().chat.completions.create(chat);
     expect(completion.choices[0]?.message.content).toBe("You said: through the gateway");
     const log = chain.gateway.emulator.log;
-    expect(log.map((entry) => [entry.path, entry.status, entry.headers.authkey])).toEqual([
-      ["/backend-anon/sentinel/chat-requirements", 200, "key-of-the-emulator"],
-      ["/backend-anon/conversation", 200, "key-of-the-emulator"],
-    ]);
+    expect(log.map((entry) => [entry.path, entry.status, entry.headers.authkey])).toEqual(messagePaths("/backend-anon").map((path) => [path, 200, "key-of-the-emulator"]));
     expect(JSON.stringify(log).includes("pool-key-of-b")).toBe(false);
   });
 
@@ -126,7 +133,8 @@ describe("ENABLE_GATEWAY and API_PREFIX", () => {
   test("the gateway lives under API_PREFIX: /<prefix>/backend-api/models answers from upstream, /backend-api/models is 404", async () => {
     await using h = await startHarness({ env: { API_PREFIX: "hidden", POW_WORKERS: "1" } });
     const account = h.emulator.addAccount({ plan: "free" });
-    const headers = { authorization: `Bearer ${account.accessToken}` };
+    // as a browser asks (a 2026 upstream refuses a call without its device id)
+    const headers = { authorization: `Bearer ${account.accessToken}`, "oai-device-id": crypto.randomUUID() };
     const direct = await fetch(`${h.emulator.url}/backend-api/models`, { headers });
     const viaGateway = await h.fetch("/hidden/backend-api/models?history_and_training_disabled=false", { headers });
     expect(viaGateway.status).toBe(200);
@@ -432,7 +440,7 @@ describe("PROXY_URL", () => {
     expect(completion.choices[0]?.message.content).toBe("You said: through the gateway");
     const hash = new Bun.CryptoHasher("md5").update(account.accessToken).digest("hex");
     const credentials = seen.map((line) => Buffer.from(line.split(" via Basic ")[1] ?? "", "base64").toString());
-    expect(seen.map((line) => line.split(" via ")[0])).toEqual(["/backend-api/sentinel/chat-requirements", "/backend-api/conversation"]);
+    expect(seen.map((line) => line.split(" via ")[0])).toEqual(messagePaths("/backend-api"));
     expect(new Set(credentials).size).toBe(1);
     expect(credentials[0]).toMatch(new RegExp(`^(user|other)-${hash}:pw$`));
   });

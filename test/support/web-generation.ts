@@ -25,11 +25,16 @@ export function scenarioReasoningText(): string {
     : "Reading the question carefully. Planning a short, direct answer.";
 }
 
-/** The upstream calls one message makes, as `METHOD path` with the backend given, in the generation under test. */
-export function messageCalls(backend: "/backend-api" | "/backend-anon" = "/backend-api"): string[] {
+/** The backend paths one message calls, in order, in the generation under test: its sentinel's, then the write. */
+export function messagePaths(backend: "/backend-api" | "/backend-anon" = "/backend-api"): string[] {
   return webGenerationUnderTest() === "2026"
-    ? ["GET /", `POST ${backend}/sentinel/chat-requirements/prepare`, `POST ${backend}/sentinel/chat-requirements/finalize`, `POST ${backend}/f/conversation/prepare`, `POST ${backend}/f/conversation`]
-    : ["GET /", `POST ${backend}/sentinel/chat-requirements`, `POST ${backend}/conversation`];
+    ? [`${backend}/sentinel/chat-requirements/prepare`, `${backend}/sentinel/chat-requirements/finalize`, `${backend}/f/conversation/prepare`, `${backend}/f/conversation`]
+    : [`${backend}/sentinel/chat-requirements`, `${backend}/conversation`];
+}
+
+/** The upstream calls one message makes, as `METHOD path`: the page, then {@link messagePaths}. */
+export function messageCalls(backend: "/backend-api" | "/backend-anon" = "/backend-api"): string[] {
+  return ["GET /", ...messagePaths(backend).map((path) => `POST ${path}`)];
 }
 
 /** Whether an emulator log path is a conversation write: 2024's `conversation` or 2026's `f/conversation` (not its prepare). */

@@ -1,6 +1,6 @@
 /**
  * @module The headers a gateway request carries upstream: a whitelist of what a ChatGPT web client sends (upstream.md
- * §3.1, §9.3), never hop-by-hop or forwarding headers (they would reveal the client and this hop), plus our own.
+ * §3.1, §9.3; web-2026.md §2), never hop-by-hop or forwarding headers (they would reveal the client and this hop), plus our own.
  */
 import { hopByHopNames } from "./hop-by-hop.ts";
 
@@ -14,9 +14,11 @@ const EXACT = new Set([
   "user-agent",
   "cookie",
   "priority",
+  // 2026 (web-2026.md §2.1, §2.2): the conduit token of f/conversation and the target path of every call
+  "x-conduit-token",
 ]);
 
-const PREFIXES = ["oai-", "x-oai-", "openai-sentinel-", "sec-ch-ua", "sec-fetch-"];
+const PREFIXES = ["oai-", "x-oai-", "x-openai-target-", "openai-sentinel-", "sec-ch-ua", "sec-fetch-"];
 
 export interface UpstreamRequestHeaderOptions {
   /** The chosen `CHATGPT_BASE_URL` host: the upstream expects its own origin, not the client's. */
