@@ -83,7 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resumeTokens: new ResumeTokens(now),
     handoffs,
     handoffSockets,
-    trees: new ConversationTrees(now),
+    trees: new ConversationTrees(now, () => mode.settings.asyncImageDelayMs),
     files,
     fileEndpoints: new FileEndpoints(files, conversations),
     conversations,

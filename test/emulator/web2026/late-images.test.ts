@@ -55,4 +55,30 @@ describe("async image turns", () => {
       true,
     ]);
   });
+
+  test("asyncImageDelayMs: the tree shows the placeholder until the delay has passed; null keeps it for good", async () => {
+    let clock = Date.parse("2026-08-21T10:00:00Z");
+    const { emu, who } = await start2026({ asyncImages: true, asyncImageDelayMs: 5_000, now: () => clock });
+    await using _ = emu;
+    const look = async (cid: string, id: string) => {
+      const tree = (await (await fetch(`${who.base}/conversation/${cid}`, { headers: who.headers })).json()) as { mapping: Record<string, { message: Json | null }> };
+      return ((tree.mapping[id]?.message as Json).content as Json).content_type;
+    };
+    const turn = async () => {
+      const decoded = decode2026(await (await turn2026(who, body2026("an owl", { system_hints: ["picture_v2"] }))).text());
+      const placeholder = decoded.messages.find((m) => (m.metadata as Json).async_task_type === "image_gen") as Json;
+      return { cid: String((decoded.typed.find((t) => t.type === "message_stream_complete") as Json).conversation_id), id: String(placeholder.id) };
+    };
+    const drawn = await turn();
+    clock += 250;
+    const early = await look(drawn.cid, drawn.id);
+    clock += 4_750;
+    const ready = await look(drawn.cid, drawn.id);
+    emu.configureWeb2026({ asyncImageDelayMs: null });
+    const never = await turn();
+    clock += 86_400_000;
+    const stillDrawing = await look(never.cid, never.id);
+    expect([early, ready, stillDrawing]).toEqual(["text", "multimodal_text", "text"]);
+    expect(() => emu.configureWeb2026({ asyncImageDelayMs: -1 })).toThrow(TypeError);
+  });
 });

@@ -34,6 +34,11 @@ export interface Web2026Settings {
   handoff: HandoffMode;
   /** Image turns finish after the stream: a placeholder is streamed, the image is in `GET conversation/{id}` (web-2026.md §7.2). */
   asyncImages: boolean;
+  /**
+   * With `asyncImages`: how long after the write (by the emulator clock) the finished image replaces the placeholder in
+   * `GET conversation/{id}`; null keeps the placeholder there for good (a task that never finishes).
+   */
+  asyncImageDelayMs: number | null;
 }
 
 export const DEFAULT_WEB2026_SETTINGS: Web2026Settings = {
@@ -50,6 +55,7 @@ export const DEFAULT_WEB2026_SETTINGS: Web2026Settings = {
   retiredSlugs: false,
   handoff: "none",
   asyncImages: false,
+  asyncImageDelayMs: 0,
 };
 
 /** The state the router reads on every request. */
@@ -76,6 +82,7 @@ const CHOICES: { [K in keyof Web2026Settings]: (value: unknown) => boolean } = {
   retiredSlugs: (v) => typeof v === "boolean",
   handoff: isHandoffMode,
   asyncImages: (v) => typeof v === "boolean",
+  asyncImageDelayMs: (v) => v === null || (typeof v === "number" && Number.isInteger(v) && v >= 0),
 };
 
 function isSettingKey(key: string): key is keyof Web2026Settings {
