@@ -62,6 +62,11 @@ describe("toConversationBody2026", () => {
     const out = toConversationBody2026({ ...body2024(), suggestions: [], websocket_request_id: "w", supports_buffering: true, conversation_origin: null }, la);
     expect(Object.keys(out).filter((key) => /force_use_sse|force_paragen|force_rate_limit|variant_purpose|websocket_request_id|suggestions|conversation_origin|supports_buffering/.test(key))).toEqual([]);
   });
+
+  test("an image turn on the 2024 image slug goes as auto (§5.5); one on a model of its own keeps it, and so does plain gpt-4o chat", () => {
+    const model = (name: string) => toConversationBody2026(body2024({ model: resolveModel(name) }), la).model;
+    expect([model("gpt-image-1"), model("gpt-4o-image"), model("gpt-5-6-image"), model("gpt-4o")]).toEqual(["auto", "auto", "gpt-5-6", "gpt-4o"]);
+  });
 });
 
 describe("conduitPrepareBody", () => {

@@ -3,6 +3,7 @@
  * so one request builds its messages once whichever protocol generation carries it: the write body of
  * `POST f/conversation` and the body of its `f/conversation/prepare`.
  */
+import { IMAGE_FALLBACK_SLUG } from "./model-names.ts";
 import { type ThinkingEffort, thinkingEffortFor } from "./thinking-effort.ts";
 
 export type { ThinkingEffort } from "./thinking-effort.ts";
@@ -42,6 +43,9 @@ const PREPARE_MIRRORED = [
 
 export const APP_NAME = "chatgpt.com";
 
+/** What 2026 peers send for an image turn (§5.5, AU); the 2024 image slug, `gpt-4o`, is likely retired (§9.1). */
+const IMAGE_TURN_MODEL = "auto";
+
 /** The web app's effort for an OpenAI `reasoning_effort` (§5.4); the one mapping lives in thinking-effort.ts. */
 export function webThinkingEffort(effort: string | null | undefined): ThinkingEffort | null {
   return thinkingEffortFor(effort);
@@ -72,6 +76,8 @@ export function toConversationBody2026(body: Readonly<Record<string, unknown>>, 
   if (effort) out.thinking_effort = effort;
   else delete out.thinking_effort;
   if (!out.supported_encodings) out.supported_encodings = ["v1"];
+  const hints = body.system_hints;
+  if (body.model === IMAGE_FALLBACK_SLUG && Array.isArray(hints) && hints.includes("picture_v2")) out.model = IMAGE_TURN_MODEL;
   return out;
 }
 

@@ -84,7 +84,8 @@ const MODELS: readonly ModelRow[] = [
 const IMAGE_MODEL_ID = "gpt-4o-image";
 /** GPTs run on whatever the upstream picks for them; `gpt-4o` is what the web app sends. */
 const GIZMO_SLUG = "gpt-4o";
-const IMAGE_FALLBACK_SLUG = "gpt-4o";
+/** The slug an image model name without a known base asks for (2024); 2026 bodies send `auto` instead. */
+export const IMAGE_FALLBACK_SLUG = "gpt-4o";
 const OWNED_BY = "openai";
 
 /** `-2024-08-06` (OpenAI's dated snapshots) or `-0613` (the older style). */
