@@ -71,6 +71,8 @@ export interface Config {
   streamQueueLength: number;
   /** How long a request waits for a stream slot before a 429 (its account is busy) or 503 (the server is). */
   streamQueueWaitMs: number;
+  /** How long an image that ChatGPT finishes after the stream is waited for (looking at the conversation). */
+  lateImageWaitMs: number;
   logLevel: LogLevel;
   logFormat: "json" | "pretty";
 }
@@ -361,6 +363,14 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     fallback: "10000",
     parse: int(0, 120_000),
     expected: "a whole number of milliseconds 0-120000",
+  },
+  lateImageWaitMs: {
+    key: "lateImageWaitMs",
+    env: "LATE_IMAGE_WAIT_MS",
+    help: "how long an image finished after the stream is waited for, in ms",
+    fallback: "180000",
+    parse: int(100, 600_000),
+    expected: "a whole number of milliseconds 100-600000",
   },
   logLevel: {
     key: "logLevel",

@@ -72,6 +72,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     conversationOnly: config.conversationOnly,
     powDifficultyLimit: config.powDifficulty,
     webProtocol: config.webProtocol,
+    lateImageWaitMs: config.lateImageWaitMs,
     pow: countPowSolves(pow, metrics),
     turnstileSolverUrl: config.turnstileSolverUrl,
     arkoseTokenUrls: config.arkoseTokenUrls,

@@ -15,6 +15,8 @@ import type { UpstreamIdentity } from "./identity.ts";
 import type { PowConfig } from "./pow/config.ts";
 import type { PowHash } from "./pow/proof-search.ts";
 import { readErrorResponse } from "./read-error-response.ts";
+import { conversationTreeReader } from "./images/conversation-tree.ts";
+import { followLateImages } from "./images/late-images-stream.ts";
 import { type FetchLike, UpstreamSession } from "./session.ts";
 import { holdSlotUntilEnd, type SlotBucket, type StreamSlots } from "./stream-slots.ts";
 
@@ -48,6 +50,8 @@ export interface UpstreamClientOptions {
   buildInfo?: BuildInfoCache;
   /** Limits conversations at once (overall and per bucket); without it they are unlimited. */
   streams?: StreamSlots;
+  /** `LATE_IMAGE_WAIT_MS`: how long an image that finishes after the stream is waited for (default 180 s). */
+  lateImageWaitMs?: number;
 }
 
 export interface OpenedConversation {
@@ -140,7 +144,13 @@ export class UpstreamClient {
         ...(input.checkPersona ? { checkPersona: input.checkPersona } : {}),
       });
       this.logHandshake(session, trace, null);
-      const { events, persona } = opened;
+      // an image still being drawn when the stream ends is fetched from the conversation (web-2026.md §7.2)
+      const events = followLateImages(opened.events, {
+        readTree: conversationTreeReader(session),
+        ...(this.options.lateImageWaitMs !== undefined ? { wait: { timeoutMs: this.options.lateImageWaitMs } } : {}),
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      const { persona } = opened;
       return { events: slot ? holdSlotUntilEnd(events, slot, input.signal) : events, persona, session };
     } catch (error) {
       slot?.release();

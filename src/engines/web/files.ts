@@ -36,7 +36,8 @@ export interface UploadOptions {
 const API_TIMEOUT_MS = 30_000;
 const PUT_TIMEOUT_MS = 120_000;
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
