@@ -68,7 +68,7 @@ export async function awaitLateImages(input: AwaitLateImagesInput): Promise<Late
     const left = deadline - now();
     if (left <= 0 || looks >= wait.maxLooks) {
       const trouble = lastTrouble ? `; the last look said: ${lastTrouble}` : "";
-      const message = `The image ChatGPT was generating was not ready after ${seconds(wait.timeoutMs)} s (${looks} looks at the conversation${trouble}).`;
+      const message = `The image ChatGPT was generating was not ready after ${seconds(wait.timeoutMs)} s (${looks} looks at the conversation${trouble})`;
       return { type: "failed", message, looks };
     }
     await sleep(Math.min(next, left), input.signal);
@@ -76,7 +76,7 @@ export async function awaitLateImages(input: AwaitLateImagesInput): Promise<Late
     const look = await input.readTree(input.conversationId, input.signal);
     pause = Math.min(pause * wait.factor, wait.maxDelayMs);
     next = pause;
-    if (look.type === "refused") return { type: "failed", message: `Waiting for the generated image failed: ${look.error.message}.`, looks };
+    if (look.type === "refused") return { type: "failed", message: `Waiting for the generated image failed: ${look.error.message}`, looks };
     if (look.type === "again") {
       lastTrouble = look.reason;
       next = Math.max(pause, look.retryAfterMs ?? 0);
