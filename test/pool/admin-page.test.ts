@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)("admin page in Chromium", () => {
     await page.click("#add");
     await rows().first().waitFor();
     expect(await page.locator("#message").textContent()).toBe(
-      "Added 1 · 1 line refused: 1 not a token: expected an access token (eyJ…, web or Codex), a refresh token (45 characters or rt_…) or a share token (fk-…) (line 3)",
+      "Added 1 · 1 line refused: 1 not a token: expected an access token (eyJ…, web or Codex), a refresh token (45 characters or rt_…), a session token (__Secure-next-auth.session-token: its value, or its .0|.1 chunks) or a share token (fk-…) (line 3)",
     );
     const file = join(dir, "tokens.txt");
     writeFileSync(file, `${rt}\n${jwt}\n`);
