@@ -22,6 +22,9 @@ interface Run {
   refusals: RefusedBlock[];
 }
 
+/** Half a surrogate pair at the end of a delta: a client decoding deltas one by one would see a broken character. */
+const endsInHalfPair = (text: string): boolean => /[\ud800-\udbff]$/.test(text);
+
 /** Checks what holds for every delta sequence, and reduces it to what the client ends up with. */
 function settle(deltas: ParsedDelta[]): Omit<Outcome, "refused"> {
   const started = new Map<number, { name: string; custom: boolean; streamed: string; ended: string | null }>();
@@ -30,6 +33,7 @@ function settle(deltas: ParsedDelta[]): Omit<Outcome, "refused"> {
   for (const delta of deltas) {
     if (delta.type === "content") {
       expect(delta.text).not.toBe("");
+      expect(endsInHalfPair(delta.text)).toBe(false);
       content += delta.text;
     } else if (delta.type === "tool-call-start") {
       expect(started.has(delta.index)).toBe(false);
@@ -43,6 +47,7 @@ function settle(deltas: ParsedDelta[]): Omit<Outcome, "refused"> {
       if (!call) continue;
       if (delta.type === "tool-call-delta") {
         expect(delta.argumentsDelta).not.toBe("");
+        expect(endsInHalfPair(delta.argumentsDelta)).toBe(false);
         call.streamed += delta.argumentsDelta;
       } else {
         // the fragments add up to the arguments, so a writer never has to send a correction
