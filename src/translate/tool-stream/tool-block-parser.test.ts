@@ -260,3 +260,40 @@ describe("abandon", () => {
     expect(parser.completedCalls).toBe(0);
   });
 });
+
+describe("generated replies", () => {
+  const alphabet = fc.constantFrom("a", " ", "\n", "é", "🌍", "<", ">", "t", "o", "l", "_", "c", "{", "}", '"', "`");
+  const text = fc.array(alphabet, { maxLength: 20 }).map((units) => units.join(""));
+  const args = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+  const blockSpec = fc.record({
+    name: fc.constantFrom("get_weather", "get_time"),
+    args,
+    pretty: fc.boolean(),
+    fence: fc.constantFrom("", "```", "```json\n"),
+    asString: fc.boolean(),
+    key: fc.constantFrom("arguments", "parameters"),
+    space: fc.constantFrom("", "\n", "  \n\t"),
+  });
+
+  test("text before, then calls with any mix of the deviations, cut anywhere: that text and those calls", () => {
+    fc.assert(
+      fc.property(text, fc.array(blockSpec, { minLength: 1, maxLength: 3 }), fc.boolean(), text, fc.array(fc.nat(), { maxLength: 10 }), (before, specs, closeLast, after, cuts) => {
+        fc.pre(!before.includes("<tool_call>") && !after.includes("<tool_call>"));
+        const blocks = specs.map((spec, index) => {
+          const argumentsText = JSON.stringify(spec.args, null, spec.pretty ? 2 : undefined);
+          const value = spec.asString ? JSON.stringify(argumentsText) : argumentsText;
+          const json = `{"name": ${JSON.stringify(spec.name)},${spec.space}"${spec.key}": ${value}}`;
+          const fenced = spec.fence === "" ? json : `${spec.fence}${json}${spec.space}\`\`\``;
+          const last = index === specs.length - 1;
+          return `<tool_call>${spec.space}${fenced}${spec.space}${last && !closeLast ? "" : "</tool_call>"}`;
+        });
+        const reply = before + blocks.join("\n") + (closeLast ? after : "");
+        const expectedCalls = specs.map((spec) => ({ name: spec.name, arguments: JSON.stringify(spec.args, null, spec.pretty ? 2 : undefined) }));
+        const { outcome } = run(cutAt(reply, cuts.map((cut) => cut % (reply.length + 1))));
+        expect(outcome).toEqual({ content: before, calls: expectedCalls, refused: [] });
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
