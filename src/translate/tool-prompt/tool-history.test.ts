@@ -1,12 +1,12 @@
 /**
- * Tool calls and results written back as text: chat tool/function messages, Responses tool items, and earlier
- * calls as blocks the reply parser reads back to the same call.
+ * Tool calls and results written back as text: chat tool/function messages, Responses tool items (as
+ * `responsesInput` reads them), and earlier calls as blocks the reply parser reads back to the same call.
  */
 import { describe, expect, test } from "bun:test";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { ToolBlockParser } from "../tool-stream/tool-block-parser.ts";
 import { InvalidInputError } from "../translate-errors.ts";
-import { responsesToolItem } from "./responses-tool-items.ts";
+import { responsesInput } from "../responses-input.ts";
 import { renderToolCall, renderToolResult, toolHistoryAsText, type PastToolCall } from "./tool-history.ts";
 
 describe("renderToolCall / renderToolResult", () => {
@@ -97,65 +97,32 @@ describe("toolHistoryAsText", () => {
   });
 });
 
-describe("responsesToolItem", () => {
-  test.each<[string, Record<string, unknown>, ChatCompletionMessageParam]>([
-    [
-      "function_call",
-      { type: "function_call", id: "fc_1", call_id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}', status: "completed" },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
-    ],
-    ["function_call_output", { type: "function_call_output", call_id: "call_1", output: "21 °C" }, { role: "tool", tool_call_id: "call_1", content: "21 °C" }],
-    [
-      "function_call_output with parts",
-      {
-        type: "function_call_output",
-        call_id: "call_1",
-        output: [
-          { type: "input_text", text: "see" },
-          { type: "input_image", image_url: "data:image/png;base64,AA" },
-          { type: "input_file", filename: "a.pdf" },
-        ],
-      },
-      { role: "tool", tool_call_id: "call_1", content: "see\n[input_image not shown]\n[file a.pdf not shown]" },
-    ],
-    [
-      "custom_tool_call",
-      { type: "custom_tool_call", call_id: "call_2", name: "apply_patch", input: "*** Begin Patch" },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_2", type: "custom", custom: { name: "apply_patch", input: "*** Begin Patch" } }] },
-    ],
-    ["custom_tool_call_output", { type: "custom_tool_call_output", call_id: "call_2", output: "Done!" }, { role: "tool", tool_call_id: "call_2", content: "Done!" }],
-    [
-      "local_shell_call",
-      { type: "local_shell_call", id: "lsh_1", call_id: "call_3", status: "completed", action: { type: "exec", command: ["ls", "-la"], env: {} } },
-      {
-        role: "assistant",
-        content: null,
-        tool_calls: [{ id: "call_3", type: "function", function: { name: "local_shell", arguments: '{"type":"exec","command":["ls","-la"],"env":{}}' } }],
-      },
-    ],
-    ["local_shell_call_output by call_id", { type: "local_shell_call_output", call_id: "call_3", output: "a.txt" }, { role: "tool", tool_call_id: "call_3", content: "a.txt" }],
-    ["local_shell_call_output by id", { type: "local_shell_call_output", id: "call_3", output: "a.txt" }, { role: "tool", tool_call_id: "call_3", content: "a.txt" }],
-  ])("%s", (_, item, message) => {
-    expect(responsesToolItem(item, "input[2]")).toEqual(message);
-  });
-
-  test("other items are not tool items", () => {
-    expect(responsesToolItem({ type: "message", role: "user", content: "hi" }, "input[0]")).toBeNull();
-  });
-
-  test("a missing field is refused, naming it", () => {
-    expect(() => responsesToolItem({ type: "function_call", name: "f", arguments: "{}" }, "input[4]")).toThrow("Invalid value for 'input[4].call_id': expected a string.");
-  });
-
-  test("items then history: a Responses conversation with calls as text", () => {
-    const items = [
+describe("Responses tool items", () => {
+  test("read by responsesInput, then written as text: calls and outputs with their call ids", () => {
+    const { messages } = responsesInput([
+      { type: "message", role: "user", content: "Weather in Paris and Rome?" },
       { type: "function_call", call_id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' },
-      { type: "function_call_output", call_id: "call_1", output: "21 °C" },
-    ];
-    const messages = items.map((item, index) => responsesToolItem(item, `input[${index}]`) as ChatCompletionMessageParam);
-    expect(toolHistoryAsText(messages).map((message) => message.content)).toEqual([
-      '<tool_call>\n{"name":"get_weather","arguments":{"city":"Paris"},"call_id":"call_1"}\n</tool_call>',
-      '<tool_result call_id="call_1" name="get_weather">\n21 °C\n</tool_result>',
+      { type: "function_call", call_id: "call_2", name: "get_weather", arguments: '{"city":"Rome"}' },
+      { type: "function_call_output", call_id: "call_2", output: "25 °C" },
+      { type: "function_call_output", call_id: "call_1", output: [{ type: "input_text", text: "21 °C" }] },
+      { type: "custom_tool_call", call_id: "call_3", name: "apply_patch", input: "*** Begin Patch" },
+      { type: "custom_tool_call_output", call_id: "call_3", output: "Done!" },
+      { type: "local_shell_call", call_id: "call_4", status: "completed", action: { type: "exec", command: ["ls"] } },
+      { type: "local_shell_call_output", id: "call_4", output: "a.txt" },
+    ]);
+    expect(toolHistoryAsText(messages).map((message) => [message.role, message.content])).toEqual([
+      ["user", "Weather in Paris and Rome?"],
+      [
+        "assistant",
+        '<tool_call>\n{"name":"get_weather","arguments":{"city":"Paris"},"call_id":"call_1"}\n</tool_call>\n' +
+          '<tool_call>\n{"name":"get_weather","arguments":{"city":"Rome"},"call_id":"call_2"}\n</tool_call>',
+      ],
+      ["user", '<tool_result call_id="call_2" name="get_weather">\n25 °C\n</tool_result>'],
+      ["user", '<tool_result call_id="call_1" name="get_weather">\n21 °C\n</tool_result>'],
+      ["assistant", '<tool_call>\n{"name":"apply_patch","arguments":{"input":"*** Begin Patch"},"call_id":"call_3"}\n</tool_call>'],
+      ["user", '<tool_result call_id="call_3" name="apply_patch">\nDone!\n</tool_result>'],
+      ["assistant", '<tool_call>\n{"name":"local_shell","arguments":{"type":"exec","command":["ls"]},"call_id":"call_4"}\n</tool_call>'],
+      ["user", '<tool_result call_id="call_4" name="local_shell">\na.txt\n</tool_result>'],
     ]);
   });
 });

@@ -6,6 +6,7 @@
  * about `messages[3]` still names the right message): `assistant` messages with `tool_calls` or a legacy
  * `function_call` carry the blocks after their text; `tool` and legacy `function` messages become `user` messages
  * holding the result (upstream, the `tool` role means ChatGPT's own tools). Other messages are returned as they are.
+ * Responses tool items reach it as these chat messages (`responsesInput`).
  */
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { InvalidInputError } from "../translate-errors.ts";
