@@ -18,6 +18,10 @@ import { homeModule } from "./modules/home/index.ts";
 import { metricsModule } from "./modules/health/metrics-module.ts";
 import { imagesModule } from "./modules/images/index.ts";
 import { modelsModule } from "./modules/models/index.ts";
+import { assetsModule } from "./modules/assets/index.ts";
+import { AssetCache } from "./media/asset-cache.ts";
+import { createImageDownloader } from "./media/download-image.ts";
+import { createAssetLinks } from "./reply/asset-links.ts";
 import { responsesModule } from "./modules/responses/index.ts";
 import { tokensModule } from "./modules/tokens/index.ts";
 import { countPowSolves } from "./metrics/count-pow-solves.ts";
@@ -79,6 +83,10 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     logger: logger.child({ component: "upstream" }),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
+  // images whose upstream link needs the account's bearer are downloaded and served by chat2api (/v1/assets/{id})
+  const assets = new AssetCache();
+  const downloadImage = createImageDownloader({ upstream, config });
+  const assetLinks = createAssetLinks({ download: downloadImage, cache: assets });
   const replies = new ReplyService({
     config,
     upstream,
@@ -88,6 +96,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     logger: logger.child({ component: "chat" }),
     onAttempt: (outcome) => metrics.countAttempt(outcome),
     codexCatalogs: runtime.codexCatalogs,
+    assets: assetLinks,
   });
   const chat = new ChatService(replies);
   const learnCatalogs = (): void => void runtime.codexCatalogs.learnUnknown();
@@ -103,7 +112,8 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     modules: [
       chatModule({ service: chat, logger }),
       responsesModule({ replies, logger }),
-      imagesModule({ replies, upstream, config }),
+      imagesModule({ replies, download: downloadImage, assets: assetLinks }),
+      assetsModule({ cache: assets }),
       modelsModule({ router: replies.router }),
       homeModule({ prefix: config.apiPrefix ? `/${config.apiPrefix}` : "", version: VERSION }),
       healthModule({ ready: async () => (await runtime.store.listAccounts(), true) }),

@@ -23,6 +23,19 @@ export interface PeerAddressSource {
   requestIP(request: Request): { address: string } | null;
 }
 
+/**
+ * This server's `…/v1/assets/` as the client reached it (API_PREFIX included, the scheme a TLS-terminating proxy
+ * names in `x-forwarded-proto`), for links to files chat2api serves itself.
+ */
+export function assetBaseOf(request: Request): string {
+  const url = new URL(request.url);
+  const at = url.pathname.indexOf("/v1/");
+  const prefix = at >= 0 ? url.pathname.slice(0, at) : "";
+  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
+  const origin = proto === "https" || proto === "http" ? `${proto}://${url.host}` : url.origin;
+  return `${origin}${prefix}/v1/assets/`;
+}
+
 /** `bodyTeamAccountId`: chat2api users send the Team id as the body key `Chatgpt-Account-Id`; the header wins. */
 export function replyContextOf(request: Request, bodyTeamAccountId?: string | null, server?: PeerAddressSource | null): ReplyContext {
   const bearer = bearerOf(request.headers.get("authorization"));
@@ -34,5 +47,6 @@ export function replyContextOf(request: Request, bodyTeamAccountId?: string | nu
     clientAddress: server?.requestIP(request)?.address ?? null,
     signal: aborter.signal,
     clientKey: bearer ? clientKeyLabel(bearer) : null,
+    assetBase: assetBaseOf(request),
   };
 }

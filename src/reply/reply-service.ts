@@ -12,6 +12,7 @@ import type { UpstreamClient } from "../engines/web/client.ts";
 import type { UpstreamSession } from "../engines/web/session.ts";
 import type { AccountPool } from "../pool/account-pool.ts";
 import type { AttemptOutcome } from "../pool/attempt-outcome.ts";
+import type { AssetLinks } from "./asset-links.ts";
 import type { CodexCatalogs } from "../pool/codex-catalogs.ts";
 import type { Caller, CallerResolver } from "../pool/resolve-caller.ts";
 import { secretDigest } from "../pool/token-kind.ts";
@@ -61,6 +62,8 @@ export interface ReplyServiceDeps {
   codexFetch?: CodexFetch;
   /** Told the outcome of every upstream attempt, whoever's credential it used (metrics). */
   onAttempt?: (outcome: AttemptOutcome["type"]) => void;
+  /** Links a client can open for the images a web reply shows; the upstream's own links when absent. */
+  assets?: AssetLinks;
   /** The pool's Codex catalogs: routing by what accounts list; the built-in Codex lineup only when absent. */
   codexCatalogs?: CodexCatalogs;
 }
@@ -74,6 +77,8 @@ export interface ReplyContext {
   signal: AbortSignal;
   /** The client key's short hash (request-context.ts), for the request log. */
   clientKey: string | null;
+  /** This server's `…/v1/assets/` as the client reached it, for images chat2api serves itself (asset-links.ts). */
+  assetBase?: string | null;
 }
 
 /** What any endpoint asks for, in OpenAI chat terms (the Responses API converts its input to this). */
@@ -120,6 +125,7 @@ export class ReplyService {
       pool: deps.pool,
       store: deps.store,
       accountModels: this.accountModels,
+      ...(deps.assets ? { assets: deps.assets } : {}),
       logger: deps.logger,
       now: this.now,
       ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
@@ -176,7 +182,7 @@ export class ReplyService {
     const holder = request.conversationId ? await this.owners.holderFor(request.conversationId, caller, context.bearer) : null;
     const plan = await planConversation(request, model, { config: this.deps.config, signal: context.signal });
     const { promptTokens } = plan;
-    const turn = await this.web.open({ plan, holder }, caller, context.signal);
+    const turn = await this.web.open({ plan, holder, assetBase: context.assetBase ?? null }, caller, context.signal);
 
     // counted as it streams, so the usage is ready when it ends
     const replyTokens = new ReplyTokens(model.requested, { exact: request.maxTokens !== undefined });

@@ -25,11 +25,16 @@ import { resolveAssetUrl } from "./resolve-asset-url.ts";
 import { watchServedModel } from "./served-model.ts";
 import { leaseWithFreeSlot, streamBucketOf } from "./stream-bucket.ts";
 import { isUpstreamError, noLoginRefusalError, outcomeOf, toApiError } from "./upstream-failure.ts";
+import type { AssetLinks } from "./asset-links.ts";
+import type { UpstreamSession } from "../engines/web/session.ts";
+import type { AssetRef } from "../translate/render-events.ts";
 
 /** What the web engine answers: a planned conversation, and the account holding it when it is continued. */
 export interface WebTurn {
   plan: ConversationPlan;
   holder: string | null;
+  /** This server's `…/v1/assets/` as the client reached it; null hands on the upstream's image links as they are. */
+  assetBase?: string | null;
 }
 
 export interface WebEngineDeps {
@@ -41,6 +46,8 @@ export interface WebEngineDeps {
   logger: Logger;
   now: () => number;
   onAttempt?: (outcome: AttemptOutcome["type"]) => void;
+  /** Links a client can open for a reply's images (asset-links.ts); the upstream's own links when absent. */
+  assets?: AssetLinks;
 }
 
 export class WebEngine implements Engine<WebTurn> {
@@ -110,7 +117,7 @@ export class WebEngine implements Engine<WebTurn> {
         const renderer = createRenderer({
           reasoningDisplay: this.deps.config.reasoningDisplay,
           reasoningModel: model.reasoning,
-          resolveAsset: (ref) => resolveAssetUrl(opened.session, ref, signal),
+          resolveAsset: (ref) => this.assetLink(opened.session, ref, turn.assetBase ?? null, signal),
         });
         const served = watchServedModel(opened.events);
         const reader = served.events.pipeThrough(renderer).getReader();
@@ -145,6 +152,19 @@ export class WebEngine implements Engine<WebTurn> {
     if (lastError) throw (lastNoLogin ? noLoginRefusalError(lastError, caller.kind === "pool") : null) ?? toApiError(lastError, caller.kind === "pool");
     if (notOffered) throw new ModelNotFoundError(model.requested);
     throw new ApiError(503, "upstream_error", "No account could serve this request.", { code: "pool_exhausted" });
+  }
+
+  /**
+   * A link the client can open for what the reply points at: the upstream's download URL, or, for an image whose
+   * URL needs the account's bearer, chat2api's own. Null when there is none (the renderer says the image failed).
+   */
+  private async assetLink(session: UpstreamSession, ref: AssetRef, assetBase: string | null, signal: AbortSignal): Promise<string | null> {
+    const url = await resolveAssetUrl(session, ref, signal);
+    if (url === null || !this.deps.assets) return url;
+    return this.deps.assets.linkFor(url, session, assetBase, signal, { anyFile: ref.kind === "sandbox" }).catch((error: unknown) => {
+      this.deps.logger.warn("could not fetch a reply's file for its link", { error });
+      return null;
+    });
   }
 
   /** The browser identity and credential of one attempt: the leased account, the caller's own token, or no-login. */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:tes
 import OpenAI from "openai";
 import type { EmulatedAccount } from "../emulator/index.ts";
 import { type Harness, post, startHarness } from "./harness.ts";
+import { webGenerationUnderTest } from "../support/web-generation.ts";
 
 let h: Harness;
 let plus: EmulatedAccount;
@@ -38,7 +39,10 @@ async function servedImages(): Promise<Uint8Array<ArrayBuffer>[]> {
       const answer = await fetch(`${h.emulator.url}${entry.path}`, { headers });
       expect(answer.status).toBe(200);
       const { download_url: url } = (await answer.json()) as { download_url: string };
-      return new Uint8Array(await (await fetch(url)).arrayBuffer());
+      // 2026's links are on the upstream's host and still need the bearer (web-2026.md §7.3)
+      const file = await fetch(url, { headers });
+      expect(file.status).toBe(200);
+      return new Uint8Array(await file.arrayBuffer());
     }),
   );
 }
@@ -100,6 +104,8 @@ describe("POST /v1/images/generations", () => {
     const served = await fetch(image?.url ?? "");
     expect(served.status).toBe(200);
     expect(served.headers.get("content-type")).toBe("image/png");
+    // a link the client can open: the upstream's signed one (2024), or chat2api's own when the upstream's needs the account's bearer (2026)
+    expect(image?.url?.startsWith(webGenerationUnderTest() === "2026" ? `${h.server.url}/v1/assets/` : h.emulator.url)).toBe(true);
     expect(new Uint8Array(await served.arrayBuffer())).toEqual((await servedImages())[0] as Uint8Array<ArrayBuffer>);
     expect(response.usage).toBeUndefined();
   });

@@ -41,10 +41,16 @@ function treeLooks() {
 /** The bytes behind the attachment chat2api looked up, fetched with the headers a 2026 page sends. */
 async function servedImage(): Promise<Uint8Array<ArrayBuffer>> {
   const lookUp = h.emulator.log.find((entry) => entry.method === "GET" && ATTACHMENT_PATH.test(entry.path));
-  const answer = await fetch(`${h.emulator.url}${lookUp?.path}`, { headers: { authorization: `Bearer ${plus.accessToken}`, "oai-device-id": crypto.randomUUID() } });
+  const headers = { authorization: `Bearer ${plus.accessToken}`, "oai-device-id": crypto.randomUUID() };
+  const answer = await fetch(`${h.emulator.url}${lookUp?.path}`, { headers });
   expect(answer.status).toBe(200);
   const { download_url: url } = (await answer.json()) as { download_url: string };
-  return new Uint8Array(await (await fetch(url)).arrayBuffer());
+  // 2026's link is an estuary URL on the upstream's host: it still needs the bearer (web-2026.md §7.3)
+  const anonymous = await fetch(url);
+  expect([anonymous.status, await anonymous.json()]).toEqual([403, { detail: "File stream access denied." }]);
+  const file = await fetch(url, { headers });
+  expect(file.status).toBe(200);
+  return new Uint8Array(await file.arrayBuffer());
 }
 
 async function failure(request: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
@@ -75,6 +81,8 @@ describe("images finished after the stream (2026)", () => {
     const links = [...text.matchAll(/!\[image\]\((http[^)\s]+)\)/g)].map((match) => match[1] ?? "");
     expect(links).toHaveLength(1);
     expect(text).not.toContain("Processing image");
+    // the upstream's link needs the account's bearer, so the link is chat2api's own, which a browser can open as is
+    expect(links[0]?.startsWith(`${h.server.url}/v1/assets/`)).toBe(true);
     const served = await fetch(links[0] ?? "");
     expect(served.status).toBe(200);
     expect(new Uint8Array(await served.arrayBuffer())).toEqual(await servedImage());

@@ -23,7 +23,11 @@ export class FileStore {
   private readonly secret = randomBytes(16).toString("hex");
   private readonly files = new Map<string, StoredFile>();
 
-  constructor(private readonly baseUrl: () => string) {}
+  /** `estuary`: whether download links are 2026's `/backend-api/estuary/content` (bearer needed) or blob SAS links. */
+  constructor(
+    private readonly baseUrl: () => string,
+    private readonly estuary: () => boolean = () => false,
+  ) {}
 
   create(ownerId: string, name: string, size: number, useCase: string): StoredFile {
     const id = `file-${randomBytes(18).toString("base64url").replace(/[-_]/g, "x").slice(0, 24)}`;
@@ -73,6 +77,7 @@ export class FileStore {
   }
 
   downloadUrl(id: string): string {
+    if (this.estuary()) return `${this.baseUrl()}/backend-api/estuary/content?id=${id}&sig=${this.sign("download", id)}`;
     return `${this.baseUrl()}/files-content/${id}?se=2099-01-01T00%3A00%3A00Z&sp=r&sig=${this.sign("download", id)}`;
   }
 }

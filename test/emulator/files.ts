@@ -105,6 +105,18 @@ export class FileEndpoints {
     return new Response(file.bytes, { status: 200, headers: { "content-type": file.mimeType, "content-length": String(file.bytes.length) } });
   }
 
+  /**
+   * 2026's `GET /backend-api/estuary/content?id=…&sig=…` (web-2026.md §7.3): signed like a blob link, yet it still needs
+   * the owner's bearer; without it (or with another account's) 403 "File stream access denied.".
+   */
+  estuary(caller: Caller | null, url: URL): Response {
+    const id = url.searchParams.get("id") ?? "";
+    const file = this.files.get(id);
+    if (!file?.bytes || url.searchParams.get("sig") !== this.files.sign("download", id)) throw detail(404, "Not Found");
+    if (file.ownerId !== "anon" && caller?.id !== file.ownerId) throw detail(403, "File stream access denied.");
+    return new Response(file.bytes, { status: 200, headers: { "content-type": file.mimeType, "content-length": String(file.bytes.length) } });
+  }
+
   private owned(caller: Caller, id: string): StoredFile {
     const file = this.files.get(id);
     if (!file || file.ownerId !== caller.id) throw detail(404, `File ${id} not found`);

@@ -66,7 +66,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const caps = new CapTable(now);
   const conversations = new ConversationStore();
   let baseUrl = "";
-  const files = new FileStore(() => baseUrl);
+  const files = new FileStore(
+    () => baseUrl,
+    () => mode.generation === "2026",
+  );
   let emulator: Emulator | undefined;
   const handoffs = new HandedOffTurns();
   const handoffSockets = new HandoffSockets(handoffs, () => baseUrl);

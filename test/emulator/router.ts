@@ -78,6 +78,12 @@ async function route(request: Request, url: URL, deps: RouterDeps, entry: Emulat
   const { pathname } = url;
   const codex = deps.codex.route(request, url, entry);
   if (codex) return codex;
+  if (pathname === "/backend-api/estuary/content" && request.method === "GET" && deps.mode.generation === "2026") {
+    // the bearer is checked against the file's owner here: no bearer is a 403, not the backend's 401
+    const caller = request.headers.has("authorization") ? deps.accounts.resolveCaller(request.headers, false) : null;
+    entry.account = caller?.id ?? "anon";
+    return deps.fileEndpoints.estuary(caller, url);
+  }
   const backend = /^\/(backend-api|backend-anon)(\/.*)$/.exec(pathname);
   if (backend) {
     requireAuthKey(request, deps);

@@ -3,25 +3,23 @@
  * `ImagesResponse`. Errors are typed and rendered by the app's one error handler.
  */
 import { Elysia } from "elysia";
-import type { Config } from "../../config.ts";
 import { InvalidRequestError } from "../../errors.ts";
 import { bodyCheck } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
-import type { UpstreamClient } from "../../engines/web/client.ts";
+import type { ImageDownloader } from "../../media/download-image.ts";
+import type { AssetLinks } from "../../reply/asset-links.ts";
 import type { ReplyService } from "../../reply/reply-service.ts";
-import { createImageDownloader } from "./download-image.ts";
 import { ImageGenerationRequest } from "./model.ts";
 import { ImagesService } from "./service.ts";
 
 export interface ImagesModuleDeps {
   replies: Pick<ReplyService, "reply">;
-  upstream: Pick<UpstreamClient, "session">;
-  config: Pick<Config, "userAgents" | "proxyUrls">;
+  download: ImageDownloader;
+  assets: AssetLinks;
 }
 
-
-export function imagesModule({ replies, upstream, config }: ImagesModuleDeps) {
-  const service = new ImagesService({ replies, download: createImageDownloader({ upstream, config }) });
+export function imagesModule({ replies, download, assets }: ImagesModuleDeps) {
+  const service = new ImagesService({ replies, download, assets });
   const checkBody = bodyCheck(ImageGenerationRequest);
   return new Elysia({ name: "images" }).post(
     "/v1/images/generations",
@@ -43,7 +41,7 @@ export function imagesModule({ replies, upstream, config }: ImagesModuleDeps) {
           "OpenAI's image generations, drawn by ChatGPT's image generation (every model name maps to it). Each of `n` (1–4) " +
           "images is its own ChatGPT conversation, kept in the account's history because the image's download link needs it. " +
           "`size`, `quality`, `style` and `background` are passed to ChatGPT as part of the prompt. `b64_json` by default; " +
-          "`response_format: \"url\"` returns ChatGPT's signed download link.",
+          "`response_format: \"url\"` returns ChatGPT's signed download link, or a link to chat2api's `/v1/assets/{id}` when ChatGPT's needs the account's sign-in.",
       },
     },
   );

@@ -3,7 +3,7 @@ import { ApiError, RateLimitError } from "../../errors.ts";
 import { resolveModel } from "../../translate/model-names.ts";
 import type { AssetRef, RenderedDelta } from "../../translate/render-events.ts";
 import type { Reply, ReplyContext, ReplyRequest } from "../../reply/reply-service.ts";
-import type { DownloadedImage } from "./download-image.ts";
+import type { DownloadedImage } from "../../media/download-image.ts";
 import { ImagesService } from "./service.ts";
 
 const NOW = 1_750_000_000_000;

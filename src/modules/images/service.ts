@@ -1,7 +1,8 @@
 /**
  * @module The image generations service: each image is one ChatGPT conversation with the image model (at most two
  * at a time), its reply read to the end for the `image` deltas, and the result written as OpenAI's `ImagesResponse`:
- * base64 of the downloaded bytes by default, the upstream's download URL when `response_format: "url"`.
+ * base64 of the downloaded bytes by default, a download URL when `response_format: "url"` (the upstream's, or one
+ * chat2api serves when the upstream's needs the account's bearer).
  */
 import type { ImagesResponse } from "openai/resources/images";
 import { ApiError, InvalidRequestError, UpstreamFailureError } from "../../errors.ts";
@@ -9,7 +10,8 @@ import { mapConcurrent } from "../../media/map-concurrent.ts";
 import type { RenderedDelta } from "../../translate/render-events.ts";
 import type { UpstreamSession } from "../../engines/web/session.ts";
 import type { ReplyContext, ReplyService } from "../../reply/reply-service.ts";
-import type { ImageDownloader } from "./download-image.ts";
+import type { ImageDownloader } from "../../media/download-image.ts";
+import type { AssetLinks } from "../../reply/asset-links.ts";
 import { type ImageJob, imageJobOf, UPSTREAM_IMAGE_MODEL } from "./image-job.ts";
 import type { ImageGenerationRequest } from "./model.ts";
 
@@ -27,6 +29,8 @@ interface GeneratedImage {
 export interface ImagesServiceDeps {
   replies: Pick<ReplyService, "reply">;
   download: ImageDownloader;
+  /** Links for `response_format: "url"`: the upstream's own when a client can open it, else one chat2api serves. */
+  assets?: AssetLinks;
   now?: () => number;
 }
 
@@ -82,7 +86,7 @@ export class ImagesService {
           throw error;
         }),
       );
-      return await this.response(job, images, aborter.signal);
+      return await this.response(job, images, aborter.signal, context.assetBase ?? null);
     } finally {
       context.signal.removeEventListener("abort", onAbort);
     }
@@ -103,10 +107,13 @@ export class ImagesService {
     return { ...imageOf(deltas), promptTokens: reply.promptTokens, ...(reply.session ? { session: reply.session } : {}) };
   }
 
-  private async response(job: ImageJob, images: readonly GeneratedImage[], signal: AbortSignal): Promise<ImagesResponse> {
+  private async response(job: ImageJob, images: readonly GeneratedImage[], signal: AbortSignal, assetBase: string | null): Promise<ImagesResponse> {
     const data = await mapConcurrent(images, CONCURRENT_GENERATIONS, async (image) => {
       const revised = image.prompt ? { revised_prompt: image.prompt } : {};
-      if (job.responseFormat === "url") return { url: image.url, ...revised };
+      if (job.responseFormat === "url") {
+        const url = image.session && this.deps.assets ? await this.deps.assets.linkFor(image.url, image.session, assetBase, signal) : image.url;
+        return { url, ...revised };
+      }
       const { bytes } = await this.deps.download(image.url, signal, image.session);
       return { b64_json: Buffer.from(bytes).toString("base64"), ...revised };
     });

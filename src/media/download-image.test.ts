@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { UpstreamFailureError } from "../../errors.ts";
-import type { UpstreamIdentity } from "../../engines/web/identity.ts";
-import { type FetchLike, UpstreamSession } from "../../engines/web/session.ts";
+import { UpstreamFailureError } from "../errors.ts";
+import type { UpstreamIdentity } from "../engines/web/identity.ts";
+import { type FetchLike, UpstreamSession } from "../engines/web/session.ts";
 import { createImageDownloader, type ImageDownloaderOptions } from "./download-image.ts";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
