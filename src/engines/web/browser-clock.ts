@@ -4,6 +4,9 @@
  * The three must agree with each other, so they are computed together.
  */
 
+/** The browser's zone: the fingerprint's date, the body's `timezone`, its offset and the files call's all follow it. */
+export const BROWSER_TIME_ZONE = "America/Los_Angeles";
+
 export interface BrowserClock {
   timezone: string;
   /** `new Date().getTimezoneOffset()`: positive west of UTC, the browser's sign convention. */

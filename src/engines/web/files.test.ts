@@ -6,6 +6,7 @@ import { UpstreamError } from "./errors.ts";
 import { attachmentDownloadUrl, fileDownloadUrl, sandboxDownloadUrl, uploadFile } from "./files.ts";
 import { createIdentity } from "./identity.ts";
 import { type FetchLike, UpstreamSession } from "./session.ts";
+import { BROWSER_TIME_ZONE, browserClock } from "./browser-clock.ts";
 
 const emu = await startEmulator();
 const account = emu.addAccount({ plan: "plus" });
@@ -39,7 +40,7 @@ test("an image is created, PUT to blob storage without credentials, confirmed, a
   expect(emu.log[0]?.body).toEqual({
     file_name: "a.png",
     file_size: png.byteLength,
-    timezone_offset_min: new Date().getTimezoneOffset(),
+    timezone_offset_min: browserClock(BROWSER_TIME_ZONE, new Date()).offsetMin,
     use_case: "multimodal",
     reset_rate_limits: false,
   });

@@ -6,6 +6,7 @@ import type { ResolvedAttachment } from "../../translate/to-upstream-messages.ts
 import { UpstreamError } from "./errors.ts";
 import { readErrorResponse } from "./read-error-response.ts";
 import type { UpstreamSession } from "./session.ts";
+import { BROWSER_TIME_ZONE, browserClock } from "./browser-clock.ts";
 
 export interface UploadInput {
   /**
@@ -62,8 +63,8 @@ async function createEntry(session: UpstreamSession, file: UploadInput, signal?:
     json: {
       file_name: file.name,
       file_size: file.bytes.byteLength,
-      // what the browser sends (Date#getTimezoneOffset): the upstream only uses it for display
-      timezone_offset_min: new Date().getTimezoneOffset(),
+      // what the browser sends (Date#getTimezoneOffset, minutes west) in the zone the fingerprint and body claim
+      timezone_offset_min: browserClock(BROWSER_TIME_ZONE, new Date()).offsetMin,
       use_case: file.useCase,
       reset_rate_limits: false,
     },

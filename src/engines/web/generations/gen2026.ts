@@ -9,7 +9,7 @@
  * hash that passed is remembered for this base URL for 30 minutes.
  */
 import { fetchArkoseToken, fetchTurnstileToken } from "../challenges.ts";
-import { browserClock } from "../browser-clock.ts";
+import { BROWSER_TIME_ZONE, browserClock } from "../browser-clock.ts";
 import { postConversation, type SentinelHeaders } from "../conversation.ts";
 import { UpstreamError } from "../errors.ts";
 import { buildPowConfig2026 } from "../pow/config-2026.ts";
@@ -26,8 +26,6 @@ import { explainRefusal, forceLoginError } from "./refusals.ts";
 import { finalizeSentinel, prepareSentinel, SENTINEL_FINALIZE_PATH, SENTINEL_PREPARE_PATH } from "./sentinel-2026.ts";
 
 export const CONVERSATION_PATH_2026 = "f/conversation";
-/** The browser's zone: the fingerprint's date, the body's `timezone` and its offset all follow it. */
-export const BROWSER_TIME_ZONE = "America/Los_Angeles";
 
 /** A proof the upstream refused (finalize or write 403 about the proof, or the write's bare 403): another hash may pass. */
 class ProofRefused extends Error {
