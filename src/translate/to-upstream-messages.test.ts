@@ -39,7 +39,7 @@ describe("toUpstreamMessages", () => {
         content: null,
         tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
       },
-      text("id-1", "assistant", '[Called tool `get_weather` (call id call_1) with arguments: {"city":"Paris"}]'),
+      text("id-1", "assistant", '<tool_call>\n{"name":"get_weather","arguments":{"city":"Paris"},"call_id":"call_1"}\n</tool_call>'),
     ],
     [
       "assistant text and a tool call",
@@ -48,12 +48,17 @@ describe("toUpstreamMessages", () => {
         content: "Checking.",
         tool_calls: [{ id: "call_2", type: "function", function: { name: "f", arguments: "{}" } }],
       },
-      text("id-1", "assistant", "Checking.\n\n[Called tool `f` (call id call_2) with arguments: {}]"),
+      text("id-1", "assistant", 'Checking.\n\n<tool_call>\n{"name":"f","arguments":{},"call_id":"call_2"}\n</tool_call>'),
     ],
     [
       "tool result becomes user text naming the call",
       { role: "tool", tool_call_id: "call_1", content: "18°C" },
-      text("id-1", "user", "[Result of tool call call_1]\n\n18°C"),
+      text("id-1", "user", '<tool_result call_id="call_1">\n18°C\n</tool_result>'),
+    ],
+    [
+      "a legacy function result names the function",
+      { role: "function", name: "ls", content: "a.txt" },
+      text("id-1", "user", '<tool_result name="ls">\na.txt\n</tool_result>'),
     ],
   ])("%s", (_name, input, expected) => {
     expect(toUpstreamMessages([input], { newId: ids() })).toEqual([expected]);

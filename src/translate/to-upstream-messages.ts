@@ -3,9 +3,9 @@ import type {
   ChatCompletionContentPart,
   ChatCompletionContentPartRefusal,
   ChatCompletionMessageParam,
-  ChatCompletionMessageToolCall,
 } from "openai/resources/chat/completions";
 import { InvalidInputError } from "./translate-errors.ts";
+import { toolHistoryAsText } from "./tool-prompt/tool-history.ts";
 import type { ImageAssetPointer } from "../engines/web/events.ts";
 
 /** The request body is built from these messages; exported here too because callers meet them together. */
@@ -86,42 +86,6 @@ function stringAt(value: unknown, param: string): string {
 
 function fieldsOf(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-}
-
-function describeToolCall(call: ChatCompletionMessageToolCall, param: string): string {
-  const fields = fieldsOf(call);
-  const [key, inputKey] = fields.type === "custom" ? ["custom", "input"] : ["function", "arguments"];
-  const target = fieldsOf(fields[key]);
-  const name = stringAt(target.name, `${param}.${key}.name`);
-  const input = stringAt(target[inputKey], `${param}.${key}.${inputKey}`);
-  return `[Called tool \`${name}\` (call id ${stringAt(fields.id, `${param}.id`)}) with arguments: ${input}]`;
-}
-
-/**
- * The ChatGPT backend has no function calling: an assistant turn that only called tools would arrive empty and the
- * model would lose what it asked for. Writing the calls out keeps the conversation readable to it.
- */
-function assistantExtras(message: Extract<ChatCompletionMessageParam, { role: "assistant" }>, param: string): string[] {
-  const calls: unknown = message.tool_calls ?? [];
-  if (!Array.isArray(calls)) throw new InvalidInputError(`Invalid value for '${param}.tool_calls': expected an array.`, { param: `${param}.tool_calls`, code: "invalid_type" });
-  const extras = calls.map((call: ChatCompletionMessageToolCall, index) => describeToolCall(call, `${param}.tool_calls[${index}]`));
-  if (message.function_call) {
-    const call = fieldsOf(message.function_call);
-    const name = stringAt(call.name, `${param}.function_call.name`);
-    extras.push(`[Called function \`${name}\` with arguments: ${stringAt(call.arguments, `${param}.function_call.arguments`)}]`);
-  }
-  return extras;
-}
-
-/**
- * A tool result cannot keep the `tool` role: upstream, `tool` means ChatGPT's own tools (python, browser), and
- * a message by it in the prompt is rejected or misread. As user-authored text naming the call, the model still
- * sees the result and which request it answers.
- */
-function toolResultHeader(message: ChatCompletionMessageParam, param: string): string | null {
-  if (message.role === "tool") return `[Result of tool call ${stringAt(message.tool_call_id, `${param}.tool_call_id`)}]`;
-  if (message.role === "function") return `[Result of function \`${stringAt(message.name, `${param}.name`)}\`]`;
-  return null;
 }
 
 function upstreamRole(message: ChatCompletionMessageParam, param: string): UpstreamMessageInput["author"]["role"] {
@@ -223,25 +187,21 @@ function convertMessage(
       ? { parts: [raw], attachments: [], allText: true }
       : convertParts(Array.isArray(raw) ? (raw as AnyPart[]) : [], messageIndex, options.attachments);
 
-  const header = toolResultHeader(message, param);
-  const extras = message.role === "assistant" ? assistantExtras(message, param) : [];
   const id = options.newId();
   if (converted.allText) {
-    const texts = [...(header ? [header] : []), ...(converted.parts as string[]), ...extras];
-    return { id, author: { role }, content: { content_type: "text", parts: [texts.join("\n\n")] }, metadata: {} };
+    return { id, author: { role }, content: { content_type: "text", parts: [(converted.parts as string[]).join("\n\n")] }, metadata: {} };
   }
-  return {
-    id,
-    author: { role },
-    content: { content_type: "multimodal_text", parts: [...(header ? [header] : []), ...converted.parts, ...extras] },
-    metadata: { attachments: converted.attachments },
-  };
+  return { id, author: { role }, content: { content_type: "multimodal_text", parts: converted.parts }, metadata: { attachments: converted.attachments } };
 }
 
-/** Converts every message in order; throws InvalidRequestError naming the part it cannot send. */
+/**
+ * Converts every message in order; throws InvalidRequestError naming the part it cannot send. The ChatGPT backend
+ * has no function calling: tool calls and results are first written as the text blocks the model reads
+ * (tool-prompt/tool-history.ts), one message for one, so indexes and attachment keys still hold.
+ */
 export function toUpstreamMessages(
   messages: readonly ChatCompletionMessageParam[],
   options: ToUpstreamMessagesOptions,
 ): UpstreamMessageInput[] {
-  return messages.map((message, index) => convertMessage(message, index, options));
+  return toolHistoryAsText(messages).map((message, index) => convertMessage(message, index, options));
 }
