@@ -20,6 +20,7 @@ describe("loadConfig", () => {
       enableLimit: true,
       uploadByUrl: false,
       checkModel: false,
+      toolsPreferCodex: false,
       scheduledRefresh: false,
       refreshCron: "0 3 */4 * *",
       randomToken: false,
@@ -45,6 +46,11 @@ describe("loadConfig", () => {
     expect(config.enableLimit).toBe(true);
     expect(config.userAgents).toEqual(["UA one", "UA two"]);
     expect(config.arkoseTokenUrls).toEqual(["https://arkose.example/token"]);
+  });
+
+  test("TOOLS_PREFER_CODEX is a boolean, off by default", () => {
+    expect(["true", "0", "yes"].map((value) => loadConfig({ TOOLS_PREFER_CODEX: value }).toolsPreferCodex)).toEqual([true, false, true]);
+    expect(() => loadConfig({ TOOLS_PREFER_CODEX: "sometimes" })).toThrow('Invalid TOOLS_PREFER_CODEX="sometimes": expected true or false.');
   });
 
   test("WEB_PROTOCOL takes auto, 2026 or 2024", () => {

@@ -37,6 +37,8 @@ export interface Config {
   enableLimit: boolean;
   uploadByUrl: boolean;
   checkModel: boolean;
+  /** A request with tools for a web model goes to the Codex engine (native tools) when the pool has a Codex account. */
+  toolsPreferCodex: boolean;
   scheduledRefresh: boolean;
   refreshCron: string;
   /** OAuth exchanges of callers' own refresh tokens one client address may cause per minute (the server: 10×). */
@@ -250,6 +252,14 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   enableLimit: { key: "enableLimit", env: "ENABLE_LIMIT", help: "an account at its usage cap rests until it clears", fallback: "true", parse: bool, expected: "true or false" },
   uploadByUrl: { key: "uploadByUrl", env: "UPLOAD_BY_URL", help: "'URL1 URL2 text' uploads the URLs' content", fallback: "false", parse: bool, expected: "true or false" },
   checkModel: { key: "checkModel", env: "CHECK_MODEL", help: "check the account offers the model before sending", fallback: "false", parse: bool, expected: "true or false" },
+  toolsPreferCodex: {
+    key: "toolsPreferCodex",
+    env: "TOOLS_PREFER_CODEX",
+    help: "a request with tools for a web model uses the Codex engine when the pool has a Codex account",
+    fallback: "false",
+    parse: bool,
+    expected: "true or false",
+  },
   scheduledRefresh: { key: "scheduledRefresh", env: "SCHEDULED_REFRESH", help: "refresh tokens at start (if stale) and on REFRESH_CRON", fallback: "false", parse: bool, expected: "true or false" },
   refreshCron: {
     key: "refreshCron",

@@ -13,6 +13,7 @@ import { type ThinkingEffort, thinkingEffortFor } from "../translate/thinking-ef
 import { buildConversationBody, toUpstreamMessages } from "../translate/to-upstream-messages.ts";
 import { countPromptTokensInTurns } from "../translate/usage.ts";
 import type { UpstreamSession } from "../engines/web/session.ts";
+import type { UpstreamMessageInput } from "../translate/to-upstream-messages.ts";
 
 /** The conversation part of a request, in OpenAI chat terms plus chat2api's history extensions. */
 export interface ConversationRequest {
@@ -22,6 +23,11 @@ export interface ConversationRequest {
   parentMessageId?: string;
   /** OpenAI's `reasoning_effort` (or Responses' `reasoning.effort`), already checked to be an effort. */
   reasoningEffort?: string;
+  /**
+   * Sections chat2api adds to the system text (the tools the model may call, the response format): sent as one
+   * system message after the client's own system messages of the turn, so a continued conversation gets them too.
+   */
+  instructions?: readonly string[];
 }
 
 export interface ConversationPlan {
@@ -42,6 +48,14 @@ function newTurnStart(messages: readonly ChatCompletionMessageParam[], continuin
   if (!continuing) return 0;
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === "assistant") return i + 1;
   return 0;
+}
+
+/** The added system message goes after the turn's leading system messages: the client's prompt first, then ours. */
+function withInstructions(messages: UpstreamMessageInput[], instructions: string, id: string): UpstreamMessageInput[] {
+  const at = messages.findIndex((message) => message.author.role !== "system");
+  const cut = at < 0 ? messages.length : at;
+  const added: UpstreamMessageInput = { id, author: { role: "system" }, content: { content_type: "text", parts: [instructions] }, metadata: {} };
+  return [...messages.slice(0, cut), added, ...messages.slice(cut)];
 }
 
 function messageIndexOf(part: LocalAttachment): number {
@@ -76,20 +90,22 @@ export async function planConversation(
   }
   const parts = media.parts.filter((part) => messageIndexOf(part) >= start);
   const thinkingEffort = thinkingEffortFor(request.reasoningEffort, thinkingEffortsOf(model.upstreamSlug));
+  const instructions = request.instructions && request.instructions.length > 0 ? request.instructions.join("\n\n") : null;
+  const counted: ChatCompletionMessageParam[] = instructions ? [...media.messages, { role: "system", content: instructions }] : media.messages;
 
   return {
     model,
     messages: media.messages,
-    promptTokens: await countPromptTokensInTurns(media.messages, model.requested, local),
+    promptTokens: await countPromptTokensInTurns(counted, model.requested, local),
     historyDisabled,
     thinkingEffort,
     async bodyFor(session, signal) {
       const uploaded = parts.length > 0 ? await prepareAttachments(parts, session, signal ? { signal } : {}) : new Map();
       // earlier messages keep their local stand-ins: they are dropped by the slice and never leave this process
       const attachments = new Map([...local, ...uploaded]);
-      const upstreamMessages = toUpstreamMessages(media.messages, { newId: () => crypto.randomUUID(), attachments }).slice(start);
+      const turn = toUpstreamMessages(media.messages, { newId: () => crypto.randomUUID(), attachments }).slice(start);
       const body = buildConversationBody({
-        messages: upstreamMessages,
+        messages: instructions ? withInstructions(turn, instructions, crypto.randomUUID()) : turn,
         model,
         historyDisabled,
         random: Math.random,

@@ -14,6 +14,7 @@ import type { AccountPool } from "../pool/account-pool.ts";
 import type { AttemptOutcome } from "../pool/attempt-outcome.ts";
 import type { AssetLinks } from "./asset-links.ts";
 import type { CodexCatalogs } from "../pool/codex-catalogs.ts";
+import { mayServeCodex } from "../pool/quota-scheduling.ts";
 import type { Caller, CallerResolver } from "../pool/resolve-caller.ts";
 import { secretDigest } from "../pool/token-kind.ts";
 import type { Store } from "../store/store.ts";
@@ -22,6 +23,12 @@ import { resolveModel, type ResolvedModel } from "../translate/model-names.ts";
 import { UnknownModelError } from "../translate/translate-errors.ts";
 import type { RenderedDelta } from "../translate/render-events.ts";
 import { ReplyTokens } from "../translate/reply-tokens.ts";
+import { replyChecker } from "../translate/response-format/check-reply.ts";
+import { responseFormatInstructions } from "../translate/response-format/format-instructions.ts";
+import type { ResponseFormat } from "../translate/response-format/read-response-format.ts";
+import { toolInstructions } from "../translate/tool-prompt/tool-instructions.ts";
+import type { ToolPlan } from "../translate/tool-prompt/tool-plan.ts";
+import { toolCallStream } from "../translate/tool-stream/tool-call-stream.ts";
 import { buildUsage } from "../translate/usage.ts";
 import { AccountModels } from "./account-models.ts";
 import { type CodexRequest, CodexReplies } from "./codex-replies.ts";
@@ -29,6 +36,7 @@ import { ConversationOwners } from "./conversation-owners.ts";
 import { type ConversationRequest, planConversation } from "./conversation-plan.ts";
 import { type EngineName, ModelRouter } from "./model-router.ts";
 import { logFinishedReply } from "./request-log.ts";
+import { structuredReply } from "./structured-reply.ts";
 import { watchReply } from "./watch-reply.ts";
 import { isUpstreamError, toApiError } from "./upstream-failure.ts";
 import { WebEngine } from "./web-engine.ts";
@@ -51,6 +59,7 @@ export interface ReplyServiceDeps {
     | "maxAttachmentUrls"
     | "maxMediaBytes"
     | "uploadByUrl"
+    | "toolsPreferCodex"
   >;
   upstream: UpstreamClient;
   resolveCaller: CallerResolver;
@@ -86,6 +95,10 @@ export interface ReplyRequest extends ConversationRequest {
   model: string;
   maxTokens?: number;
   stop?: string[];
+  /** What the model may call (tool-calls.md §1): described in the prompt, and its `<tool_call>` blocks made calls. */
+  tools?: ToolPlan;
+  /** Structured output (tool-calls.md §5); `schemaParam` names the field that holds a schema, for its 400. */
+  responseFormat?: { format: ResponseFormat; schemaParam: string };
 }
 
 export interface Reply {
@@ -169,13 +182,43 @@ export class ReplyService {
     return this.router.engineFor(model);
   }
 
+  /**
+   * TOOLS_PREFER_CODEX: the Codex model a pool caller's request with tools for a web model goes to instead (native
+   * function calling beats prompt-based calls), when the pool has an active account that may serve Codex: the first
+   * model the pool's Codex catalogs list. Null keeps the web engine's prompt-based tools.
+   */
+  async codexModelForTools(context: ReplyContext): Promise<string | null> {
+    if (!this.deps.config.toolsPreferCodex) return null;
+    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
+    if (caller.kind !== "pool") return null;
+    const accounts = await this.deps.store.listAccounts();
+    if (!accounts.some((account) => account.status === "active" && mayServeCodex(account))) return null;
+    const [first] = await this.router.codexModels();
+    return first?.slug ?? null;
+  }
+
   /** A request for a Codex model, answered by the Codex engine with the same deltas the web engine yields. */
   async codexReply(request: CodexRequest, context: ReplyContext): Promise<Reply> {
     const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
     return this.codex.reply(request, caller, context);
   }
 
+  /**
+   * A web-engine reply: the request's tools and response format go into the prompt; with tools, the reply's blocks
+   * become calls; with a JSON response format, the reply is checked whole (structured-reply.ts).
+   */
   async reply(request: ReplyRequest, context: ReplyContext): Promise<Reply> {
+    const { tools, responseFormat } = request;
+    // compiled first: a schema that cannot be compiled is a 400 before anything is sent
+    const check = responseFormat ? replyChecker(responseFormat.format, { schemaParam: responseFormat.schemaParam }) : null;
+    const added = [tools ? toolInstructions(tools) : null, responseFormat ? responseFormatInstructions(responseFormat.format) : null];
+    const instructions = [...(request.instructions ?? []), ...added.filter((text): text is string => text !== null)];
+    const prompted: ReplyRequest = { ...request, instructions };
+    if (!check || !responseFormat || responseFormat.format.type === "text") return this.replyOnce(prompted, context);
+    return structuredReply(prompted, { format: responseFormat.format, check, attempt: (next) => this.replyOnce(next, context), logger: this.deps.logger });
+  }
+
+  private async replyOnce(request: ReplyRequest, context: ReplyContext): Promise<Reply> {
     const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
     const model = await this.resolveModelFor(request.model, caller, context.signal);
     // a continuation goes to the account holding the conversation, and only for the caller who made it
@@ -215,6 +258,17 @@ export class ReplyService {
       end,
       clientError: (error) => (isUpstreamError(error) ? toApiError(error, turn.lease !== null) : error),
     });
-    return { model, promptTokens, historyDisabled: plan.historyDisabled, deltas, session: turn.session, ...(turn.servedModel ? { upstreamModel: turn.servedModel } : {}) };
+    // after the count: the blocks the model wrote are completion tokens, as a native call's arguments would be
+    const tools = request.tools && request.tools.tools.length > 0 ? request.tools : null;
+    const parsed = tools
+      ? deltas.pipeThrough(
+          toolCallStream({
+            tools: tools.tools,
+            parallel: tools.parallel,
+            onRefused: (block) => logger.info("a tool block was kept as text", { reason: block.reason, tool: block.name, afterStart: block.afterStart }),
+          }),
+        )
+      : deltas;
+    return { model, promptTokens, historyDisabled: plan.historyDisabled, deltas: parsed, session: turn.session, ...(turn.servedModel ? { upstreamModel: turn.servedModel } : {}) };
   }
 }

@@ -2,7 +2,7 @@
  * End-to-end: the small fixes of issue 10 on the web engine — `n > 1` refused naming `n`; a legacy `role: "function"`
  * message accepted; `tool_choice` in every form accepted by chat and Responses alike; Responses tool history
  * (`function_call`, `function_call_output`, `custom_tool_call(_output)`, `local_shell_call(_output)`) accepted and
- * sent upstream as readable text; multi-part developer text joined with a newline.
+ * sent upstream as the text blocks of the tool prompt; multi-part developer text joined with a newline.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Harness, post, startHarness } from "./harness.ts";
@@ -53,7 +53,9 @@ describe("chat completions", () => {
     ];
     const response = await h.fetch("/v1/chat/completions", post({ model: "gpt-4o-mini", messages, functions: [{ name: "ls", parameters: { type: "object" } }] }));
     expect(response.status).toBe(200);
-    const sent = lastUpstreamMessages();
+    // the declared function is described in a system message first
+    const [instructions, ...sent] = lastUpstreamMessages();
+    expect(instructions?.[0]).toBe("system");
     expect(sent.map(([role]) => role)).toEqual(["user", "assistant", "user"]);
     expect(sent[1]?.[1]).toContain("ls");
     expect(sent[2]?.[1]).toContain("a.txt b.txt");
@@ -94,7 +96,8 @@ describe("Responses", () => {
     ];
     const response = await h.fetch("/v1/responses", post({ model: "gpt-4o-mini", input, tools }));
     expect(response.status).toBe(200);
-    const sent = lastUpstreamMessages();
+    const [instructions, ...sent] = lastUpstreamMessages();
+    expect(instructions?.[1]).toContain("# Tools");
     expect(sent.map(([role]) => role)).toEqual(["user", "assistant", "user"]);
     expect(sent[1]?.[1]).toContain("get_weather");
     expect(sent[1]?.[1]).toContain("call_PARIS");

@@ -1,8 +1,8 @@
 /**
  * @module TypeBox schema of `POST /v1/chat/completions`: every message role and content part shaped as OpenAI's spec
  * defines it (`ChatCompletionRequestMessage`), so whatever passes is something the translators handle; every
- * documented parameter we cannot honour (temperature, tools, response_format…) is accepted when well typed and
- * ignored (CLIENTS.md §9): UIs always send them. Objects stay open to fields a newer spec adds.
+ * documented parameter we cannot honour (temperature, seed, logprobs…) is accepted when well typed and ignored
+ * (CLIENTS.md §9): UIs always send them. Objects stay open to fields a newer spec adds.
  */
 import { t, type TSchema, type UnwrapSchema } from "elysia";
 import { integer, nullable, open } from "../body-types.ts";
@@ -92,7 +92,7 @@ export const ChatCompletionRequest = t.Object(
     logit_bias: nullable(t.Record(t.String(), t.Number())),
     logprobs: nullable(t.Boolean()),
     top_logprobs: nullable(integer({ minimum: 0, maximum: 20 })),
-    /** Accepted and ignored: no function calling through the web app. */
+    /** Web models: described in the prompt and parsed from the reply (tool-calls.md); Codex models: native. */
     tools: nullable(t.Array(t.Union([FunctionTool, CustomTool]))),
     tool_choice: nullable(ToolChoice),
     parallel_tool_calls: nullable(t.Boolean()),

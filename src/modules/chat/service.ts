@@ -1,6 +1,8 @@
 /**
  * @module The chat completions service: one reply from the reply service, written as OpenAI's `chat.completion` or
- * as a stream of `chat.completion.chunk`s (with chat2api's `conversation_id`/`message_id` when history is on).
+ * as a stream of `chat.completion.chunk`s (with chat2api's `conversation_id`/`message_id` when history is on). For a
+ * web model, `tools`/`tool_choice`/`functions` and `response_format` are read here and served by the prompt
+ * (tool-calls.md); with TOOLS_PREFER_CODEX a request with tools may go to the Codex engine instead.
  */
 import type { ChatCompletion } from "openai/resources/chat/completions";
 import { InvalidRequestError } from "../../errors.ts";
@@ -11,6 +13,8 @@ import type { ChatCompletionRequest } from "./model.ts";
 import type { ReplyContext, ReplyService } from "../../reply/reply-service.ts";
 import { responseModelName } from "../../reply/served-model.ts";
 import { checkReasoningEffort } from "../../translate/thinking-effort.ts";
+import { chatResponseFormat } from "../../translate/response-format/read-response-format.ts";
+import { chatToolPlan } from "../../translate/tool-prompt/tool-plan.ts";
 
 /** `upstreamModel`: the slug the upstream says answered (for `x-chat2api-upstream-model`), when it said one. */
 export type ChatResult =
@@ -46,14 +50,20 @@ export class ChatService {
     }
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
     const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? undefined);
-    const codex = (await this.replies.engineFor(request.model)) === "codex";
-    const reasoningEffort = codex ? null : checkReasoningEffort(request.reasoning_effort, "reasoning_effort");
-    const reply = codex
-      ? await this.replies.codexReply({ api: "chat", body: request }, context)
+    const web = (await this.replies.engineFor(request.model)) === "web";
+    // read only for the web engine: the Codex engine takes the request's own tools and format natively
+    const tools = web ? chatToolPlan(request) : null;
+    const format = web ? chatResponseFormat(request.response_format) : null;
+    const codexModel = !web ? request.model : tools && tools.tools.length > 0 ? await this.replies.codexModelForTools(context) : null;
+    const reasoningEffort = codexModel ? null : checkReasoningEffort(request.reasoning_effort, "reasoning_effort");
+    const reply = codexModel
+      ? await this.replies.codexReply({ api: "chat", body: { ...request, model: codexModel } }, context)
       : await this.replies.reply(
       {
         model: request.model,
         messages: request.messages,
+        ...(tools && tools.tools.length > 0 ? { tools } : {}),
+        ...(format && format.type !== "text" ? { responseFormat: { format, schemaParam: "response_format.json_schema.schema" } } : {}),
         ...(reasoningEffort ? { reasoningEffort } : {}),
         ...(maxTokens ? { maxTokens } : {}),
         ...(stop ? { stop } : {}),

@@ -1,7 +1,9 @@
 /**
  * @module The Responses API service: `instructions` + `input` become chat messages for the shared reply service,
  * and the reply is written as one `response` or as a stream of Responses events. With history on, response ids
- * carry the upstream conversation, so `previous_response_id` continues it.
+ * carry the upstream conversation, so `previous_response_id` continues it. For a web model, function and custom
+ * tools, `tool_choice` and `text.format` are served by the prompt (tool-calls.md; hosted tools are left out); with
+ * TOOLS_PREFER_CODEX a request with tools may go to the Codex engine instead.
  */
 import type { Tool } from "openai/resources/responses/responses";
 import { ApiError, InvalidRequestError } from "../../errors.ts";
@@ -18,6 +20,8 @@ import { decodeResponseId, encodeResponseId, randomResponseId, type UpstreamPlac
 import { apiErrorOf } from "../../reply/api-error-of.ts";
 import { responseModelName } from "../../reply/served-model.ts";
 import { checkReasoningEffort } from "../../translate/thinking-effort.ts";
+import { responsesTextFormat } from "../../translate/response-format/read-response-format.ts";
+import { responsesToolPlan } from "../../translate/tool-prompt/tool-plan.ts";
 
 /** `upstreamModel`: the slug the upstream says answered (for `x-chat2api-upstream-model`), when it said one. */
 export type ResponsesResult =
@@ -113,6 +117,10 @@ export class ResponsesService {
   async create(request: CreateResponseRequest, context: ReplyContext): Promise<ResponsesResult> {
     // a Codex model calls functions natively and keeps no conversation upstream: its request passes through
     if ((await this.replies.engineFor(request.model)) === "codex") return this.codexResponse(request, context);
+    const tools = responsesToolPlan(request);
+    const format = responsesTextFormat(request.text?.format);
+    const codexModel = tools.tools.length > 0 ? await this.replies.codexModelForTools(context) : null;
+    if (codexModel) return this.codexResponse({ ...request, model: codexModel }, context);
     const { messages, origins } = responsesInput(request.input, request.instructions);
     const previous = request.previous_response_id ? this.continuationOf(request.previous_response_id) : null;
     const maxTokens = request.max_output_tokens ?? undefined;
@@ -124,6 +132,8 @@ export class ResponsesService {
         {
           model: request.model,
           messages,
+          ...(tools.tools.length > 0 ? { tools } : {}),
+          ...(format.type !== "text" ? { responseFormat: { format, schemaParam: "text.format.schema" } } : {}),
           ...(reasoningEffort ? { reasoningEffort } : {}),
           ...(maxTokens ? { maxTokens } : {}),
           ...(historyDisabled !== undefined ? { historyDisabled } : {}),
@@ -205,7 +215,7 @@ export class ResponsesService {
   private fieldsOf(request: CreateResponseRequest): ResponseFields {
     return {
       instructions: request.instructions ?? null,
-      // echoed as sent, like the real API; they were accepted and not used (see the module comment)
+      // echoed as sent, like the real API (hosted tools among them were accepted and not used)
       tools: (request.tools ?? []) as unknown as Tool[],
       tool_choice: (request.tool_choice ?? "auto") as ResponseFields["tool_choice"],
       temperature: request.temperature ?? 1,
