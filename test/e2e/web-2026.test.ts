@@ -41,6 +41,24 @@ describe("chat2api against a 2026 upstream (WEB_PROTOCOL=auto)", () => {
     expect([write?.status, write?.account, write?.model, write?.servedModel]).toEqual([200, account.id, "gpt-5-6", "gpt-5-6"]);
   });
 
+  test("an upload in a 2026 turn carries the page's identity headers too (client version, session id, target path)", async () => {
+    await using h = await startHarness({ emulator: { webGeneration: "2026" } });
+    const account = h.emulator.addAccount({ plan: "plus" });
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    const content = [
+      { type: "text" as const, text: "what is this" },
+      { type: "image_url" as const, image_url: { url: `data:image/png;base64,${png}` } },
+    ];
+    const completion = await h.client(account.accessToken).chat.completions.create({ model: "gpt-5-6", messages: [{ role: "user", content }] });
+    expect(completion.choices[0]?.message.content).toBe("You said: what is this");
+    const create = h.emulator.log.find((entry) => entry.method === "POST" && entry.path === "/backend-api/files");
+    const write = h.emulator.log.find((entry) => entry.path === "/backend-api/f/conversation");
+    const identity = (entry: typeof create) => [entry?.headers["oai-client-version"], entry?.headers["oai-session-id"]];
+    expect(create?.headers["x-openai-target-path"]).toBe("/backend-api/files");
+    expect(identity(create)).toEqual(identity(write));
+    expect(create?.headers["oai-client-version"]).toMatch(/^prod-[0-9a-f]{40}$/);
+  });
+
   test("an upstream that moves from 2024 to 2026 is followed: 2024 after its 404 probe, then 2026 once 2024's endpoints are gone", async () => {
     await using h = await startHarness({ env: { WEB_PROTOCOL: "auto" } });
     expect((await h.client().chat.completions.create(chat("gpt-4o-mini", "old"))).choices[0]?.message.content).toBe("You said: old");

@@ -37,6 +37,8 @@ export class UpstreamSession {
   /** Cookies of ours that a `Set-Cookie` must not replace (the 2026 `oai-did`, which must equal `oai-device-id`). */
   private readonly pinned = new Map<string, string>();
   private readonly options: SessionOptions;
+  /** Headers a page of this generation sends on every backend call (2026's identity headers), by path. */
+  private backendHeaders: ((path: string) => Record<string, string>) | null = null;
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -57,11 +59,22 @@ export class UpstreamSession {
     this.cookies.set(name, value);
   }
 
+  /**
+   * From now on every backend call of this session carries these too (a call's own headers still win): the 2026
+   * handshake sets them once it knows the page's build, so uploads and downloads look like the page's own calls.
+   */
+  setBackendHeaders(headersFor: (path: string) => Record<string, string>): void {
+    this.backendHeaders = headersFor;
+  }
+
   async request(path: string, init: SessionRequestInit): Promise<Response> {
+    const url = this.url(path);
+    const backend = this.backendHeaders && url.startsWith(`${this.base}/`) ? this.backendHeaders(path) : {};
     const headers: Record<string, string> = init.bareHeaders
       ? { ...init.headers }
       : {
           ...baseHeaders(this.identity, { host: this.host, language: this.options.language, authKey: this.options.authKey }),
+          ...backend,
           ...init.headers,
         };
     if (!init.bareHeaders && this.cookies.size > 0) {
@@ -71,7 +84,6 @@ export class UpstreamSession {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new Error("timeout")), init.timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
-    const url = this.url(path);
     const method = init.method ?? (init.json === undefined && init.body === undefined ? "GET" : "POST");
     const call = `${method} ${new URL(url).pathname}`;
     let response: Response;

@@ -96,6 +96,8 @@ export class Generation2026 implements ProtocolGeneration {
     const { deps } = this;
     const build = await deps.buildInfo.get(session);
     const headersFor = (path: string) => identityHeaders2026(session, build, path);
+    // uploads, the conversation tree and downloads then carry them too, as the page's own calls do (web-2026.md §2.1)
+    session.setBackendHeaders(headersFor);
     const now = deps.now();
     const clock = browserClock(BROWSER_TIME_ZONE, now);
     const bodyOf = async () => toConversationBody2026(await input.body(), { timezone: clock.timezone, timezoneOffsetMin: clock.offsetMin });
