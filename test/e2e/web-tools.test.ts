@@ -140,6 +140,26 @@ describe("openai SDK, chat completions", () => {
     expect(prompt).not.toContain("## get_weather");
   });
 
+  test("deprecated functions: answered as message.function_call and finish_reason function_call, JSON and stream", async () => {
+    h.emulator.scriptWeb({ match: "legacy functions", reply: [...block("get_weather", { city: "Kyiv" }), ...block("get_time", { city: "Kyiv" })], times: 2 });
+    const body = { model: MODEL, messages: [{ role: "user", content: "legacy functions" }], functions: [weather.function, time.function] };
+    const json = (await (await h.fetch("/v1/chat/completions", post(body))).json()) as { choices: Array<{ finish_reason: string; message: Json }> };
+    expect(json.choices[0]?.finish_reason).toBe("function_call");
+    expect(json.choices[0]?.message.tool_calls).toBeUndefined();
+    expect(json.choices[0]?.message.function_call).toEqual({ name: "get_weather", arguments: '{"city":"Kyiv"}' });
+    const sse = await (await h.fetch("/v1/chat/completions", post({ ...body, stream: true }))).text();
+    const chunks = sse
+      .split("\n\n")
+      .filter((line) => line.startsWith("data: {"))
+      .map((line) => JSON.parse(line.slice(6)) as { choices: Array<{ delta: Json; finish_reason: string | null }> });
+    const deltas = chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta));
+    expect(deltas.some((delta) => "tool_calls" in delta)).toBe(false);
+    const calls = deltas.flatMap((delta) => (delta.function_call ? [delta.function_call as Json] : []));
+    expect(calls[0]?.name).toBe("get_weather");
+    expect(JSON.parse(calls.map((call) => String(call.arguments)).join(""))).toEqual({ city: "Kyiv" });
+    expect(chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.finish_reason)).filter(Boolean)).toEqual(["function_call"]);
+  });
+
   test("a block naming an undeclared tool stays text, finish_reason stop", async () => {
     h.emulator.scriptWeb({ match: "undeclared", reply: block("rm_rf", { path: "/" }) });
     const completion = await h.client().chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "undeclared" }], tools: [weather] });

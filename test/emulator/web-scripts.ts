@@ -26,8 +26,9 @@ export interface WebScript {
 }
 
 /**
- * How chat2api renders a tool result for the web model: its current `[Result of tool call …]` headers and the tags or
- * words a tool-prompt renderer is likely to use. Scripts can name their own (`toolResult`).
+ * How a tool result reads in the web prompt: chat2api's `<tool_result call_id="…" name="…">` blocks, its older
+ * `[Result of tool call …]` headers, and the tags or words other renderers use. Scripts can name their own
+ * (`toolResult`).
  */
 export const TOOL_RESULT_PATTERN = String.raw`\[Result of (?:tool call|function)|<tool_(?:result|response|output)\b|\btool[ _](?:result|output)\b|function_call_output`;
 

@@ -15,6 +15,7 @@ import { responseModelName } from "../../reply/served-model.ts";
 import { checkReasoningEffort } from "../../translate/thinking-effort.ts";
 import { chatResponseFormat } from "../../translate/response-format/read-response-format.ts";
 import { chatToolPlan } from "../../translate/tool-prompt/tool-plan.ts";
+import { legacyChunks, legacyCompletion, wantsLegacyFunctionCall } from "./legacy-function-call.ts";
 
 /** `upstreamModel`: the slug the upstream says answered (for `x-chat2api-upstream-model`), when it said one. */
 export type ChatResult =
@@ -52,9 +53,12 @@ export class ChatService {
     const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? undefined);
     const web = (await this.replies.engineFor(request.model)) === "web";
     // read only for the web engine: the Codex engine takes the request's own tools and format natively
-    const tools = web ? chatToolPlan(request) : null;
+    // deprecated `functions`: one call, answered as `function_call` (the Codex engine takes no `functions`)
+    const legacy = web && wantsLegacyFunctionCall(request);
+    const plan = web ? chatToolPlan(request) : null;
+    const tools = plan && legacy ? { ...plan, parallel: false } : plan;
     const format = web ? chatResponseFormat(request.response_format) : null;
-    const codexModel = !web ? request.model : tools && tools.tools.length > 0 ? await this.replies.codexModelForTools(context) : null;
+    const codexModel = !web ? request.model : tools && tools.tools.length > 0 && !legacy ? await this.replies.codexModelForTools(context) : null;
     const reasoningEffort = codexModel ? null : checkReasoningEffort(request.reasoning_effort, "reasoning_effort");
     const reply = codexModel
       ? await this.replies.codexReply({ api: "chat", body: { ...request, model: codexModel } }, context)
@@ -85,11 +89,12 @@ export class ChatService {
       for (const delta of deltas) history(delta);
       // a reply that failed after it began is a 502 here: there is no stream to carry an error event
       const completion = toChatCompletion(deltas, common());
-      return { type: "json", body: { ...completion, ...history() } as ChatCompletion, upstreamModel: served() };
+      const body = { ...completion, ...history() } as ChatCompletion;
+      return { type: "json", body: legacy ? legacyCompletion(body) : body, upstreamModel: served() };
     }
     const chunks = reply.deltas.pipeThrough(
       toChatChunks({ ...common(), includeUsage: request.stream_options?.include_usage === true, extra: history }),
     );
-    return { type: "stream", chunks, upstreamModel: served() };
+    return { type: "stream", chunks: legacy ? chunks.pipeThrough(legacyChunks()) : chunks, upstreamModel: served() };
   }
 }
