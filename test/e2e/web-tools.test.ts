@@ -295,3 +295,32 @@ describe("response_format", () => {
     expect(((await bad.json()) as { error: Json }).error).toMatchObject({ param: "text.format.schema", code: "invalid_json_schema" });
   });
 });
+
+describe("with history kept (HISTORY_DISABLED=false)", () => {
+  let kept: Harness;
+  beforeAll(async () => {
+    kept = await startHarness({ env: { HISTORY_DISABLED: "false" } });
+  });
+  afterAll(async () => {
+    await kept?.[Symbol.asyncDispose]();
+  });
+
+  test("Responses: previous_response_id with only the function_call_output continues the conversation to the answer", async () => {
+    kept.emulator.scriptWeb({ match: "kept weather", reply: block("get_weather", { city: "Riga" }), afterToolResult: "Riga is grey." });
+    const client = kept.client();
+    const tools = [{ type: "function" as const, name: "get_weather", parameters: weather.function.parameters, strict: false }];
+    const first = await client.responses.create({ model: MODEL, input: "kept weather in Riga?", tools });
+    const call = first.output.find((item) => item.type === "function_call");
+    const callId = call?.type === "function_call" ? call.call_id : "";
+    const second = await client.responses.create({ model: MODEL, tools, previous_response_id: first.id, input: [{ type: "function_call_output", call_id: callId, output: "grey, 4°C" }] });
+    expect(second.output_text).toBe("Riga is grey.");
+    const writes = kept.emulator.log.filter((e) => e.method === "POST" && /\/(f\/)?conversation$/.test(e.path));
+    const last = writes.at(-1);
+    expect(last?.conversationId).toBe(writes.at(-2)?.conversationId);
+    const sent = ((last?.body as Json).messages as Array<{ author: { role: string }; content: { parts: string[] } }>).map((m) => [m.author.role, m.content.parts.join("")]);
+    // the new turn only: the tools again, then the result
+    expect(sent.map(([role]) => role)).toEqual(["system", "user"]);
+    // the call is upstream already, not in this request: the result names its call id alone
+    expect(sent[1]?.[1]).toBe(`<tool_result call_id="${callId}">\ngrey, 4°C\n</tool_result>`);
+  });
+});
