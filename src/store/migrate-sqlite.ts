@@ -6,6 +6,7 @@ import type { Database } from "bun:sqlite";
 import init from "../../drizzle/sqlite/0000_init.sql" with { type: "text" };
 import conversationsSealedTokens from "../../drizzle/sqlite/0001_conversations_sealed_tokens.sql" with { type: "text" };
 import codexAccounts from "../../drizzle/sqlite/0002_codex_accounts.sql" with { type: "text" };
+import clientKeys from "../../drizzle/sqlite/0003_client_keys.sql" with { type: "text" };
 
 export interface Migration {
   name: string;
@@ -17,6 +18,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { name: "0000_init", sql: init },
   { name: "0001_conversations_sealed_tokens", sql: conversationsSealedTokens },
   { name: "0002_codex_accounts", sql: codexAccounts },
+  { name: "0003_client_keys", sql: clientKeys },
 ];
 
 /** Returns the names it applied now (empty when the database was current). */

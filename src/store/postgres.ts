@@ -9,6 +9,7 @@ import { drizzle } from "drizzle-orm/bun-sql";
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import { type AccountCodec, createAccountCodec, credentialDigest, type StoredAccount, stillAsRead } from "./account-codec.ts";
+import { pgClientKeys } from "./client-keys.pg.ts";
 import { LOCK_NAMESPACE, migratePg } from "./migrate-pg.ts";
 import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
@@ -102,6 +103,7 @@ export function createPostgresStore({
   const openAll = (codec: AccountCodec, rows: StoredAccount[]): Promise<AccountRow[]> => Promise.all(rows.map((row) => codec.open(row)));
 
   return {
+    ...pgClientKeys(db, opening),
     ready: async () => void (await opening),
     listAccounts: () => opened(async (codec) => openAll(codec, await db.select().from(accounts).orderBy(accounts.createdAt, accounts.id))),
     getAccount: (id) =>

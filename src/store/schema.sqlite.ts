@@ -153,3 +153,69 @@ export type CooldownRow = typeof cooldowns.$inferSelect;
 export type RequestLogRow = typeof requestLog.$inferSelect;
 export type NewRequestLogRow = typeof requestLog.$inferInsert;
 export type QuotaWindowRow = typeof quotaWindows.$inferSelect;
+
+/**
+ * Client keys (issue 11): bearers the operator hands out, each with its own limits. Only the SHA-256 of the secret is
+ * kept; `hint` is what a list shows of it. Limits are null when not set; `models` is a JSON array (empty: every model).
+ */
+export const clientKeys = sqliteTable("client_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** SHA-256 (hex) of the secret; changes on rotation. */
+  digest: text("digest").notNull().unique(),
+  /** `sk-c2a-…` and the secret's last 4 characters. */
+  hint: text("hint").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at"),
+  revokedAt: integer("revoked_at"),
+  rotatedAt: integer("rotated_at"),
+  models: text("models").notNull().default("[]"),
+  requestsPerMinute: integer("requests_per_minute"),
+  tokensPerMinute: integer("tokens_per_minute"),
+  concurrentRequests: integer("concurrent_requests"),
+  tokensPerDay: integer("tokens_per_day"),
+});
+
+/**
+ * A key's current fixed window per counter (`requests` and `tokens`, per minute): one row each, reset in place when a
+ * new window starts, so increments are one atomic upsert and nothing accumulates.
+ */
+export const clientKeyWindows = sqliteTable(
+  "client_key_windows",
+  {
+    keyId: text("key_id").notNull(),
+    counter: text("counter", { enum: ["requests", "tokens"] }).notNull(),
+    /** Epoch ms the window began. */
+    windowStart: integer("window_start").notNull(),
+    used: integer("used").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.keyId, table.counter] })],
+);
+
+/** Requests of a key in flight, for its concurrency limit; a crashed instance's leases lapse at `expiresAt`. */
+export const clientKeyLeases = sqliteTable(
+  "client_key_leases",
+  {
+    id: text("id").primaryKey(),
+    keyId: text("key_id").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (table) => [index("client_key_leases_key").on(table.keyId)],
+);
+
+/** What a key used per UTC day: requests when admitted, tokens when they end. Tokens per day are read from here. */
+export const clientKeyUsage = sqliteTable(
+  "client_key_usage",
+  {
+    keyId: text("key_id").notNull(),
+    /** `YYYY-MM-DD`, UTC. */
+    day: text("day").notNull(),
+    requests: integer("requests").notNull().default(0),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.keyId, table.day] })],
+);
+
+export type ClientKeyRow = typeof clientKeys.$inferSelect;
+export type ClientKeyUsageRow = typeof clientKeyUsage.$inferSelect;

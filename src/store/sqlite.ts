@@ -8,6 +8,7 @@ import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import { type AccountFix, createAccountCodec, credentialDigest, type StoredAccount, stillAsRead } from "./account-codec.ts";
+import { sqliteClientKeys } from "./client-keys.sqlite.ts";
 import { migrateSqlite } from "./migrate-sqlite.ts";
 import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
 import { preparePrivateDatabaseFile } from "./private-files.ts";
@@ -97,6 +98,7 @@ export function createSqliteStore({ path, now = Date.now, pruneBatchSize, dataKe
   };
 
   return {
+    ...sqliteClientKeys(db, opening),
     ready: async () => void (await opening),
     withLock: createKeyedLock(),
     async listAccounts() {

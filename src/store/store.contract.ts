@@ -3,6 +3,7 @@
  * apart.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { runClientKeyContract } from "./client-key-store.contract.ts";
 import { DataKeyError, type DataKeys } from "./secret-box.ts";
 import type { AccountRow, NewRequestLogRow, Store } from "./store.ts";
 
@@ -52,6 +53,8 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
     afterEach(async () => {
       await store.close();
     });
+
+    runClientKeyContract(() => makeStore());
 
     test("added accounts are listed in insertion order with defaults filled in", async () => {
       const { added, duplicates } = await store.addAccounts([
