@@ -1,9 +1,13 @@
-/** @module Emulated accounts: access tokens (JWT), refresh tokens, and who a request is (bearer, Team header). */
+/**
+ * @module Emulated accounts: access tokens (JWT), refresh tokens (each issued to one OAuth client), and who a request
+ * is (bearer, Team header).
+ */
 import { randomBytes, randomUUID } from "node:crypto";
 import { detail } from "./http.ts";
 import { signJwt, verifyJwt } from "./jwt.ts";
 import { modelsForPlan } from "./models.ts";
-import type { AddAccountInput, EmulatedAccount, Plan } from "./types.ts";
+import { isWebOAuthClient, WEB_OAUTH_CLIENTS } from "./oauth.ts";
+import type { AddAccountInput, EmulatedAccount, Plan, WebOAuthClient } from "./types.ts";
 
 const AUTH_CLAIM = "https://api.openai.com/auth";
 const PROFILE_CLAIM = "https://api.openai.com/profile";
@@ -19,6 +23,8 @@ export interface AccountRecord {
   models: string[];
   /** The models were given at creation: they hold in both generations (else each generation has its plan's list). */
   explicitModels: boolean;
+  /** The client the account's refresh tokens are issued to: only it can exchange them. */
+  oauthClient: WebOAuthClient;
 }
 
 /** Who made a request: an account, or the anonymous `/backend-anon` user. */
@@ -45,6 +51,8 @@ export class AccountRegistry {
     const id = input.id ?? `acct-${this.accounts.size + 1}-${randomBytes(3).toString("hex")}`;
     if (this.accounts.has(id)) throw new Error(`account ${id} already exists`);
     const plan = input.plan ?? "plus";
+    const oauthClient = input.oauthClient ?? "ios";
+    if (!isWebOAuthClient(oauthClient)) throw new TypeError('oauthClient must be "ios", "mobile" or "platform"');
     const record: AccountRecord = {
       id,
       email: input.email ?? `${id}@example.test`,
@@ -52,6 +60,7 @@ export class AccountRegistry {
       chatgptAccountId: input.accountId ?? randomUUID(),
       models: input.models ? [...input.models] : modelsForPlan(plan),
       explicitModels: input.models !== undefined,
+      oauthClient,
     };
     this.accounts.set(id, record);
     const refreshToken = newRefreshToken();
@@ -60,8 +69,11 @@ export class AccountRegistry {
       id,
       email: record.email,
       plan,
-      accessToken: this.issueAccessToken(id),
+      // the access token issued with the refresh token, as a sign-in hands out both: it names their client
+      accessToken: this.issueAccessToken(id, { clientId: WEB_OAUTH_CLIENTS[oauthClient].id }),
       refreshToken,
+      oauthClient,
+      oauthClientId: WEB_OAUTH_CLIENTS[oauthClient].id,
       ...(plan === "team" ? { accountId: record.chatgptAccountId } : {}),
     };
   }
@@ -70,7 +82,8 @@ export class AccountRegistry {
     return this.accounts.get(idOrEmail) ?? [...this.accounts.values()].find((a) => a.email === idOrEmail);
   }
 
-  issueAccessToken(idOrEmail: string, options: { expiresInSec?: number } = {}): string {
+  /** `clientId`: the `client_id` claim (web-2026.md §8.3), when the token comes from an OAuth client. */
+  issueAccessToken(idOrEmail: string, options: { expiresInSec?: number; clientId?: string } = {}): string {
     const account = this.find(idOrEmail);
     if (!account) throw new Error(`no account ${idOrEmail}`);
     const iat = Math.floor(this.now() / 1000);
@@ -82,6 +95,7 @@ export class AccountRegistry {
         iat,
         exp: iat + (options.expiresInSec ?? DEFAULT_TOKEN_LIFETIME_SEC),
         jti: randomUUID(),
+        ...(options.clientId ? { client_id: options.clientId } : {}),
         [PROFILE_CLAIM]: { email: account.email, email_verified: true },
         [AUTH_CLAIM]: {
           chatgpt_account_id: account.chatgptAccountId,
@@ -132,7 +146,7 @@ export class AccountRegistry {
       next = newRefreshToken();
       this.refreshTokens.set(next, account.id);
     }
-    return { account, accessToken: this.issueAccessToken(account.id), refreshToken: next };
+    return { account, accessToken: this.issueAccessToken(account.id, { clientId: WEB_OAUTH_CLIENTS[account.oauthClient].id }), refreshToken: next };
   }
 
   /**

@@ -23,7 +23,7 @@ describe("a correct handshake", () => {
       auth: "Bearer alice",
       encoding: "legacy",
     });
-    expect(emu.stats()).toEqual({ oauthRefreshes: 0, conversations: 1, powVerified: 1, powRejected: 0, held: 0, streamedBytes: expect.any(Number) });
+    expect(emu.stats()).toEqual({ oauthRefreshes: 0, oauthExchanges: { ios: 0, mobile: 0, platform: 0 }, oauthWrongClient: 0, conversations: 1, powVerified: 1, powRejected: 0, held: 0, streamedBytes: expect.any(Number) });
   });
 
   test.each([

@@ -4,6 +4,7 @@
  * checks, both stream encodings, files, OAuth, caps and injectable faults. `await using emu = await startEmulator()`.
  */
 import { AccountRegistry } from "./accounts.ts";
+import { noOAuthExchanges } from "./oauth.ts";
 import { ChallengeSolvers } from "./challenge-solvers.ts";
 import { createCodexBackend } from "./codex/index.ts";
 import { handleControl } from "./control.ts";
@@ -54,7 +55,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const generation = options.webGeneration ?? "2024";
   if (!isWebGeneration(generation)) throw new TypeError('webGeneration must be "2024" or "2026"');
   const mode: WebMode = { generation, settings: { ...DEFAULT_WEB2026_SETTINGS, ...checkWeb2026Settings(pickWeb2026Settings(options)) } };
-  const stats: EmulatorStats = { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0, held: 0, streamedBytes: 0 };
+  const stats: EmulatorStats = { oauthRefreshes: 0, oauthExchanges: noOAuthExchanges(), oauthWrongClient: 0, conversations: 0, powVerified: 0, powRejected: 0, held: 0, streamedBytes: 0 };
   const holdGate = new HoldGate((held) => {
     stats.held = held;
   });
@@ -181,7 +182,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     releaseHeld: () => holdGate.releaseAll(),
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, oauthExchanges: { ...stats.oauthExchanges } }),
     reset() {
       log.length = 0;
       faults.clear();
@@ -189,7 +190,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       codex.reset();
       scripts.clear();
       // `held` is not history: it counts streams still open
-      Object.assign(stats, { oauthRefreshes: 0, conversations: 0, powVerified: 0, powRejected: 0, streamedBytes: 0 });
+      Object.assign(stats, { oauthRefreshes: 0, oauthExchanges: noOAuthExchanges(), oauthWrongClient: 0, conversations: 0, powVerified: 0, powRejected: 0, streamedBytes: 0 });
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -113,7 +113,7 @@ async function route(request: Request, url: URL, deps: RouterDeps, entry: Emulat
     // one token endpoint, two clients: the body's client_id says whose tokens these are
     const body = await readOAuthBody(request.clone()).catch(() => undefined);
     if (body && deps.codex.isCodexTokenRequest(body)) return deps.codex.token(body, entry);
-    return handleOAuthToken(request, { accounts: deps.accounts, rotate: deps.rotateRefreshTokens(), faults: deps.faults }, entry);
+    return handleOAuthToken(request, { accounts: deps.accounts, rotate: deps.rotateRefreshTokens(), faults: deps.faults, stats: deps.stats }, entry);
   }
   if (pathname === "/_solver/turnstile" && request.method === "POST") return deps.solvers.handleTurnstile(request);
   if (pathname === "/_solver/arkose" && request.method === "POST") return deps.solvers.handleArkose(request);

@@ -5,6 +5,13 @@ import type { Web2026Settings, WebGeneration } from "./web2026/settings.ts";
 
 export type { Web2026Settings, WebGeneration } from "./web2026/settings.ts";
 
+/**
+ * The OAuth client a web account's refresh tokens are issued to (web-2026.md §8.2): the legacy iOS app's
+ * `pdlLIX2Y72MIl2rhLhTE9VV9bN905kBh`, the mobile app's `app_LlGpXReQgckcGGUo2JrYvtJK`, platform's
+ * `app_2SKx67EdpoN0G6j64rFvigXD` (Codex accounts are `addCodexAccount`'s).
+ */
+export type WebOAuthClient = "ios" | "mobile" | "platform";
+
 /** `pro` differs from `plus` only in 2026 mode, where it adds the Pro models. */
 export type Plan = "free" | "plus" | "pro" | "team";
 
@@ -37,8 +44,11 @@ export interface EmulatedAccount {
   email: string;
   plan: Plan;
   accessToken: string;
-  /** 45 characters, like the real ones (upstream.md §8.1). */
+  /** 45 characters, like the real ones (upstream.md §8.1); only `oauthClient` can exchange it. */
   refreshToken: string;
+  oauthClient: WebOAuthClient;
+  /** That client's `client_id`, which `accessToken` and every access token of a refresh carry. */
+  oauthClientId: string;
   /** A live `__Secure-next-auth.session-token` for `GET /api/auth/session` (web-2026.md §8.1): a JWE of ~900 characters. */
   sessionToken: string;
   /** The Team workspace id that header `chatgpt-account-id` must carry (team plan only). */
@@ -53,6 +63,8 @@ export interface AddAccountInput {
   accountId?: string;
   /** Replaces the plan's model list. */
   models?: string[];
+  /** The client its refresh tokens are issued to; default "ios" (chat2api's default OAUTH_CLIENT_ID). */
+  oauthClient?: WebOAuthClient;
 }
 
 /**
@@ -137,6 +149,10 @@ export interface EmulatorLogEntry {
 export interface EmulatorStats {
   /** Every POST /oauth/token, successful or not. */
   oauthRefreshes: number;
+  /** Web refresh tokens exchanged, by the client they belong to (the Codex side counts in `codex.stats()`). */
+  oauthExchanges: Record<WebOAuthClient, number>;
+  /** Live web refresh tokens sent with another client's id: refused `invalid_grant`, not spent. */
+  oauthWrongClient: number;
   /** Conversation requests answered with a 200 stream. */
   conversations: number;
   powVerified: number;
@@ -160,7 +176,7 @@ export interface Emulator extends AsyncDisposable {
   addCodexAccount(input?: AddCodexAccountInput): CodexAccount;
   /** The Codex side's controls: scripts, settings, token states, sign-in, device approval, quotas, stats. */
   codex: CodexControls;
-  issueAccessToken(accountIdOrEmail: string, options?: { expiresInSec?: number }): string;
+  issueAccessToken(accountIdOrEmail: string, options?: { expiresInSec?: number; clientId?: string }): string;
   revokeRefreshToken(refreshToken: string): void;
   /** When true, OAuth refresh returns a new refresh_token and invalidates the old one. */
   rotateRefreshTokens: boolean;
