@@ -7,7 +7,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CODEX_CLIENT_ID } from "../engines/codex/auth/oauth-clients.ts";
+import { CODEX_CLIENT, CODEX_CLIENT_ID } from "../engines/codex/auth/oauth-clients.ts";
 import { refreshWithClients } from "../engines/codex/auth/refresh-token.ts";
 import { silentLogger } from "../logger.ts";
 import { createSqliteStore } from "../store/sqlite.ts";
@@ -43,13 +43,14 @@ async function addRefreshAccount(on: Store, refreshToken: string): Promise<strin
   return added[0]?.id ?? "";
 }
 
-test("a Codex refresh token's client is found on its first refresh (web tried first) and used from then on", async () => {
+test("a Codex refresh token's client is found on its first refresh (the web clients tried first) and used from then on", async () => {
   const id = await addRefreshAccount(store, auth.issueRefreshToken({ accountId: "acct-codex", plan: "pro" }));
   const refresher = refresherOn(store);
   expect(await refresher.refreshAccount(id, { force: false })).toEqual({ type: "refreshed" });
   expect(await store.getAccount(id)).toMatchObject({ kind: "codex-refresh", oauthClientId: CODEX_CLIENT_ID, chatgptAccountId: "acct-codex", plan: "pro", refreshStartedAt: null, lastError: null });
   expect(await refresher.refreshAccount(id, { force: true })).toEqual({ type: "refreshed" });
-  expect(auth.counts).toMatchObject({ refreshes: 2, wrongClient: 1, reuses: 0 });
+  // the configured (legacy iOS) and the mobile client refuse it once each; the second refresh asks Codex alone
+  expect(auth.counts).toMatchObject({ refreshes: 2, wrongClient: 2, reuses: 0 });
 });
 
 test("a web refresh token keeps its kind and is remembered as the web client's", async () => {
@@ -103,7 +104,7 @@ test("refresh_token_reused (another program refreshed first) fails the account w
   const shared = auth.issueRefreshToken();
   const id = await addRefreshAccount(store, shared);
   await store.updateAccount(id, { oauthClientId: CODEX_CLIENT_ID });
-  expect((await refreshWithClients(shared, [{ id: CODEX_CLIENT_ID, refreshRedirectUri: null }], { authBaseUrl: auth.url })).type).toBe("ok");
+  expect((await refreshWithClients(shared, [CODEX_CLIENT], { authBaseUrl: auth.url })).type).toBe("ok");
   const result = await refresherOn(store).refreshAccount(id, { force: true });
   expect(result).toEqual({ type: "revoked", reason: "refresh token already used (refresh_token_reused): sign in again" });
   expect(await store.getAccount(id)).toMatchObject({ status: "failed", lastError: result.type === "revoked" ? result.reason : "", refreshStartedAt: null });
@@ -138,5 +139,5 @@ test("an account whose refresh token is recorded as spent is failed without a ca
   const copy = added[0]?.id ?? "";
   expect((await refresherOn(store).refreshAccount(copy, { force: true })).type).toBe("revoked");
   expect((await store.getAccount(copy))?.lastError).toContain("already exchanged");
-  expect(auth.counts).toMatchObject({ refreshes: 1, reuses: 0, wrongClient: 1 });
+  expect(auth.counts).toMatchObject({ refreshes: 1, reuses: 0, wrongClient: 2 });
 });

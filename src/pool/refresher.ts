@@ -9,7 +9,7 @@
  * A mark found still set (the process died, or the answer was lost on the way) means the token may be spent: the
  * account is failed rather than the token resent, since a replay can revoke the whole grant.
  *
- * A caller's own refresh token is tried with each known client (web, then Codex; the one that answered is remembered
+ * A caller's own refresh token is tried with each known client (account-grant.ts; the one that answered is remembered
  * per token digest). When the answer rotates it (Codex tokens always do), the caller's token is spent and the
  * successor cannot be handed back to them: the access token serves until its expiry, and a later exchange of the
  * same token is refused here with a plain reason instead of being sent (a replay would revoke the caller's grant).
@@ -204,7 +204,8 @@ export function createRefresher({ store, accountGrant, logger, now = Date.now, e
     if (await store.isRefreshTokenUsed(refreshToken)) return fail(account, SPENT_REFRESH);
     // committed before the token leaves: whoever finds it set later knows the token may be spent
     await store.updateAccount(accountId, { refreshStartedAt: now() });
-    const outcome = await accountGrant(refreshToken, account.oauthClientId);
+    // an account stored before its client was kept still has the access token its client issued, which names it
+    const outcome = await accountGrant(refreshToken, account.oauthClientId, account.accessToken);
     const label = maskSecret(account.credential);
     switch (outcome.type) {
       case "ok":

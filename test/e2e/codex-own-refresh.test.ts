@@ -1,6 +1,6 @@
 /**
  * @module A caller's own Codex refresh token as the API key, end to end against the strict emulator: chat2api finds
- * its OAuth client (the web client refuses it, Codex takes it), exchanges it once, and serves a Codex model with the
+ * its OAuth client (the web clients refuse it, Codex takes it), exchanges it once, and serves a Codex model with the
  * access token. Codex refresh tokens are single-use and rotate, and the caller keeps theirs: the access token serves
  * until it expires, after which the spent token is refused with a plain reason and never sent again.
  */
@@ -24,7 +24,7 @@ function expectNoSecrets(account: CodexAccount): void {
   for (const secret of [account.refreshToken, account.accessToken]) expect(h.logs.filter((line) => line.includes(secret))).toEqual([]);
 }
 
-test("a Codex refresh token as the API key: one exchange (web client first, then Codex), then the cached access token", async () => {
+test("a Codex refresh token as the API key: one exchange (the web clients first, then Codex), then the cached access token", async () => {
   const account = h.emulator.addCodexAccount({ plan: "plus" });
   const before = tokenCalls().length;
   const refreshesBefore = h.emulator.codex.stats().refreshes;
@@ -37,6 +37,7 @@ test("a Codex refresh token as the API key: one exchange (web client first, then
   const calls = tokenCalls().slice(before);
   expect(calls.map((entry) => [clientIdOf(entry), entry.status])).toEqual([
     ["pdlLIX2Y72MIl2rhLhTE9VV9bN905kBh", 400],
+    ["app_LlGpXReQgckcGGUo2JrYvtJK", 400],
     ["app_EMoamEEZ73f0CkXaXp7hrann", 200],
   ]);
   expect(h.emulator.codex.stats().refreshes - refreshesBefore).toBe(1);

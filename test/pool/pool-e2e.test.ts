@@ -149,8 +149,8 @@ describe("pool end to end", () => {
       expect({ status: response.status, code: body.error.code }).toEqual({ status: 401, code: "refresh_token_revoked" });
       expect(body.error.message).not.toContain(own.refreshToken);
     }
-    // the token's client is not known: the web client and then the Codex one each refuse it once
-    expect(h.emulator.stats().oauthRefreshes).toBe(2);
+    // the token's client is not known: each of the four known clients (web-2026.md §8.2) refuses it once
+    expect(h.emulator.stats().oauthRefreshes).toBe(4);
     expectNoSecrets(h, [own.refreshToken]);
   });
 
@@ -162,12 +162,12 @@ describe("pool end to end", () => {
     await addTokens(h, [dead.refreshToken, live.accessToken]);
     for (let i = 0; i < 3; i++) expect((await h.chat("gpt-4o")).status).toBe(200);
     expect(h.servedBy()).toEqual([live.id, live.id, live.id].map((id) => `${id}:200`));
-    // its client is not known yet: the web client refuses it, then the Codex client
+    // its client is not known yet: each of the four known clients refuses it
     expect((await accounts(h)).map((x) => [x.status, x.lastError])).toEqual([
       ["failed", "refresh token rejected by every known OAuth client (invalid_grant)"],
       ["active", null],
     ]);
-    expect(h.emulator.stats().oauthRefreshes).toBe(2);
+    expect(h.emulator.stats().oauthRefreshes).toBe(4);
     expectNoSecrets(h, [dead.refreshToken, live.accessToken]);
   });
 

@@ -91,10 +91,10 @@ describe("refresh-token-shaped bearers from strangers", () => {
       }
     }
     // one client address: its burst of 5 exchanges, whatever refills while the test runs, and nothing more; a token of
-    // unknown client is tried with each known client (web, then Codex), so each exchange is two OAuth calls
+    // unknown client is tried with each known client (web-2026.md §8.2: four), so each exchange is four OAuth calls
     const exchanges = statuses.get(401) ?? 0;
     expect(exchanges).toBeLessThanOrEqual(6);
-    expect(h.emulator.stats().oauthRefreshes).toBe(2 * exchanges);
+    expect(h.emulator.stats().oauthRefreshes).toBe(4 * exchanges);
     expect(statuses.get(429)).toBe(1000 - exchanges);
     expect(h.emulator.stats().conversations).toBe(0);
   }, 60_000);

@@ -2,10 +2,10 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { FAKE_WEB_CLIENT, type FakeCodexOAuth, startFakeCodexOAuth } from "../../../../test/support/fake-codex-oauth.ts";
 import { readCodexClaims } from "./codex-claims.ts";
-import { CODEX_CLIENT, CODEX_CLIENT_ID, type OAuthClient } from "./oauth-clients.ts";
+import { CODEX_CLIENT, CODEX_CLIENT_ID, type OAuthClient, PLATFORM_CLIENT } from "./oauth-clients.ts";
 import { refreshWithClients } from "./refresh-token.ts";
 
-const WEB: OAuthClient = { id: FAKE_WEB_CLIENT, refreshRedirectUri: "com.openai.chat://auth0.openai.com/ios/com.openai.chat/callback" };
+const WEB: OAuthClient = { id: FAKE_WEB_CLIENT, refreshRedirectUri: "com.openai.chat://auth0.openai.com/ios/com.openai.chat/callback", bodyForm: "json" };
 let auth: FakeCodexOAuth;
 beforeEach(() => {
   auth = startFakeCodexOAuth();
@@ -59,4 +59,10 @@ test("an unreachable host stops the search at the first client and says the toke
   const url = auth.url;
   await auth.stop();
   expect(await refreshWithClients("rt_some_token_value", [WEB, CODEX_CLIENT], { authBaseUrl: url })).toMatchObject({ type: "unavailable", mayHaveReached: false });
+});
+
+test("a client with a form body (platform) is sent one, and the host takes it", async () => {
+  const platformToken = auth.issueRefreshToken({ clientId: PLATFORM_CLIENT.id });
+  const outcome = await refreshWithClients(platformToken, [CODEX_CLIENT, PLATFORM_CLIENT], { authBaseUrl: auth.url });
+  expect([outcome.type === "ok" && outcome.clientId, auth.counts.wrongClient, auth.counts.refreshes]).toEqual([PLATFORM_CLIENT.id, 1, 1]);
 });

@@ -19,15 +19,16 @@ export type RefreshOutcome =
 export const REFRESH_TOKEN_REUSED = "refresh_token_reused";
 
 /**
- * Sends `refreshToken` to each client in `clients` in order until one takes it. Pass one client when it is known;
- * with several, a refusal from one moves on to the next and only a refusal from all is `revoked`.
+ * Sends `refreshToken` to each client in `clients` in order, each in its own body form, until one takes it. Pass one
+ * client when it is known; with several, a refusal from one (a client that did not issue the token answers
+ * `invalid_grant`) moves on to the next and only a refusal from all is `revoked`.
  */
 export async function refreshWithClients(refreshToken: string, clients: readonly OAuthClient[], options: TokenEndpointOptions): Promise<RefreshOutcome> {
   const refusals: string[] = [];
   for (const client of clients) {
     const fields: Record<string, string> = { client_id: client.id, grant_type: "refresh_token", refresh_token: refreshToken };
     if (client.refreshRedirectUri !== null) fields.redirect_uri = client.refreshRedirectUri;
-    const result = await callTokenEndpoint(fields, options, { json: true });
+    const result = await callTokenEndpoint(fields, options, { json: client.bodyForm === "json" });
     switch (result.type) {
       case "ok":
         return { type: "ok", clientId: client.id, tokens: result.tokens };
