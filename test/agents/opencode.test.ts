@@ -9,60 +9,22 @@ import { expect, test } from "bun:test";
 import { POOL_KEY, startPoolHarness } from "../pool/pool-harness.ts";
 import { agentBin, expectFileCreated, startAgentSandbox } from "./agent-sandbox.ts";
 import { codexTurns, toolRoundTrip } from "./codex-turns.ts";
+import { OPENCODE_OFFLINE_ENV, OPENCODE_PLUGIN_LOCK, opencodeConfig } from "./opencode-setup.ts";
 
 const MODEL = "gpt-5.5";
-
-/** `~/.config/opencode/opencode.json`: one provider, chat2api, through the bundled `@ai-sdk/openai-compatible`. */
-function opencodeConfig(baseUrl: string): string {
-  return JSON.stringify(
-    {
-      $schema: "https://opencode.ai/config.json",
-      autoupdate: false,
-      share: "disabled",
-      model: `chat2api/${MODEL}`,
-      small_model: `chat2api/${MODEL}`,
-      provider: {
-        chat2api: {
-          npm: "@ai-sdk/openai-compatible",
-          name: "chat2api",
-          options: { baseURL: baseUrl, apiKey: "{env:CHAT2API_API_KEY}" },
-          models: { [MODEL]: { name: "GPT-5.5 via chat2api", tool_call: true } },
-        },
-      },
-    },
-    null,
-    2,
-  );
-}
-
-/**
- * opencode installs `@opencode-ai/plugin` from the npm registry into each config directory at startup unless the
- * directory already has `node_modules` and a lockfile whose root names it (only the name is compared): these two
- * make that install a no-op.
- */
-const PLUGIN_LOCK = JSON.stringify({ packages: { "": { dependencies: { "@opencode-ai/plugin": "*" } } } });
-
-/** Startup work that would go online: update checks, the models.dev catalog, default plugins, LSP downloads, sharing. */
-const OFFLINE_ENV = {
-  OPENCODE_DISABLE_AUTOUPDATE: "1",
-  OPENCODE_DISABLE_MODELS_FETCH: "1",
-  OPENCODE_DISABLE_DEFAULT_PLUGINS: "1",
-  OPENCODE_DISABLE_LSP_DOWNLOAD: "1",
-  OPENCODE_DISABLE_SHARE: "1",
-};
 
 test("opencode run with chat2api as its OpenAI-compatible provider creates hello.txt through its bash tool, offline", async () => {
   await using harness = await startPoolHarness();
   const account = harness.emulator.addCodexAccount();
   expect((await harness.admin("POST", "/accounts", { tokens: account.accessToken })).status).toBe(200);
   await using sandbox = startAgentSandbox();
-  sandbox.writeInHome(".config/opencode/opencode.json", opencodeConfig(`${harness.server.url}/v1`));
-  sandbox.writeInHome(".config/opencode/package-lock.json", PLUGIN_LOCK);
+  sandbox.writeInHome(".config/opencode/opencode.json", opencodeConfig(`${harness.server.url}/v1`, MODEL));
+  sandbox.writeInHome(".config/opencode/package-lock.json", OPENCODE_PLUGIN_LOCK);
   sandbox.writeInHome(".config/opencode/node_modules/.keep", "");
 
   // one word per argument: `opencode run` wraps an argument holding spaces in double quotes before sending it
   const run = await sandbox.run([agentBin("opencode"), "run", ..."create a file hello.txt containing hi".split(" ")], {
-    env: { ...OFFLINE_ENV, CHAT2API_API_KEY: POOL_KEY },
+    env: { ...OPENCODE_OFFLINE_ENV, CHAT2API_API_KEY: POOL_KEY },
     timeoutMs: 50_000,
   });
 
