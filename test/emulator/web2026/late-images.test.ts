@@ -23,7 +23,8 @@ describe("async image turns", () => {
     const pointer = ((finished.content as Json).parts as Json[])[0] as Json;
     const fileId = String(pointer.asset_pointer).replace("sediment://", "");
     const link = (await (await fetch(`${who.base}/conversation/${cid}/attachment/${fileId}/download`, { headers: who.headers })).json()) as { download_url: string };
-    const bytes = new Uint8Array(await (await fetch(link.download_url)).arrayBuffer());
+    // 2026 links are estuary URLs: they need the owner's bearer (web-2026.md §7.3)
+    const bytes = new Uint8Array(await (await fetch(link.download_url, { headers: who.headers })).arrayBuffer());
     expect([
       text.includes("image_asset_pointer"),
       placeholder.content,
