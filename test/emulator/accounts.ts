@@ -25,6 +25,8 @@ export interface AccountRecord {
   explicitModels: boolean;
   /** The client the account's refresh tokens are issued to: only it can exchange them. */
   oauthClient: WebOAuthClient;
+  /** Lifetime of the access tokens issued to it. */
+  tokenLifetimeSec: number;
 }
 
 /** Who made a request: an account, or the anonymous `/backend-anon` user. */
@@ -61,6 +63,7 @@ export class AccountRegistry {
       models: input.models ? [...input.models] : modelsForPlan(plan),
       explicitModels: input.models !== undefined,
       oauthClient,
+      tokenLifetimeSec: input.accessTokenExpiresInSec ?? DEFAULT_TOKEN_LIFETIME_SEC,
     };
     this.accounts.set(id, record);
     const refreshToken = newRefreshToken();
@@ -93,7 +96,7 @@ export class AccountRegistry {
         iss: "https://auth.openai.com",
         sub: `auth0|${account.id}`,
         iat,
-        exp: iat + (options.expiresInSec ?? DEFAULT_TOKEN_LIFETIME_SEC),
+        exp: iat + (options.expiresInSec ?? account.tokenLifetimeSec),
         jti: randomUUID(),
         ...(options.clientId ? { client_id: options.clientId } : {}),
         [PROFILE_CLAIM]: { email: account.email, email_verified: true },
@@ -137,7 +140,7 @@ export class AccountRegistry {
   }
 
   /** Exchanges a live refresh token; with `rotate` the old one dies and a new one is returned. */
-  refresh(refreshToken: string, rotate: boolean): { account: AccountRecord; accessToken: string; refreshToken: string } | undefined {
+  refresh(refreshToken: string, rotate: boolean): { account: AccountRecord; accessToken: string; refreshToken: string; expiresInSec: number } | undefined {
     const account = this.accountOfRefreshToken(refreshToken);
     if (!account) return undefined;
     let next = refreshToken;
@@ -146,7 +149,8 @@ export class AccountRegistry {
       next = newRefreshToken();
       this.refreshTokens.set(next, account.id);
     }
-    return { account, accessToken: this.issueAccessToken(account.id, { clientId: WEB_OAUTH_CLIENTS[account.oauthClient].id }), refreshToken: next };
+    const accessToken = this.issueAccessToken(account.id, { clientId: WEB_OAUTH_CLIENTS[account.oauthClient].id });
+    return { account, accessToken, refreshToken: next, expiresInSec: account.tokenLifetimeSec };
   }
 
   /**

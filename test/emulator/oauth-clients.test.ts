@@ -127,6 +127,14 @@ describe("POST /oauth/token: each web refresh token belongs to one client", () =
     expect(emu.stats()).toMatchObject({ oauthWrongClient: 0, oauthExchanges: { ios: 0, mobile: 1, platform: 1 } });
   });
 
+  test("accessTokenExpiresInSec sets the lifetime of the account's access tokens and the answer's expires_in", async () => {
+    await using emu = await startEmulator();
+    const account = emu.addAccount({ oauthClient: "mobile", accessTokenExpiresInSec: 120 });
+    const body = (await (await refreshAs(emu.url, "mobile", account.refreshToken)).json()) as { access_token: string; expires_in: number };
+    const lifetime = (jwt: string) => Number(claimsOf(jwt).exp) - Number(claimsOf(jwt).iat);
+    expect([body.expires_in, lifetime(body.access_token), lifetime(account.accessToken)]).toEqual([120, 120, 120]);
+  });
+
   test("an unknown client name is refused at addAccount", async () => {
     await using emu = await startEmulator();
     expect(() => emu.addAccount({ oauthClient: "desktop" as "ios" })).toThrow(TypeError);

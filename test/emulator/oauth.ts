@@ -9,7 +9,6 @@ import { type FaultQueue, faultResponse } from "./faults.ts";
 import { HttpError, json } from "./http.ts";
 import type { EmulatorLogEntry, EmulatorStats, WebOAuthClient } from "./types.ts";
 
-const ACCESS_TOKEN_LIFETIME_SEC = 10 * 24 * 3600;
 const IOS_AUTH_REDIRECT = "com.openai.chat://auth.openai.com/ios/com.openai.chat/callback";
 const IOS_AUTH0_REDIRECT = "com.openai.chat://auth0.openai.com/ios/com.openai.chat/callback";
 
@@ -119,7 +118,7 @@ export async function handleOAuthToken(request: Request, { accounts, rotate, fau
   stats.oauthExchanges[client]++;
   return json(200, {
     access_token: refreshed.accessToken,
-    expires_in: ACCESS_TOKEN_LIFETIME_SEC,
+    expires_in: refreshed.expiresInSec,
     refresh_token: refreshed.refreshToken,
     id_token: refreshed.accessToken,
     scope: "openid profile email offline_access",

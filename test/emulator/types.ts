@@ -65,6 +65,8 @@ export interface AddAccountInput {
   models?: string[];
   /** The client its refresh tokens are issued to; default "ios" (chat2api's default OAUTH_CLIENT_ID). */
   oauthClient?: WebOAuthClient;
+  /** Lifetime of the access tokens issued to it (at creation, by a refresh or a session); default 10 days. */
+  accessTokenExpiresInSec?: number;
 }
 
 /**
