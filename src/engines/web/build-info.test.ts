@@ -41,3 +41,42 @@ test("the page is loaded once per host while fresh, again after the TTL or after
   seen.push((await cache.get(session)).dataBuild);
   expect(seen).toEqual(["prod-1", "prod-1", "prod-2", "prod-3"]);
 });
+
+test("concurrent misses share one page load, and a load that fails is shared as no information", async () => {
+  let loads = 0;
+  let answer: (response: Response) => void = () => {};
+  const fetch = () => {
+    loads++;
+    return new Promise<Response>((resolve) => {
+      answer = resolve;
+    });
+  };
+  const session = new UpstreamSession({ host: "https://up.example", identity: createIdentity({ accessToken: "t", teamAccountId: null }, { userAgents: [], proxyUrls: [] }), language: "en-US", authKey: null, fetch });
+  const cache = new BuildInfoCache(1_000, () => 0);
+  const waiting = Array.from({ length: 8 }, () => cache.get(session));
+  answer(new Response('<html data-build="prod-a"></html>'));
+  expect((await Promise.all(waiting)).map((info) => info.dataBuild)).toEqual(Array(8).fill("prod-a"));
+  expect(loads).toBe(1);
+
+  cache.invalidate("https://up.example");
+  const failing = Array.from({ length: 4 }, () => cache.get(session));
+  answer(new Response("down", { status: 503 }));
+  expect((await Promise.all(failing)).map((info) => info.dataBuild)).toEqual(Array(4).fill(null));
+  expect(loads).toBe(2);
+});
+
+test("invalidate during a load starts a new one for later callers", async () => {
+  const answers: Array<(response: Response) => void> = [];
+  const fetch = () => new Promise<Response>((resolve) => answers.push(resolve));
+  const session = new UpstreamSession({ host: "https://up.example", identity: createIdentity({ accessToken: "t", teamAccountId: null }, { userAgents: [], proxyUrls: [] }), language: "en-US", authKey: null, fetch });
+  const cache = new BuildInfoCache(1_000, () => 0);
+  const first = cache.get(session);
+  cache.invalidate("https://up.example");
+  const second = cache.get(session);
+  expect(answers.length).toBe(2);
+  answers[0]?.(new Response('<html data-build="prod-old"></html>'));
+  answers[1]?.(new Response('<html data-build="prod-new"></html>'));
+  expect((await first).dataBuild).toBe("prod-old");
+  expect((await second).dataBuild).toBe("prod-new");
+  expect((await cache.get(session)).dataBuild).toBe("prod-new");
+});

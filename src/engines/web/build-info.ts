@@ -51,29 +51,42 @@ export function parseBuildInfo(html: string): BuildInfo {
 }
 
 export class BuildInfoCache {
-  private readonly entries = new Map<string, { info: BuildInfo; expiresAt: number }>();
+  /** Per host: the page's info once loaded, or the one load in flight that concurrent misses share. */
+  private readonly entries = new Map<string, { info: Promise<BuildInfo>; expiresAt: number }>();
 
   constructor(
     private readonly ttlMs = 15 * 60_000,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(session: UpstreamSession): Promise<BuildInfo> {
+  get(session: UpstreamSession): Promise<BuildInfo> {
     const cached = this.entries.get(session.host);
+    // an entry still loading has no expiry yet (Infinity): every miss meanwhile waits for that one load
     if (cached && cached.expiresAt > this.now()) return cached.info;
-    let info = EMPTY;
+    const entry = { info: this.load(session), expiresAt: Number.POSITIVE_INFINITY };
+    this.entries.set(session.host, entry);
+    void entry.info.then(() => {
+      entry.expiresAt = this.now() + this.ttlMs;
+    });
+    return entry.info;
+  }
+
+  /** Never rejects: a failure is remembered as no information, like an unusable page. */
+  private async load(session: UpstreamSession): Promise<BuildInfo> {
     try {
       const response = await session.request("/", { timeoutMs: 5_000, headers: { accept: "text/html" } });
-      if (response.ok) info = parseBuildInfo(await response.text());
-      else await response.body?.cancel();
+      if (response.ok) return parseBuildInfo(await response.text());
+      await response.body?.cancel();
     } catch {
       // tolerated: the fingerprint falls back to no build id
     }
-    this.entries.set(session.host, { info, expiresAt: this.now() + this.ttlMs });
-    return info;
+    return EMPTY;
   }
 
-  /** The next `get` for this host loads the page again (a proof refused with a stale build, web-2026.md §11 item 2). */
+  /**
+   * The next `get` for this host loads the page again (a proof refused with a stale build, web-2026.md §11 item 2),
+   * even when a load is in flight: it may be the stale one.
+   */
   invalidate(host: string): void {
     this.entries.delete(host);
   }
