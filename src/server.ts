@@ -10,6 +10,11 @@ import { ChatService } from "./modules/chat/service.ts";
 import { adminModule } from "./modules/admin/index.ts";
 import { createAdminService } from "./modules/admin/service.ts";
 import { codexLoginModule } from "./modules/admin/codex-login.ts";
+import { keysModule } from "./modules/admin/keys.ts";
+import { withClientKeys } from "./keys/client-key-caller.ts";
+import { keyGate } from "./keys/key-gate.ts";
+import { ClientKeys } from "./keys/key-store-facade.ts";
+import { chargingKeyUsage } from "./keys/usage.ts";
 import { createCodexLoginService } from "./modules/admin/codex-login-service.ts";
 import { chatModule } from "./modules/chat/index.ts";
 import { gatewayModule } from "./modules/gateway/index.ts";
@@ -87,12 +92,14 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
   const assets = new AssetCache();
   const downloadImage = createImageDownloader({ upstream, config });
   const assetLinks = createAssetLinks({ download: downloadImage, cache: assets });
+  // client keys (issue 11): served from the pool within their limits, their tokens charged from the request log
+  const keys = new ClientKeys({ store: runtime.store });
   const replies = new ReplyService({
     config,
     upstream,
-    resolveCaller: runtime.resolveCaller,
+    resolveCaller: withClientKeys(runtime.resolveCaller, keys),
     pool: runtime.pool,
-    store: runtime.store,
+    store: chargingKeyUsage(runtime.store, keys, (error) => logger.warn("client key usage write failed", { error })),
     logger: logger.child({ component: "chat" }),
     onAttempt: (outcome) => metrics.countAttempt(outcome),
     codexCatalogs: runtime.codexCatalogs,
@@ -110,6 +117,8 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     version: VERSION,
     metrics,
     modules: [
+      // first: its hooks cover the API routes registered after it
+      keyGate({ keys, prefix: config.apiPrefix ? `/${config.apiPrefix}` : "" }),
       chatModule({ service: chat, logger }),
       responsesModule({ replies, logger }),
       imagesModule({ replies, download: downloadImage, assets: assetLinks }),
@@ -120,6 +129,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
       metricsModule({ metrics, store: runtime.store, config }),
       tokensModule({ service: admin, config }),
       adminModule({ service: admin, config }),
+      keysModule({ keys, config }),
       codexLoginModule({ service: codexLogin, config }),
     ],
     // a catch-all under /backend-api and /backend-anon that streams the body on as it arrives

@@ -4,7 +4,7 @@
  * concurrent admissions that never pass a limit.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import type { AdmitInput, ClientKeyRow, NewClientKeyRow } from "./client-key-store.ts";
+import { type AdmitInput, type ClientKeyRow, type NewClientKeyRow, UNRESTRICTED_KEY } from "./client-key-store.ts";
 import type { Store } from "./store.ts";
 
 const MINUTE = 60_000;
@@ -17,12 +17,7 @@ function newKey(id: string, limits: Partial<NewClientKeyRow> = {}): NewClientKey
     digest: `digest-${id}`,
     hint: "sk-c2a-…abcd",
     createdAt: T0,
-    expiresAt: null,
-    models: "[]",
-    requestsPerMinute: null,
-    tokensPerMinute: null,
-    concurrentRequests: null,
-    tokensPerDay: null,
+    ...UNRESTRICTED_KEY,
     ...limits,
   };
 }

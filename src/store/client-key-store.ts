@@ -9,6 +9,16 @@ export type { ClientKeyRow, ClientKeyUsageRow };
 
 export type NewClientKeyRow = Omit<ClientKeyRow, "revokedAt" | "rotatedAt">;
 
+/** A new key's settings when the operator sets none: no expiry, every model, no limit. */
+export const UNRESTRICTED_KEY = {
+  expiresAt: null,
+  models: "[]",
+  requestsPerMinute: null,
+  tokensPerMinute: null,
+  concurrentRequests: null,
+  tokensPerDay: null,
+} as const satisfies Partial<NewClientKeyRow>;
+
 /** What changes after a key is made: its settings, revocation, and rotation (a new digest and hint). */
 export type ClientKeyPatch = Partial<
   Pick<
