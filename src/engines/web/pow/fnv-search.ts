@@ -3,12 +3,13 @@
  * milliseconds since the solve started; the input is `seed ‖ base64(JSON)`, hashed with FNV-1a-32 + finish, and the
  * answer ends in `~S`.
  *
- * Slot 9 follows the wall clock, so no encoding can be prepared per nonce as the SHA3 loop does; instead the seed and
- * the base64 of the JSON before the nonce (whole 3-byte groups of it) are absorbed once, and each attempt encodes and
- * hashes only the rest. FNV-1a is a running state, so that prefix state is simply reused.
+ * The text is kept encoded in one byte buffer with both slots patched in place (answer-text.ts), so an attempt
+ * allocates nothing; the seed and the base64 before the nonce are absorbed once (FNV-1a is a running state, so that
+ * prefix state is simply reused) and each attempt hashes only the rest.
  */
 import type { PowConfig } from "./config.ts";
-import { FNV_INITIAL_STATE, fnvAbsorb, fnvFinish } from "./fnv.ts";
+import { createAnswerText } from "./answer-text.ts";
+import { FNV_INITIAL_STATE, fnvAbsorb, fnvAbsorbBytes, fnvFinish } from "./fnv.ts";
 
 export const FNV_ANSWER_SUFFIX = "~S";
 const ANSWER_PREFIX = "gAAAAAB";
@@ -36,15 +37,10 @@ export function fnvMeets(hash: number, difficulty: string): boolean {
 export function createFnvSearch(seed: string, difficulty: string, config: PowConfig, options: FnvSearchOptions) {
   if (!/^[0-9a-fA-F]*$/.test(difficulty)) throw new TypeError("A proof-of-work difficulty must be a hex string.");
   const now = options.now ?? Date.now;
-  const items = config.map((value) => JSON.stringify(value) ?? "null");
-  const head = Buffer.from(`[${items.slice(0, 3).join(",")},`, "utf8");
-  const middle = `,${items.slice(4, 9).join(",")},`;
-  const tail = `,${items.slice(10).join(",")}]`;
-  const fixedLength = Math.floor(head.length / 3) * 3;
-  const fixedBase64 = head.subarray(0, fixedLength).toString("base64");
-  const headRest = head.subarray(fixedLength);
-  const prefixState = fnvAbsorb(fnvAbsorb(FNV_INITIAL_STATE, seed), fixedBase64);
-  const target = difficulty.toLowerCase();
+  const text = createAnswerText(new TextEncoder().encode(seed), config);
+  // FNV runs over UTF-16 code units: the seed as a string, the base64 (ASCII) as bytes.
+  const prefixState = fnvAbsorb(fnvAbsorb(FNV_INITIAL_STATE, seed), text.prefixBase64);
+  const meets = fnvTarget(difficulty);
 
   return {
     /** Tries `count` nonces `startNonce, startNonce + step, …`; the first accepted one comes with its answer token. */
@@ -52,12 +48,23 @@ export function createFnvSearch(seed: string, difficulty: string, config: PowCon
       let nonce = startNonce;
       for (let attempt = 0; attempt < count; attempt++, nonce += step) {
         const elapsed = Math.max(0, Math.round(now() - options.startedAt));
-        const rest = Buffer.concat([headRest, Buffer.from(`${nonce}${middle}${elapsed}${tail}`, "utf8")]).toString("base64");
-        if (fnvMeets(fnvFinish(fnvAbsorb(prefixState, rest)), target)) {
-          return { found: { nonce, token: `${ANSWER_PREFIX}${fixedBase64}${rest}${FNV_ANSWER_SUFFIX}` }, attempts: attempt + 1 };
+        if (meets(fnvFinish(fnvAbsorbBytes(prefixState, text.place(nonce, elapsed))))) {
+          return { found: { nonce, token: `${ANSWER_PREFIX}${text.encoded()}${FNV_ANSWER_SUFFIX}` }, attempts: attempt + 1 };
         }
       }
       return { found: null, attempts: count };
     },
   };
+}
+
+/** `fnvMeets` for one difficulty, with the comparison bound worked out once. */
+function fnvTarget(difficulty: string): (hash: number) => boolean {
+  const n = difficulty.length;
+  if (n === 0) return () => true;
+  if (n <= 8) {
+    const shift = 32 - 4 * n;
+    const bound = Number.parseInt(difficulty, 16);
+    return (hash) => hash >>> shift <= bound;
+  }
+  return (hash) => fnvMeets(hash, difficulty);
 }
