@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
+import { withinOneMinuteWindow } from "../support/minute-window.ts";
 import { type Harness, startHarness } from "./harness.ts";
 
 const POOL_KEY = "sk-pool-keys-e2e-0123456789";
@@ -73,6 +74,7 @@ describe("client keys", () => {
   test("over its requests per minute a key gets 429 rate_limit_exceeded with OpenAI's headers; the pool key is unlimited", async () => {
     await using harness = await start();
     const { secret } = await createKey(harness.admin, { name: "rpm", requestsPerMinute: 2, tokensPerMinute: 1_000_000 });
+    await withinOneMinuteWindow();
     const client = harness.client(secret);
     const first = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "one" }] }).withResponse();
     expect(first.response.headers.get("x-ratelimit-limit-requests")).toBe("2");
