@@ -7,15 +7,18 @@ import { failureToken, solveProofOfWork } from "./solve.ts";
 import { verifyProofOfWork } from "./verify.ts";
 
 const crashingWorker = new URL("./__fixtures__/crashing-worker.ts", import.meta.url).href;
+const missingWorker = new URL("./__fixtures__/missing-worker.ts", import.meta.url).href;
+/** Sends every challenge to the workers, however easy: the tests of the pool's own machinery. */
+const NO_INLINE = { sha3: 0, fnv: 0 };
 
 describe("PowWorkerPool", () => {
   test("solves the §4.3 vector to the same token as the single-threaded solver", async () => {
-    await using pool = new PowWorkerPool({ size: 1 });
+    await using pool = new PowWorkerPool({ size: 1, inlineMaxExpectedAttempts: NO_INLINE });
     expect(await pool.solve({ seed: VECTOR_SEED, difficulty: "0fffff", config: VECTOR_CONFIG })).toEqual(solveProofOfWork(VECTOR_SEED, "0fffff", VECTOR_CONFIG));
   });
 
   test("one pool serves both hashes at once: each answer verifies under its own hash only", async () => {
-    await using pool = new PowWorkerPool({ size: 2, chunkSize: 500 });
+    await using pool = new PowWorkerPool({ size: 2, chunkSize: 500, inlineMaxExpectedAttempts: NO_INLINE });
     const seeds = ["0.11", "0.22", "0.33", "0.44"];
     const hashes = ["fnv", "sha3", "fnv", "sha3"] as const;
     const results = await Promise.all(seeds.map((seed, i) => pool.solve({ seed, difficulty: "0fff", config: VECTOR_CONFIG_2026, hash: hashes[i] })));
@@ -63,7 +66,7 @@ describe("PowWorkerPool", () => {
   });
 
   test("an easy solve queued behind a hard one finishes first (solves take turns)", async () => {
-    await using pool = new PowWorkerPool({ size: 1, chunkSize: 200 });
+    await using pool = new PowWorkerPool({ size: 1, chunkSize: 200, inlineMaxExpectedAttempts: NO_INLINE });
     const order: string[] = [];
     const hard = pool.solve({ seed: "0.1", difficulty: "000000000", config: VECTOR_CONFIG, maxAttempts: 20_000 }).then(() => order.push("hard"));
     const easy = pool.solve({ seed: "0.2", difficulty: "7", config: VECTOR_CONFIG }).then(() => order.push("easy"));
@@ -72,7 +75,7 @@ describe("PowWorkerPool", () => {
   });
 
   test("maxAttempts left undefined means the default budget, not none", async () => {
-    await using pool = new PowWorkerPool({ size: 1 });
+    await using pool = new PowWorkerPool({ size: 1, inlineMaxExpectedAttempts: NO_INLINE });
     expect(await pool.solve({ seed: VECTOR_SEED, difficulty: "0fffff", config: VECTOR_CONFIG, maxAttempts: undefined })).toMatchObject({ solved: true, nonce: 10 });
   });
 
@@ -88,7 +91,7 @@ describe("PowWorkerPool", () => {
   });
 
   test.each(["throw", "exit"])("a worker that crashes (%s) rejects its solve and is replaced, so the next solve works", async (seed) => {
-    await using pool = new PowWorkerPool({ size: 1, workerUrl: crashingWorker });
+    await using pool = new PowWorkerPool({ size: 1, workerUrl: crashingWorker, inlineMaxExpectedAttempts: NO_INLINE });
     const crashed = await pool.solve({ seed, difficulty: "0fffff", config: VECTOR_CONFIG }).catch((error: unknown) => error);
     const next = await pool.solve({ seed: VECTOR_SEED, difficulty: "0fffff", config: VECTOR_CONFIG });
     expect({ crashed: crashed instanceof PowWorkerError && crashed.message.startsWith("A proof-of-work worker crashed"), next }).toEqual({
@@ -98,8 +101,28 @@ describe("PowWorkerPool", () => {
   });
 
   test("a worker script that cannot start fails the solves instead of respawning forever", async () => {
-    await using pool = new PowWorkerPool({ size: 1, workerUrl: new URL("./__fixtures__/missing-worker.ts", import.meta.url).href });
-    await expect(pool.solve({ seed: "0.1", difficulty: "0fffff", config: VECTOR_CONFIG })).rejects.toThrow(PowWorkerError);
+    await using pool = new PowWorkerPool({ size: 1, workerUrl: missingWorker });
+    await expect(pool.solve({ seed: "0.1", difficulty: "00ffff", config: VECTOR_CONFIG })).rejects.toThrow(PowWorkerError);
+  });
+
+  test("easy challenges and the requirements token are solved on the calling thread, to the solver's exact answers", async () => {
+    // No worker of this pool can start, so every answer below came from the calling thread.
+    await using pool = new PowWorkerPool({ size: 1, workerUrl: missingWorker, random: () => 0.8118613382182117 });
+    const sha3 = [
+      { seed: VECTOR_SEED, difficulty: "0fffff" },
+      { seed: "0.25", difficulty: "07" },
+    ];
+    expect(await Promise.all(sha3.map((input) => pool.solve({ ...input, config: VECTOR_CONFIG })))).toEqual(
+      sha3.map(({ seed, difficulty }) => solveProofOfWork(seed, difficulty, VECTOR_CONFIG)),
+    );
+    // FNV answers carry the milliseconds the solve took in slot 9, so they are checked by verifying them.
+    const fnv = [
+      { seed: "0.8118613382182117", difficulty: "0fffff" },
+      { seed: "0.5", difficulty: "02" },
+    ];
+    const fnvResults = await Promise.all(fnv.map((input) => pool.solve({ ...input, config: VECTOR_CONFIG_2026, hash: "fnv" })));
+    expect(fnvResults.map((result, i) => result.solved && verifyProofOfWork(fnv[i]?.seed ?? "", fnv[i]?.difficulty ?? "", result.token, "fnv"))).toEqual([true, true]);
+    expect(await pool.requirementsToken(VECTOR_CONFIG)).toEqual(`gAAAAAC${solveProofOfWork(VECTOR_SEED, "0fffff", VECTOR_CONFIG).token.slice(7)}`);
   });
 
   test("close() rejects pending solves and later ones", async () => {

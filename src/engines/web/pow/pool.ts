@@ -6,13 +6,17 @@
  * one solve spreads over every idle worker. Chunks are striped (worker lane k of n tries k, k+n, k+2n… of a block)
  * so the workers together sweep the low nonces first. The first answer wins; the other workers on that solve are
  * told through their cancel cell to stop.
+ *
+ * Easy challenges never reach a worker: their expected work is below the cost of the round trip (inline-routing.ts),
+ * so the calling thread solves them, and the requirements token always.
  */
 import type { PowConfig } from "./config.ts";
+import { INLINE_MAX_EXPECTED_ATTEMPTS, solvesInline } from "./inline-routing.ts";
 import type { PowChunkMessage, PowInitMessage, PowWorkerResponse } from "./messages.ts";
 import { parseDifficulty } from "./nonce-search.ts";
 import { PowWorkerError } from "./pow-worker-error.ts";
 import { failureToken, type PowHash } from "./proof-search.ts";
-import { DEFAULT_MAX_ATTEMPTS, REQUIREMENTS_DIFFICULTY, type SolveResult, toRequirementsToken } from "./solve.ts";
+import { DEFAULT_MAX_ATTEMPTS, requirementsToken, type SolveResult, solveProofOfWork } from "./solve.ts";
 
 export interface PowWorkerPoolOptions {
   /** Number of workers (POW_WORKERS); at least 1. */
@@ -23,6 +27,8 @@ export interface PowWorkerPoolOptions {
   chunkSize?: number;
   /** Draws the requirements-token seeds. */
   random?: () => number;
+  /** Challenges expected to take at most this many attempts are solved on the calling thread (0: none; tests). */
+  inlineMaxExpectedAttempts?: Readonly<Record<PowHash, number>>;
 }
 
 export interface PowSolveInput {
@@ -68,6 +74,7 @@ export class PowWorkerPool {
   private readonly chunkSize: number;
   private readonly workerUrl: string | URL | undefined;
   private readonly random: () => number;
+  private readonly inlineLimits: Readonly<Record<PowHash, number>>;
   private readonly slots: Slot[] = [];
   /** Unfinished solves in arrival order; `turn` is where the round robin resumes. */
   private readonly jobs: Job[] = [];
@@ -82,21 +89,26 @@ export class PowWorkerPool {
     this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 5_000));
     this.workerUrl = options.workerUrl;
     this.random = options.random ?? Math.random;
+    this.inlineLimits = options.inlineMaxExpectedAttempts ?? INLINE_MAX_EXPECTED_ATTEMPTS;
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
 
   solve(input: PowSolveInput): Promise<SolveResult> {
     if (this.closed) return Promise.reject(new PowWorkerError("The proof-of-work pool is closed."));
-    if (this.slots.length === 0) return Promise.reject(new PowWorkerError("The proof-of-work workers keep crashing; none is left."));
+    const hash = input.hash ?? "sha3";
     try {
       parseDifficulty(input.difficulty);
+      if (solvesInline(hash, input.difficulty, this.inlineLimits)) {
+        return Promise.resolve(solveProofOfWork(input.seed, input.difficulty, input.config, { hash, maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }));
+      }
     } catch (error) {
       return Promise.reject(error);
     }
+    if (this.slots.length === 0) return Promise.reject(new PowWorkerError("The proof-of-work workers keep crashing; none is left."));
     return new Promise<SolveResult>((resolve, reject) => {
       const job: Job = {
         id: this.nextJobId++,
-        input: { ...input, maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, hash: input.hash ?? "sha3" },
+        input: { ...input, maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, hash },
         startedAt: Date.now(),
         nextChunk: 0,
         inFlight: 0,
@@ -110,9 +122,10 @@ export class PowWorkerPool {
     });
   }
 
+  /** Always on the calling thread: its fixed difficulty takes about 16 attempts, less than one worker round trip. */
   async requirementsToken(config: PowConfig): Promise<string> {
-    const result = await this.solve({ seed: String(this.random()), difficulty: REQUIREMENTS_DIFFICULTY, config });
-    return toRequirementsToken(result.token);
+    if (this.closed) throw new PowWorkerError("The proof-of-work pool is closed.");
+    return requirementsToken(config, this.random);
   }
 
   /** Rejects pending solves and terminates every worker; resolves once they have exited. */

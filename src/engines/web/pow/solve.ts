@@ -44,7 +44,7 @@ export function requirementsToken(config: PowConfig, random: () => number = Math
   return toRequirementsToken(solveProofOfWork(String(random()), REQUIREMENTS_DIFFICULTY, config).token);
 }
 
-/** Re-marks an answer token as a requirements token (also used by the worker pool). */
+/** Re-marks an answer token as a requirements token. */
 export function toRequirementsToken(answerToken: string): string {
   return REQUIREMENTS_PREFIX + answerToken.slice(ANSWER_PREFIX.length);
 }
