@@ -15,7 +15,8 @@ import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
 import { accounts, conversations, cooldowns, poolChanges, quotaWindows, requestLog, usedRefreshTokens } from "./schema.pg.ts";
 import { createSecretBox, type DataKeys, DataKeyError } from "./secret-box.ts";
-import type { AccountRow, PoolChange, Store } from "./store.ts";
+import type { AccountRow, NewRequestLogRow, PoolChange, Store } from "./store.ts";
+import { createWriteBehind, type WriteBehindOptions } from "./write-behind.ts";
 
 export interface PostgresStoreOptions {
   /** `postgres://user[:password]@host[:port]/database`; other query parameters (`?search_path=…`) go to the server. */
@@ -31,6 +32,8 @@ export interface PostgresStoreOptions {
   dataKeys?: DataKeys;
   /** Told about tokens sealed or re-sealed on open. */
   logger?: Logger;
+  /** How the request log is batched (write-behind.ts); tests make the batches small. */
+  requestLogQueue?: Omit<WriteBehindOptions<NewRequestLogRow>, "write">;
 }
 
 /** Where the database is, for messages: never the user name or password. */
@@ -53,6 +56,7 @@ export function createPostgresStore({
   pruneBatchSize,
   dataKeys = { current: null, previous: [] },
   logger = silentLogger,
+  requestLogQueue,
 }: PostgresStoreOptions): Store {
   const client = new SQL({ url, max: maxConnections });
   const lockClient = new SQL({ url, max: LOCK_CONNECTIONS });
@@ -100,6 +104,15 @@ export function createPostgresStore({
   async function opened<T>(run: (codec: AccountCodec) => Promise<T>): Promise<T> {
     return run(await opening);
   }
+  // the request log, written behind the requests: a batch is one multi-row INSERT (one statement, one round trip,
+  // atomic); account writes below stay awaited, one transaction each
+  const requests = createWriteBehind<NewRequestLogRow>({
+    ...requestLogQueue,
+    write: (rows) =>
+      opened(async () => {
+        await db.insert(requestLog).values(rows);
+      }),
+  });
   const openAll = (codec: AccountCodec, rows: StoredAccount[]): Promise<AccountRow[]> => Promise.all(rows.map((row) => codec.open(row)));
 
   return {
@@ -249,18 +262,21 @@ export function createPostgresStore({
           return (await db.delete(conversations).where(inArray(conversations.conversationId, batch)).returning({ id: conversations.conversationId })).length;
         }, pruneBatchSize),
       ),
-    logRequest: (entry) =>
+    logRequest: (entry) => requests.add(entry),
+    // reads and prunes see the rows logged before them: what waits in the queue is written first
+    recentRequests: (limit) =>
       opened(async () => {
-        await db.insert(requestLog).values(entry);
+        await requests.flush();
+        return db.select().from(requestLog).orderBy(desc(requestLog.id)).limit(limit);
       }),
-    recentRequests: (limit) => opened(() => db.select().from(requestLog).orderBy(desc(requestLog.id)).limit(limit)),
     pruneRequests: (olderThanMs) =>
-      opened(() =>
-        pruneInBatches(async (limit) => {
+      opened(async () => {
+        await requests.flush();
+        return pruneInBatches(async (limit) => {
           const batch = db.select({ id: requestLog.id }).from(requestLog).where(lt(requestLog.at, olderThanMs)).orderBy(requestLog.at).limit(limit);
           return (await db.delete(requestLog).where(inArray(requestLog.id, batch)).returning({ id: requestLog.id })).length;
-        }, pruneBatchSize),
-      ),
+        }, pruneBatchSize);
+      }),
     withLock: (key, run) =>
       opened(() =>
         // a transaction-scoped lock goes with its connection: a crashed instance cannot leave it held
@@ -272,6 +288,7 @@ export function createPostgresStore({
       ),
     async close() {
       await opening.catch(() => {});
+      await requests.flush();
       await Promise.all([client.close(), lockClient.close()]);
     },
   };

@@ -15,7 +15,8 @@ import { preparePrivateDatabaseFile } from "./private-files.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
 import { accounts, conversations, cooldowns, poolChanges, quotaWindows, requestLog, usedRefreshTokens } from "./schema.sqlite.ts";
 import { createSecretBox, type DataKeys } from "./secret-box.ts";
-import type { AccountRow, PoolChange, Store } from "./store.ts";
+import type { AccountRow, NewRequestLogRow, PoolChange, Store } from "./store.ts";
+import { createWriteBehind, type WriteBehindOptions } from "./write-behind.ts";
 
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:". */
@@ -27,6 +28,8 @@ export interface SqliteStoreOptions {
   dataKeys?: DataKeys;
   /** Told about the database folder's mode and about tokens sealed or re-sealed on open. */
   logger?: Logger;
+  /** How the request log is batched (write-behind.ts); tests make the batches small. */
+  requestLogQueue?: Omit<WriteBehindOptions<NewRequestLogRow>, "write">;
 }
 
 /** `sqlite:<path>` (DATABASE_URL) → the path. */
@@ -55,7 +58,14 @@ function createKeyedLock(): Store["withLock"] {
   };
 }
 
-export function createSqliteStore({ path, now = Date.now, pruneBatchSize, dataKeys = { current: null, previous: [] }, logger = silentLogger }: SqliteStoreOptions): Store {
+export function createSqliteStore({
+  path,
+  now = Date.now,
+  pruneBatchSize,
+  dataKeys = { current: null, previous: [] },
+  logger = silentLogger,
+  requestLogQueue,
+}: SqliteStoreOptions): Store {
   if (path !== ":memory:") for (const warning of preparePrivateDatabaseFile(path)) logger.warn(warning);
   const sqlite = new Database(path, { create: true, strict: true });
   sqlite.run("PRAGMA journal_mode = WAL");
@@ -65,6 +75,17 @@ export function createSqliteStore({ path, now = Date.now, pruneBatchSize, dataKe
   migrateSqlite(sqlite);
   const db = drizzle(sqlite, { schema: { accounts, cooldowns, requestLog, conversations, poolChanges, usedRefreshTokens, quotaWindows } });
   type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+  // the request log, written behind the requests: a batch is one transaction of one statement prepared once (the
+  // column list is the schema's, schema.sqlite.ts); account writes below stay one synchronous transaction each
+  const insertRequest = sqlite.prepare(
+    "INSERT INTO request_log (at, client_key, account_id, model, prompt_tokens, completion_tokens, status, latency_ms, ttft_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const requests = createWriteBehind<NewRequestLogRow>({
+    ...requestLogQueue,
+    write: sqlite.transaction((rows: NewRequestLogRow[]) => {
+      for (const r of rows) insertRequest.run(r.at, r.clientKey, r.accountId ?? null, r.model, r.promptTokens ?? 0, r.completionTokens ?? 0, r.status, r.latencyMs, r.ttftMs ?? null);
+    }),
+  });
 
   function recordChanges(tx: Tx, changes: readonly PoolChange[]): void {
     for (const change of changes) {
@@ -258,16 +279,15 @@ export function createSqliteStore({ path, now = Date.now, pruneBatchSize, dataKe
         pruneBatchSize,
       );
     },
-    async logRequest(entry) {
-      await opening;
-      db.insert(requestLog).values(entry).run();
-    },
+    logRequest: (entry) => requests.add(entry),
     async recentRequests(limit) {
       await opening;
+      await requests.flush();
       return db.select().from(requestLog).orderBy(desc(requestLog.id)).limit(limit).all();
     },
     async pruneRequests(olderThanMs) {
       await opening;
+      await requests.flush();
       const batch = (limit: number) =>
         db.select({ id: requestLog.id }).from(requestLog).where(lt(requestLog.at, olderThanMs)).orderBy(requestLog.at).limit(limit);
       return pruneInBatches(
@@ -277,6 +297,7 @@ export function createSqliteStore({ path, now = Date.now, pruneBatchSize, dataKe
     },
     async close() {
       await opening.catch(() => {});
+      await requests.flush();
       sqlite.close();
     },
   };

@@ -285,6 +285,14 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
       expect(await store.pruneRequests(5_000)).toBe(0);
     });
 
+    test("a burst of request-log rows logged without waiting is all written, each once", async () => {
+      const burst = Array.from({ length: 2_000 }, (_, i) => store.logRequest(logEntry(i + 1)));
+      const ats = (await store.recentRequests(5_000)).map((row) => row.at);
+      expect(ats.length).toBe(2_000);
+      expect(new Set(ats).size).toBe(2_000);
+      await Promise.all(burst);
+    });
+
     test("pruneRequests on an empty log deletes nothing", async () => {
       expect(await store.pruneRequests(Date.now())).toBe(0);
     });
@@ -372,6 +380,18 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
         try {
           const row = await again.getAccount(account.id);
           expect([row?.refreshToken, row?.refreshStartedAt, await again.isRefreshTokenUsed("rt-p1")]).toEqual(["rt-p2", null, true]);
+        } finally {
+          await again.close();
+        }
+      });
+
+      test("request-log rows still waiting when the store closes are written by close", async () => {
+        const first = await makeStore();
+        for (let at = 1; at <= 300; at++) void first.logRequest(logEntry(at));
+        await first.close();
+        const again = await persistent.reopen();
+        try {
+          expect((await again.recentRequests(1_000)).length).toBe(300);
         } finally {
           await again.close();
         }
