@@ -7,6 +7,7 @@
  */
 import { createAnswerText } from "./answer-text.ts";
 import type { PowConfig } from "./config.ts";
+import { createPrefixedSha3 } from "./keccak-wasm.ts";
 
 export interface NonceSearch {
   /** Tries `count` nonces `startNonce, startNonce + step, …`; `nonce` is the first accepted one, else null. */
@@ -48,17 +49,14 @@ export function meetsTarget(digest: Uint8Array, target: DifficultyTarget): boole
 export function createNonceSearch(seed: string, difficulty: string, config: PowConfig): NonceSearch {
   const target = parseDifficulty(difficulty);
   const text = createAnswerText(new TextEncoder().encode(seed), config);
-  // The prefix never changes: absorb it once and copy the hasher per attempt.
-  const base = new Bun.CryptoHasher("sha3-512");
-  base.update(text.prefix);
-  const digest = new Uint8Array(64);
+  // The prefix never changes: its whole blocks are absorbed once.
+  const sha3 = createPrefixedSha3(text.prefix);
 
   return {
     search(startNonce, step, count) {
       let nonce = startNonce;
       for (let attempt = 0; attempt < count; attempt++, nonce += step) {
-        base.copy().update(text.place(nonce, Math.floor(nonce / 2))).digest(digest);
-        if (meetsTarget(digest, target)) return { nonce, attempts: attempt + 1 };
+        if (meetsTarget(sha3.digest(text.place(nonce, Math.floor(nonce / 2))), target)) return { nonce, attempts: attempt + 1 };
       }
       return { nonce: null, attempts: count };
     },
