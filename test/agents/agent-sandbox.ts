@@ -1,16 +1,18 @@
 /**
- * @module A place to run a real coding agent (the npm-installed Codex CLI or opencode) offline: a temporary HOME and
- * working directory, an environment built from nothing (so no setting or key of the developer's leaks in), and every
- * proxy variable pointed at a local listener that refuses and records each connection. The agents are configured to
- * reach only chat2api on 127.0.0.1 (NO_PROXY); anything else they try shows up in `outsideAttempts()`.
+ * @module A place to run a real coding agent (the npm-installed Codex CLI, opencode or qwen-code) offline: a temporary
+ * HOME and working directory, an environment built from nothing (so no setting or key of the developer's leaks in),
+ * and every proxy variable pointed at a local listener that tunnels only to 127.0.0.1 and refuses and records every
+ * other connection. The agents are configured to reach only chat2api on 127.0.0.1 (NO_PROXY, or the tunnel for an
+ * agent that ignores it); anything else they try shows up in `outsideAttempts()`.
  */
 import { expect } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 /** The binaries of the pinned devDependencies (`npm install` puts them there). */
-export function agentBin(name: "codex" | "opencode"): string {
+export function agentBin(name: "codex" | "opencode" | "qwen"): string {
   return join(import.meta.dir, "..", "..", "node_modules", ".bin", name);
 }
 
@@ -36,22 +38,56 @@ export interface AgentSandbox extends AsyncDisposable {
 }
 
 /**
- * Listens on 127.0.0.1 and answers every connection with a 403 that closes it: HTTP clients configured with it as
- * their proxy fail fast instead of waiting on a dead port, and the first line (`CONNECT host:443 …`) is kept.
+ * Listens on 127.0.0.1 as every proxy variable's target. A `CONNECT` to 127.0.0.1 or localhost is tunnelled there
+ * (agents such as qwen-code send all their traffic through the proxy, ignoring NO_PROXY, so chat2api is reached that
+ * way); any other connection is answered with a 403 that closes it, so an HTTP client fails fast instead of waiting
+ * on a dead port, and its first line (`CONNECT host:443 …`) is kept.
  */
 function startRefusingProxy(): { url: string; attempts: string[]; stop(): void } {
   const attempts: string[] = [];
-  const listener = Bun.listen<undefined>({
-    hostname: "127.0.0.1",
-    port: 0,
-    socket: {
-      data(socket, data) {
-        attempts.push(data.toString("latin1").split("\r\n")[0] ?? "");
-        socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-      },
-    },
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket): Socket => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+    return socket;
+  };
+  const server = createServer((client) => {
+    track(client);
+    client.once("data", (head: Buffer) => {
+      // no listener until the tunnel is up: paused, so nothing the client sends meanwhile is lost
+      client.pause();
+      const text = head.toString("latin1");
+      const firstLine = text.split("\r\n")[0] ?? "";
+      const loopback = /^CONNECT (?:127\.0\.0\.1|localhost):(\d+) /i.exec(firstLine);
+      if (!loopback) {
+        attempts.push(firstLine);
+        client.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        return;
+      }
+      const rest = head.subarray(Buffer.byteLength(text.slice(0, text.indexOf("\r\n\r\n") + 4), "latin1"));
+      const upstream = track(connect(Number(loopback[1]), "127.0.0.1"));
+      upstream.once("connect", () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        if (rest.length > 0) upstream.write(rest);
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+      upstream.on("close", () => client.destroy());
+      client.on("close", () => upstream.destroy());
+    });
   });
-  return { url: `http://127.0.0.1:${listener.port}`, attempts, stop: () => listener.stop(true) };
+  server.listen(0, "127.0.0.1");
+  // Bun binds at once, so the port is known here (the sandbox is made synchronously)
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    attempts,
+    stop: () => {
+      server.close();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
 }
 
 function proxyEnv(url: string): Record<string, string> {
