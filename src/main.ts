@@ -4,14 +4,10 @@
  * cannot be bound, a DATA_DIR or database that cannot be written, DATABASE_URL credentials refused), 1 for the rest
  * (a port in use, a database not reachable yet, anything unforeseen), which a supervisor may retry.
  */
-import { runLogin } from "./cli/login.ts";
+// only what --help and --version need is loaded up front; the server and its dependencies after them (issue 12)
 import { type Config, ConfigError, configHelp, loadConfig, settingNames } from "./config.ts";
-import { checkHealth } from "./healthcheck.ts";
-import { createLogger } from "./logger.ts";
-import { startServer, VERSION } from "./server.ts";
-import { EXIT_CONFIG, explainStartupFailure } from "./startup-failure.ts";
 import { fetchCapOf, fetchCapWarning, raiseFetchCap } from "./engines/web/fetch-cap.ts";
-import { describeUnknownSetting, findUnknownSettings } from "./unknown-settings.ts";
+import { VERSION } from "./version.ts";
 
 const argv = process.argv.slice(2);
 const healthcheck = argv.includes("--healthcheck");
@@ -29,29 +25,39 @@ if (args.includes("--version")) {
   process.exit(0);
 }
 
-function configOrExit(): Readonly<Config> {
+async function configOrExit(): Promise<Readonly<Config>> {
   try {
     return loadConfig(process.env, args);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`chat2api: ${error.message}`);
+    const { EXIT_CONFIG } = await import("./startup-failure.ts");
     return process.exit(EXIT_CONFIG);
   }
 }
 
-const config = configOrExit();
+const config = await configOrExit();
 if (login) {
+  const { runLogin } = await import("./cli/login.ts");
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   process.exit(await runLogin({ config, print: (line) => console.log(line), signal: controller.signal }));
 }
 if (healthcheck) {
+  const { checkHealth } = await import("./healthcheck.ts");
   const { ok, detail } = await checkHealth(config);
   console.log(`chat2api healthcheck: ${detail}`);
   process.exit(ok ? 0 : 1);
 }
-// before anything fetches: Bun reads its fetch cap only at process start, so the process restarts itself with it set
+// before anything fetches: Bun reads its fetch cap only at process start, so the process restarts itself with it set,
+// and before the server's modules load, so that restart does not load them twice
 raiseFetchCap(process);
+const [{ createLogger }, { startServer }, { explainStartupFailure }, { describeUnknownSetting, findUnknownSettings }] = await Promise.all([
+  import("./logger.ts"),
+  import("./server.ts"),
+  import("./startup-failure.ts"),
+  import("./unknown-settings.ts"),
+]);
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
 const capWarning = fetchCapWarning(config.maxUpstreamStreams, process.env);
 if (capWarning) logger.warn(capWarning);

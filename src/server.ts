@@ -38,7 +38,7 @@ import { UpstreamClient } from "./engines/web/client.ts";
 import { PowWorkerPool } from "./engines/web/pow/pool.ts";
 import { StreamSlots } from "./engines/web/stream-slots.ts";
 import type { FetchLike } from "./engines/web/session.ts";
-import packageJson from "../package.json" with { type: "json" };
+import { VERSION } from "./version.ts";
 
 export interface ServerDeps {
   logger: Logger;
@@ -52,6 +52,8 @@ export interface RunningServer extends AsyncDisposable {
   runtime: PoolRuntime;
   /** Upstream conversation slots (MAX_UPSTREAM_STREAMS, MAX_STREAMS_PER_ACCOUNT): what is streaming and waiting. */
   streams: StreamSlots;
+  /** Settles once the tokenizer tables are loaded (just after listen); a request counting tokens before loads them itself. */
+  tokenizersLoaded: Promise<void>;
   /**
    * Stops taking requests and closes everything. `graceMs`: how long replies in flight may finish first (a restart
    * under systemd should not cut answers mid-sentence); after it, open connections are closed.
@@ -59,7 +61,7 @@ export interface RunningServer extends AsyncDisposable {
   stop(options?: { graceMs?: number }): Promise<void>;
 }
 
-export const VERSION: string = packageJson.version;
+export { VERSION };
 
 export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
   const { logger } = deps;
@@ -152,8 +154,6 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
     await close().catch(() => {});
     throw error;
   });
-  // the tokenizer tables block the thread while they load: now, not under the first request and everyone beside it
-  preloadTokenizers();
   try {
     app.listen({
       port: config.port,
@@ -173,6 +173,9 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
   }
   const server = app.server;
   if (!server) throw new Error("the server did not start");
+  // the tokenizer tables block the thread for a while (about 0.3 s each) as they load: after listen, so /healthz and
+  // /v1/models answer at once, and on the next turn of the loop, before most requests that would count tokens
+  const tokenizersLoaded = new Promise<void>((resolve) => setTimeout(() => resolve(preloadTokenizers()), 0));
   await runtime.scheduler.start();
   // not awaited: a first prune of a long log must not hold up the start; it logs its own outcome
   void retention.start();
@@ -186,5 +189,5 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
     await app.stop(true);
     await close();
   };
-  return { url, port: server.port ?? config.port, runtime, streams, stop, [Symbol.asyncDispose]: stop };
+  return { url, port: server.port ?? config.port, runtime, streams, tokenizersLoaded, stop, [Symbol.asyncDispose]: stop };
 }

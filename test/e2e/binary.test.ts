@@ -1,5 +1,6 @@
 /**
- * The single executable: `bun build --compile` (as `npm run build` does) yields one file that starts, serves
+ * The single executable: package.json's `build` script (`bun build --compile --bytecode`, run here with another
+ * output path) yields one file that starts, serves
  * /v1/models and /swagger, and answers a chat through the emulator with its embedded proof-of-work Workers and
  * migrations — nothing beside it, run from an empty directory.
  */
@@ -7,6 +8,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import packageJson from "../../package.json" with { type: "json" };
 import { type Emulator, startEmulator } from "../emulator/index.ts";
 
 const root = join(import.meta.dir, "../..");
@@ -17,7 +19,7 @@ let child: ReturnType<typeof Bun.spawn> | undefined;
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), "chat2api-binary-"));
   const build = Bun.spawnSync(
-    ["bun", "build", "--compile", "--minify", "src/main.ts", "src/engines/web/pow/worker.ts", "--outfile", join(workDir, "chat2api")],
+    packageJson.scripts.build.split(" ").map((word) => (word === "dist/chat2api" ? join(workDir, "chat2api") : word)),
     { cwd: root, stdout: "pipe", stderr: "pipe" },
   );
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);

@@ -14,7 +14,8 @@ let account: EmulatedAccount;
 beforeAll(async () => {
   h = await startHarness();
   account = h.emulator.addAccount({ plan: "plus", email: "loop@example.com" });
-  // no warm-up request: the server loads the tokenizer tables before it listens, so the first request is as cheap as any
+  // no warm-up request: the server loads the tokenizer tables just after it listens, so the first request is as cheap as any
+  await h.server.tokenizersLoaded;
 }, 30_000);
 afterAll(async () => {
   await h?.[Symbol.asyncDispose]();
