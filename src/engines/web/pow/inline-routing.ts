@@ -9,7 +9,7 @@
 import type { PowHash } from "./proof-search.ts";
 
 /**
- * The most expected attempts solved inline: about 4 round trips (≈ 120 µs) of hashing at ≈ 2.5 µs per SHA3 attempt
+ * The most expected attempts solved inline: about 4 round trips (≈ 120 µs) of hashing at ≈ 2.2–2.5 µs per SHA3 attempt
  * and ≈ 0.7 µs per FNV attempt. The requirements token's `0fffff` (16 attempts) is always under both.
  */
 export const INLINE_MAX_EXPECTED_ATTEMPTS: Readonly<Record<PowHash, number>> = { sha3: 48, fnv: 160 };
