@@ -39,5 +39,6 @@ test("opencode run on a web model creates hello.txt through prompt-based tools (
   expect(turns.some((turn) => turn.texts.some((text) => text.includes("## bash")))).toBe(true);
   expect(turns.some((turn) => /<tool_result call_id="call_[^"]+" name="bash">/.test(turn.texts.at(-1) ?? ""))).toBe(true);
   expect(harness.emulator.codex.stats().responses).toBe(0);
+  expect(harness.emulator.webScriptsPending()).toBe(0);
   expect(sandbox.outsideAttempts()).toEqual([]);
 }, 60_000);
