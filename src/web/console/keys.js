@@ -1,0 +1,1 @@
+// the keys page's script (next commit)
