@@ -1,7 +1,7 @@
 /**
  * @module The playground at `/` in headless Chromium against chat2api and the strict emulator, on a desktop and a
  * 390 px viewport: a streamed reply rendered as Markdown, reasoning folded, an image sent (it reaches the upstream as
- * an uploaded pointer) and one received, a tool call shown, regenerate and stop; nothing wider than the viewport;
+ * an uploaded pointer) and one received, a tool call shown, stop while streaming, regenerate; nothing wider than the viewport;
  * conversations kept across a reload; only loopback requests. Screenshots go to a temporary directory.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -154,6 +154,28 @@ describe.skipIf(!hasChromium)("console playground in Chromium", () => {
         await page.fill("#tools", "");
         await page.locator("#tools").dispatchEvent("change");
         await expectNoOverflow(page);
+      });
+
+      test("stop ends a reply that is still streaming, and chat2api lets go of the upstream", async () => {
+        await useModel("gpt-4o");
+        await page.click("#new-chat");
+        h.emulator.inject({ endpoint: "conversation", times: 1, kind: { type: "hold", afterEvents: 2 } });
+        await page.fill("#prompt", "A long answer please");
+        await page.press("#prompt", "Enter");
+        await page.waitForFunction(() => !(document.getElementById("stop") as HTMLButtonElement).disabled);
+        for (let i = 0; h.emulator.stats().held !== 1; i++) {
+          if (i > 500) throw new Error("the emulator never held the stream");
+          await Bun.sleep(10);
+        }
+        await page.click("#stop");
+        await page.waitForFunction(() => (document.getElementById("stop") as HTMLButtonElement).disabled);
+        expect(await assistant().last().locator(".error").textContent()).toBe("Stopped.");
+        expect(await page.locator("#status").textContent()).toBe("Stopped.");
+        // the browser left, so chat2api left the upstream: nothing is held any more
+        for (let i = 0; h.emulator.stats().held !== 0; i++) {
+          if (i > 500) throw new Error("the held stream was never let go");
+          await Bun.sleep(10);
+        }
       });
 
       test("regenerate replaces the last answer; the conversation survives a reload", async () => {
