@@ -1,7 +1,7 @@
 /**
  * @module The playground at `/` in headless Chromium against chat2api and the strict emulator, on a desktop and a
  * 390 px viewport: a streamed reply rendered as Markdown, reasoning folded, an image sent (it reaches the upstream as
- * an uploaded pointer) and one received, a tool call shown, stop while streaming, regenerate; nothing wider than the viewport;
+ * an uploaded pointer; pasted and dropped ones are attached) and one received, a tool call shown, stop while streaming, regenerate; nothing wider than the viewport;
  * conversations kept across a reload; only loopback requests. Screenshots go to a temporary directory.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -136,6 +136,24 @@ describe.skipIf(!hasChromium)("console playground in Chromium", () => {
         expect(await image.getAttribute("src")).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
         await expectNoOverflow(page);
         await page.screenshot({ path: join(shots, `playground-images-${viewport.name}.png`), fullPage: true });
+      });
+
+      test("an image pasted into the message and one dropped on it are attached as data URLs; × removes one", async () => {
+        const png = Buffer.from(makePng(8, 8)).toString("base64");
+        await page.evaluate((b64) => {
+          const file = () => new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], "dot.png", { type: "image/png" });
+          const pasted = new DataTransfer();
+          pasted.items.add(file());
+          document.getElementById("prompt")?.dispatchEvent(new ClipboardEvent("paste", { clipboardData: pasted, bubbles: true, cancelable: true }));
+          const dropped = new DataTransfer();
+          dropped.items.add(file());
+          document.getElementById("composer")?.dispatchEvent(new DragEvent("drop", { dataTransfer: dropped, bubbles: true, cancelable: true }));
+        }, png);
+        await page.waitForFunction(() => document.querySelectorAll("#attachments img").length === 2);
+        expect(await page.locator("#attachments img").first().getAttribute("src")).toBe(`data:image/png;base64,${png}`);
+        await page.locator("#attachments button").first().click();
+        await page.locator("#attachments button").first().click();
+        expect(await page.locator("#attachments img").count()).toBe(0);
       });
 
       test("with tools declared, the tool call the model writes is shown with its arguments", async () => {
