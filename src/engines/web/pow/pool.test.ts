@@ -125,6 +125,28 @@ describe("PowWorkerPool", () => {
     expect(await pool.requirementsToken(VECTOR_CONFIG)).toEqual(`gAAAAAC${solveProofOfWork(VECTOR_SEED, "0fffff", VECTOR_CONFIG).token.slice(7)}`);
   });
 
+  test("no worker starts until a challenge too hard for the calling thread arrives (idle memory)", async () => {
+    const started: string[] = [];
+    const RealWorker = globalThis.Worker;
+    globalThis.Worker = class extends RealWorker {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        started.push(String(url));
+      }
+    };
+    try {
+      await using pool = new PowWorkerPool({ size: 2 });
+      await pool.solve({ seed: VECTOR_SEED, difficulty: "0fffff", config: VECTOR_CONFIG });
+      await pool.requirementsToken(VECTOR_CONFIG);
+      const afterEasy = started.length;
+      const hard = await pool.solve({ seed: VECTOR_SEED, difficulty: "00ffff", config: VECTOR_CONFIG });
+      // either striped worker may answer first, so the answer is verified rather than compared
+      expect({ afterEasy, afterHard: started.length, valid: hard.solved && verifyProofOfWork(VECTOR_SEED, "00ffff", hard.token, "sha3") }).toEqual({ afterEasy: 0, afterHard: 2, valid: true });
+    } finally {
+      globalThis.Worker = RealWorker;
+    }
+  });
+
   test("close() rejects pending solves and later ones", async () => {
     const pool = new PowWorkerPool({ size: 1, chunkSize: 100 });
     const pending = pool.solve({ seed: "0.3", difficulty: "000000000", config: VECTOR_CONFIG }).catch((error: unknown) => error);

@@ -8,7 +8,8 @@
  * told through their cancel cell to stop.
  *
  * Easy challenges never reach a worker: their expected work is below the cost of the round trip (inline-routing.ts),
- * so the calling thread solves them, and the requirements token always.
+ * so the calling thread solves them, and the requirements token always. The workers start with the first solve
+ * that does reach the pool (each is a JS heap of its own, ~8 MiB resident).
  */
 import type { PowConfig } from "./config.ts";
 import { INLINE_MAX_EXPECTED_ATTEMPTS, solvesInline } from "./inline-routing.ts";
@@ -81,6 +82,8 @@ export class PowWorkerPool {
   private turn = 0;
   private nextJobId = 1;
   private closed = false;
+  /** The workers start with the first solve that needs them: a server meeting only easy challenges never pays their memory. */
+  private started = false;
   /** Crashes since the last answer from any worker; a worker that cannot even start must not respawn forever. */
   private crashStreak = 0;
 
@@ -90,7 +93,6 @@ export class PowWorkerPool {
     this.workerUrl = options.workerUrl;
     this.random = options.random ?? Math.random;
     this.inlineLimits = options.inlineMaxExpectedAttempts ?? INLINE_MAX_EXPECTED_ATTEMPTS;
-    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
 
   solve(input: PowSolveInput): Promise<SolveResult> {
@@ -103,6 +105,10 @@ export class PowWorkerPool {
       }
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (!this.started) {
+      this.started = true;
+      for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
     }
     if (this.slots.length === 0) return Promise.reject(new PowWorkerError("The proof-of-work workers keep crashing; none is left."));
     return new Promise<SolveResult>((resolve, reject) => {

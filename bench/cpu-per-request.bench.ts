@@ -1,0 +1,159 @@
+/**
+ * @module CPU per request and memory of chat2api (issue 12): `bun bench/cpu-per-request.bench.ts [--tree DIR]
+ * [--runs N] [--requests N] [--profile DIR] [--write LABEL]`.
+ *
+ * The emulator stands in for ChatGPT (its own process; default proof-of-work difficulty `0fffff`, trivial, so solved
+ * inline). chat2api runs as a child process of its own so that its CPU (utime + stime from /proc/PID/stat) is apart
+ * from this load generator's and the emulator's. Per run:
+ *   - CPU per non-stream chat completion through chat2api at c=16 (CPU ticks over the run / requests);
+ *   - req/s through chat2api and "direct" (this process doing the upstream protocol itself) at c=16 and c=64;
+ * then RSS of the chat2api process idle after warm-up and at the peak of 200 streams open at once.
+ * `--tree DIR` runs the chat2api of another worktree (before/after); `--profile DIR` runs it under
+ * `bun --cpu-prof --cpu-prof-md` and leaves the profile in DIR (written at SIGTERM's graceful exit).
+ * `--write LABEL` adds the medians as a row labelled LABEL to the table of the "CPU and memory per request" section.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { UpstreamClient } from "../src/engines/web/client.ts";
+import { createIdentity } from "../src/engines/web/identity.ts";
+import { PowWorkerPool } from "../src/engines/web/pow/pool.ts";
+import { silentLogger } from "../src/logger.ts";
+import { load, rssKiB, streamsAtOnce, waitFor } from "./load.ts";
+
+const ROOT = join(import.meta.dir, "..");
+const argument = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const tree = resolve(argument("--tree") ?? ROOT);
+const runs = Number(argument("--runs") ?? 3);
+const requests = Number(argument("--requests") ?? 2000);
+const profileDir = argument("--profile");
+const writeLabel = argument("--write");
+const STREAMS = 200;
+const TICK_MS = 1000 / 100; // USER_HZ
+
+/** CPU milliseconds (user + system) a process has used so far. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // after "pid (comm) ": state is field 0, utime 11, stime 12
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+const emulatorPort = 5326;
+const chatPort = 5327;
+const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+const chatUrl = `http://127.0.0.1:${chatPort}`;
+const emulator = Bun.spawn([process.execPath, "test/emulator/main.ts"], { cwd: ROOT, env: { ...process.env, EMULATOR_PORT: String(emulatorPort) }, stdout: "ignore", stderr: "inherit" });
+const dataDir = mkdtempSync(join(tmpdir(), "chat2api-cpu-"));
+const profileFlags = profileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${resolve(profileDir)}`] : [];
+const chat = Bun.spawn([process.execPath, ...profileFlags, "src/main.ts"], {
+  cwd: tree,
+  env: { ...process.env, PORT: String(chatPort), HOST: "127.0.0.1", CHATGPT_BASE_URL: emulatorUrl, DATA_DIR: dataDir, LOG_LEVEL: "error", POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },
+  stdout: "ignore",
+  stderr: "inherit",
+});
+
+const pow = new PowWorkerPool({ size: 2 });
+try {
+  await waitFor(`${emulatorUrl}/_emulator/stats`);
+  await waitFor(`${chatUrl}/healthz`);
+  const upstream = new UpstreamClient({
+    hosts: [emulatorUrl],
+    language: "en-US",
+    authKey: null,
+    conversationOnly: false,
+    powDifficultyLimit: "00003a",
+    pow,
+    turnstileSolverUrl: null,
+    arkoseTokenUrls: [],
+    logger: silentLogger,
+  });
+  const identity = createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] });
+  const body = (i: number) => ({
+    action: "next",
+    messages: [{ id: crypto.randomUUID(), author: { role: "user" }, content: { content_type: "text", parts: [`bench ${i}`] }, metadata: {} }],
+    model: "gpt-4o-mini",
+    parent_message_id: "client-created-root",
+    conversation_mode: { kind: "primary_assistant" },
+    supported_encodings: ["v1"],
+    force_use_sse: true,
+    history_and_training_disabled: true,
+    timezone_offset_min: 0,
+  });
+  const direct = async (i: number): Promise<void> => {
+    const opened = await upstream.openConversation({ identity, prepareBody: async () => body(i) });
+    for await (const _event of opened.events as unknown as AsyncIterable<unknown>) {
+      // read to the end, as a client must
+    }
+  };
+  const viaChat2api = async (i: number): Promise<void> => {
+    const response = await fetch(`${chatUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `bench ${i}` }] }),
+    });
+    if (response.status !== 200) throw new Error(`chat2api answered ${response.status}: ${await response.text()}`);
+    await response.json();
+  };
+
+  // warm both paths (tokenizer tables, JIT), then let the request log settle
+  await load(direct, 200, 16);
+  await load(viaChat2api, 400, 16);
+  await Bun.sleep(500);
+  const idleRss = rssKiB(chat.pid);
+
+  const figures = { cpu: [] as number[], c16: [] as number[], c64: [] as number[], d16: [] as number[], d64: [] as number[] };
+  const loads: string[] = [];
+  for (let run = 0; run < runs; run++) {
+    loads.push(loadavg()[0]?.toFixed(1) ?? "?");
+    const before = cpuMs(chat.pid);
+    const c16 = await load(viaChat2api, requests, 16);
+    const cpu = (cpuMs(chat.pid) - before) / requests;
+    const c64 = await load(viaChat2api, requests, 64);
+    const d16 = await load(direct, requests, 16);
+    const d64 = await load(direct, requests, 64);
+    figures.cpu.push(cpu);
+    figures.c16.push(c16.rps);
+    figures.c64.push(c64.rps);
+    figures.d16.push(d16.rps);
+    figures.d64.push(d64.rps);
+    console.log(`run ${run + 1} (load ${loads.at(-1)}): CPU ${cpu.toFixed(3)} ms/request; chat2api ${c16.rps.toFixed(0)} / ${c64.rps.toFixed(0)} req/s, direct ${d16.rps.toFixed(0)} / ${d64.rps.toFixed(0)} req/s (c=16 / c=64)`);
+  }
+
+  await Bun.sleep(500);
+  const idleAfterRss = rssKiB(chat.pid);
+  // 200 streams open at once: each answer is 60 words with 40 ms between events (≈ 3 s per stream)
+  await fetch(`${emulatorUrl}/_emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ endpoint: "conversation", times: STREAMS, kind: { type: "slow", delayMs: 40 } }),
+  });
+  const streams = await streamsAtOnce(chat.pid, STREAMS, (i) =>
+    fetch(`${chatUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `stream ${i} [[words:60]]` }], stream: true }),
+    }),
+  );
+  const mib = (kib: number) => (kib / 1024).toFixed(1);
+  const row = `| ${writeLabel ?? "-"} | ${median(figures.cpu).toFixed(3)} (${figures.cpu.map((v) => v.toFixed(3)).join(", ")}) | ${median(figures.c16).toFixed(0)} / ${median(figures.c64).toFixed(0)} | ${median(figures.d16).toFixed(0)} / ${median(figures.d64).toFixed(0)} | ${mib(idleRss)} / ${mib(idleAfterRss)} | ${mib(streams.peakRss)} (${streams.completed}/${STREAMS} done) | ${loads.join(", ")} |`;
+  console.log(`\n| build | CPU ms/request, median (runs) | chat2api req/s c=16 / c=64 | direct req/s c=16 / c=64 | idle RSS MiB warm / after runs | peak RSS MiB, ${STREAMS} streams | load avg per run |\n|---|---|---|---|---|---|---|\n${row}`);
+  if (writeLabel) {
+    const path = join(ROOT, "bench/RESULTS.md");
+    const current = readFileSync(path, "utf8");
+    const marker = "<!-- cpu-per-request rows -->";
+    if (!current.includes(marker)) throw new Error(`bench/RESULTS.md has no ${marker} line to add the row under`);
+    writeFileSync(path, current.replace(marker, `${row}\n${marker}`));
+  }
+} finally {
+  await pow.close();
+  chat.kill("SIGTERM");
+  await chat.exited;
+  emulator.kill();
+  await emulator.exited;
+  rmSync(dataDir, { recursive: true, force: true });
+}
