@@ -15,10 +15,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { UpstreamClient } from "../src/engines/web/client.ts";
-import { createIdentity } from "../src/engines/web/identity.ts";
-import { PowWorkerPool } from "../src/engines/web/pow/pool.ts";
-import { silentLogger } from "../src/logger.ts";
+import { directClient } from "./direct-client.ts";
 import { load, rssKiB, streamsAtOnce, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -57,39 +54,10 @@ const chat = Bun.spawn([process.execPath, ...profileFlags, "src/main.ts"], {
   stderr: "inherit",
 });
 
-const pow = new PowWorkerPool({ size: 2 });
+const { direct, close: closeDirect } = directClient(emulatorUrl);
 try {
   await waitFor(`${emulatorUrl}/_emulator/stats`);
   await waitFor(`${chatUrl}/healthz`);
-  const upstream = new UpstreamClient({
-    hosts: [emulatorUrl],
-    language: "en-US",
-    authKey: null,
-    conversationOnly: false,
-    powDifficultyLimit: "00003a",
-    pow,
-    turnstileSolverUrl: null,
-    arkoseTokenUrls: [],
-    logger: silentLogger,
-  });
-  const identity = createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] });
-  const body = (i: number) => ({
-    action: "next",
-    messages: [{ id: crypto.randomUUID(), author: { role: "user" }, content: { content_type: "text", parts: [`bench ${i}`] }, metadata: {} }],
-    model: "gpt-4o-mini",
-    parent_message_id: "client-created-root",
-    conversation_mode: { kind: "primary_assistant" },
-    supported_encodings: ["v1"],
-    force_use_sse: true,
-    history_and_training_disabled: true,
-    timezone_offset_min: 0,
-  });
-  const direct = async (i: number): Promise<void> => {
-    const opened = await upstream.openConversation({ identity, prepareBody: async () => body(i) });
-    for await (const _event of opened.events as unknown as AsyncIterable<unknown>) {
-      // read to the end, as a client must
-    }
-  };
   const viaChat2api = async (i: number): Promise<void> => {
     const response = await fetch(`${chatUrl}/v1/chat/completions`, {
       method: "POST",
@@ -150,7 +118,7 @@ try {
     writeFileSync(path, current.replace(marker, `${row}\n${marker}`));
   }
 } finally {
-  await pow.close();
+  await closeDirect();
   chat.kill("SIGTERM");
   await chat.exited;
   emulator.kill();

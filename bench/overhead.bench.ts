@@ -13,10 +13,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { UpstreamClient } from "../src/engines/web/client.ts";
-import { createIdentity } from "../src/engines/web/identity.ts";
-import { silentLogger } from "../src/logger.ts";
-import { PowWorkerPool } from "../src/engines/web/pow/pool.ts";
+import { directClient } from "./direct-client.ts";
 import { load, rssKiB, streamsAtOnce, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -42,35 +39,7 @@ try {
   await waitFor(`${emulatorUrl}/_emulator/stats`);
   await waitFor(`http://127.0.0.1:${chatPort}/healthz`);
 
-  const pow = new PowWorkerPool({ size: 2 });
-  const upstream = new UpstreamClient({
-    hosts: [emulatorUrl],
-    language: "en-US",
-    authKey: null,
-    conversationOnly: false,
-    powDifficultyLimit: "00003a",
-    pow,
-    turnstileSolverUrl: null,
-    arkoseTokenUrls: [],
-    logger: silentLogger,
-  });
-  const body = (i: number) => ({
-    action: "next",
-    messages: [{ id: crypto.randomUUID(), author: { role: "user" }, content: { content_type: "text", parts: [`bench ${i}`] }, metadata: {} }],
-    model: "gpt-4o-mini",
-    parent_message_id: "client-created-root",
-    conversation_mode: { kind: "primary_assistant" },
-    supported_encodings: ["v1"],
-    force_use_sse: true,
-    history_and_training_disabled: true,
-    timezone_offset_min: 0,
-  });
-  const direct = async (i: number): Promise<void> => {
-    const opened = await upstream.openConversation({ identity: createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] }), prepareBody: async () => body(i) });
-    for await (const _event of opened.events as unknown as AsyncIterable<unknown>) {
-      // read to the end, as a client must
-    }
-  };
+  const { direct, close: closeDirect } = directClient(emulatorUrl);
   const viaChat2api = async (i: number): Promise<void> => {
     const response = await fetch(`http://127.0.0.1:${chatPort}/v1/chat/completions`, {
       method: "POST",
@@ -143,7 +112,7 @@ ${completed}/${STREAMS} streams ended with \`data: [DONE]\`, all done in ${strea
     const without = current.replace(/## Request overhead[\s\S]*?(?=\n## |$)/, "").trimEnd();
     writeFileSync(path, `${without}\n\n${section}`);
   }
-  await pow.close();
+  await closeDirect();
 } finally {
   chat.kill();
   emulator.kill();

@@ -30,15 +30,23 @@ const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const parents = new Map<number, number>();
 for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
 
+function framesOf(leaf: number): string[] {
+  const frames: string[] = [];
+  for (let id: number | undefined = leaf; id !== undefined; id = parents.get(id)) {
+    const frame = nodes.get(id)?.callFrame;
+    if (frame) frames.push(`${frame.url} ${frame.functionName}`);
+  }
+  return frames;
+}
+
 function stageOf(leaf: number): string {
   const idle = nodes.get(leaf)?.callFrame.functionName;
   if (idle === "(idle)" || idle === "(program)" || idle === "(root)") return "idle";
-  for (let id: number | undefined = leaf; id !== undefined; id = parents.get(id)) {
-    const frame = nodes.get(id)?.callFrame;
-    if (!frame) break;
-    const where = `${frame.url} ${frame.functionName}`;
-    for (const [stage, pattern] of STAGES) if (pattern.test(frame.url) || pattern.test(frame.functionName) || (stage.startsWith("start-up") && pattern.test(where))) return stage;
-  }
+  const frames = framesOf(leaf);
+  // a table load or module evaluation anywhere below counts as start-up, whatever runs at the leaf
+  const [startUp, startUpPattern] = STAGES[0] ?? ["", /$^/];
+  if (frames.some((frame) => startUpPattern.test(frame.split(" ")[1] ?? ""))) return startUp;
+  for (const frame of frames) for (const [stage, pattern] of STAGES.slice(1)) if (pattern.test(frame)) return stage;
   return "runtime (streams, HTTP, GC)";
 }
 
