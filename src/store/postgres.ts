@@ -10,6 +10,7 @@ import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import { type AccountCodec, createAccountCodec, credentialDigest, type StoredAccount, stillAsRead } from "./account-codec.ts";
 import { pgClientKeys } from "./client-keys.pg.ts";
+import { pgRequestStats } from "./request-stats.pg.ts";
 import { LOCK_NAMESPACE, migratePg } from "./migrate-pg.ts";
 import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
@@ -117,6 +118,10 @@ export function createPostgresStore({
 
   return {
     ...pgClientKeys(db, opening),
+    ...pgRequestStats(db, async () => {
+      await opening;
+      await requests.flush();
+    }),
     ready: async () => void (await opening),
     listAccounts: () => opened(async (codec) => openAll(codec, await db.select().from(accounts).orderBy(accounts.createdAt, accounts.id))),
     getAccount: (id) =>

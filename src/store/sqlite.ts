@@ -9,6 +9,7 @@ import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import { type AccountFix, createAccountCodec, credentialDigest, type StoredAccount, stillAsRead } from "./account-codec.ts";
 import { sqliteClientKeys } from "./client-keys.sqlite.ts";
+import { sqliteRequestStats } from "./request-stats.sqlite.ts";
 import { migrateSqlite } from "./migrate-sqlite.ts";
 import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
 import { preparePrivateDatabaseFile } from "./private-files.ts";
@@ -120,6 +121,10 @@ export function createSqliteStore({
 
   return {
     ...sqliteClientKeys(db, opening),
+    ...sqliteRequestStats(db, async () => {
+      await opening;
+      await requests.flush();
+    }),
     ready: async () => void (await opening),
     withLock: createKeyedLock(),
     async listAccounts() {

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { runClientKeyContract } from "./client-key-store.contract.ts";
+import { runRequestStatsContract } from "./request-stats.contract.ts";
 import { DataKeyError, type DataKeys } from "./secret-box.ts";
 import type { AccountRow, NewRequestLogRow, Store } from "./store.ts";
 
@@ -55,6 +56,7 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
     });
 
     runClientKeyContract(() => makeStore());
+    runRequestStatsContract(() => makeStore());
 
     test("added accounts are listed in insertion order with defaults filled in", async () => {
       const { added, duplicates } = await store.addAccounts([

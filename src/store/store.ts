@@ -3,6 +3,7 @@
  * replace SQLite when several instances share one pool. Every method is async for that reason.
  */
 import type { ClientKeyStore } from "./client-key-store.ts";
+import type { RequestStatsStore } from "./request-stats.ts";
 import type { AccountRow, ConversationRow, CooldownRow, NewAccountRow, NewRequestLogRow, QuotaWindowRow, RequestLogRow } from "./schema.sqlite.ts";
 
 export type { AccountRow, ConversationRow, CooldownRow, NewRequestLogRow, QuotaWindowRow, RequestLogRow };
@@ -49,7 +50,7 @@ export interface AddAccountsResult {
   duplicates: number;
 }
 
-export interface Store extends ClientKeyStore {
+export interface Store extends ClientKeyStore, RequestStatsStore {
   /**
    * Resolves once the store is open, migrated, and every stored token is sealed with the current DATA_KEY (or plain
    * without one); rejects saying why it cannot be (every other call would too), naming DATA_KEY when it is the key.
