@@ -8,6 +8,7 @@ import init from "../../drizzle/pg/0000_init.sql" with { type: "text" };
 import conversationsSealedTokens from "../../drizzle/pg/0001_conversations_sealed_tokens.sql" with { type: "text" };
 import codexAccounts from "../../drizzle/pg/0002_codex_accounts.sql" with { type: "text" };
 import clientKeys from "../../drizzle/pg/0003_client_keys.sql" with { type: "text" };
+import requestLogAttempts from "../../drizzle/pg/0004_request_log_attempts.sql" with { type: "text" };
 import type { Migration } from "./migrate-sqlite.ts";
 
 /** In order; add each file `drizzle-kit generate --config drizzle.pg.config.ts` writes here. */
@@ -16,6 +17,7 @@ export const PG_MIGRATIONS: readonly Migration[] = [
   { name: "0001_conversations_sealed_tokens", sql: conversationsSealedTokens },
   { name: "0002_codex_accounts", sql: codexAccounts },
   { name: "0003_client_keys", sql: clientKeys },
+  { name: "0004_request_log_attempts", sql: requestLogAttempts },
 ];
 
 /** The two-int advisory lock namespace of chat2api, so its keys cannot meet another application's. */

@@ -7,6 +7,7 @@ import init from "../../drizzle/sqlite/0000_init.sql" with { type: "text" };
 import conversationsSealedTokens from "../../drizzle/sqlite/0001_conversations_sealed_tokens.sql" with { type: "text" };
 import codexAccounts from "../../drizzle/sqlite/0002_codex_accounts.sql" with { type: "text" };
 import clientKeys from "../../drizzle/sqlite/0003_client_keys.sql" with { type: "text" };
+import requestLogAttempts from "../../drizzle/sqlite/0004_request_log_attempts.sql" with { type: "text" };
 
 export interface Migration {
   name: string;
@@ -19,6 +20,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { name: "0001_conversations_sealed_tokens", sql: conversationsSealedTokens },
   { name: "0002_codex_accounts", sql: codexAccounts },
   { name: "0003_client_keys", sql: clientKeys },
+  { name: "0004_request_log_attempts", sql: requestLogAttempts },
 ];
 
 /** Returns the names it applied now (empty when the database was current). */

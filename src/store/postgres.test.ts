@@ -73,7 +73,7 @@ await withTestPostgres("the PostgreSQL store tests", ({ admin, freshSchemaUrl, l
       expect((await b.addAccounts([{ credential: "shared", kind: "access" }])).duplicates).toBe(1);
       expect((await c.listAccounts()).map((row) => row.credential)).toEqual(["shared"]);
       const schema = lastSchema();
-      expect(await admin.unsafe(`SELECT name FROM "${schema}".__migrations ORDER BY name`)).toEqual([{ name: "0000_init" }, { name: "0001_conversations_sealed_tokens" }, { name: "0002_codex_accounts" }, { name: "0003_client_keys" }]);
+      expect(await admin.unsafe(`SELECT name FROM "${schema}".__migrations ORDER BY name`)).toEqual([{ name: "0000_init" }, { name: "0001_conversations_sealed_tokens" }, { name: "0002_codex_accounts" }, { name: "0003_client_keys" }, { name: "0004_request_log_attempts" }]);
     });
 
     test("concurrent adds of one credential from two instances store it once", async () => {

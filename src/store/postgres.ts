@@ -16,6 +16,7 @@ import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
 import { accounts, conversations, cooldowns, poolChanges, quotaWindows, requestLog, usedRefreshTokens } from "./schema.pg.ts";
 import { createSecretBox, type DataKeys, DataKeyError } from "./secret-box.ts";
+import { requestLogWhere } from "./request-log-query.ts";
 import type { AccountRow, NewRequestLogRow, PoolChange, Store } from "./store.ts";
 import { createWriteBehind, type WriteBehindOptions } from "./write-behind.ts";
 
@@ -273,6 +274,11 @@ export function createPostgresStore({
       opened(async () => {
         await requests.flush();
         return db.select().from(requestLog).orderBy(desc(requestLog.id)).limit(limit);
+      }),
+    listRequests: (filter) =>
+      opened(async () => {
+        await requests.flush();
+        return db.select().from(requestLog).where(requestLogWhere(requestLog, filter)).orderBy(desc(requestLog.id)).limit(filter.limit);
       }),
     pruneRequests: (olderThanMs) =>
       opened(async () => {

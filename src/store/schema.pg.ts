@@ -83,6 +83,14 @@ export const requestLog = pgTable(
     status: integer("status").notNull(),
     latencyMs: integer("latency_ms").notNull(),
     ttftMs: integer("ttft_ms"),
+    /** The `x-request-id` the client got and the access log shows; null in rows from before it was kept. */
+    requestId: text("request_id"),
+    /** `web` or `codex`; null when the request failed before an engine was chosen. */
+    engine: text("engine", { enum: ["web", "codex"] }),
+    /** The upstream attempts as a JSON array of RequestAttempt (request-log-row.ts), in order; `[]` when none was made. */
+    attempts: text("attempts").notNull().default("[]"),
+    /** The error `code` (or `type`) the client was answered with; null for a reply that began. */
+    error: text("error"),
   },
   (table) => [index("request_log_at").on(table.at)],
 );

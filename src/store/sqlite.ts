@@ -16,6 +16,7 @@ import { preparePrivateDatabaseFile } from "./private-files.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
 import { accounts, conversations, cooldowns, poolChanges, quotaWindows, requestLog, usedRefreshTokens } from "./schema.sqlite.ts";
 import { createSecretBox, type DataKeys } from "./secret-box.ts";
+import { requestLogWhere } from "./request-log-query.ts";
 import type { AccountRow, NewRequestLogRow, PoolChange, Store } from "./store.ts";
 import { createWriteBehind, type WriteBehindOptions } from "./write-behind.ts";
 
@@ -79,12 +80,15 @@ export function createSqliteStore({
   // the request log, written behind the requests: a batch is one transaction of one statement prepared once (the
   // column list is the schema's, schema.sqlite.ts); account writes below stay one synchronous transaction each
   const insertRequest = sqlite.prepare(
-    "INSERT INTO request_log (at, client_key, account_id, model, prompt_tokens, completion_tokens, status, latency_ms, ttft_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO request_log (at, client_key, account_id, model, prompt_tokens, completion_tokens, status, latency_ms, ttft_ms, request_id, engine, attempts, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
   const requests = createWriteBehind<NewRequestLogRow>({
     ...requestLogQueue,
     write: sqlite.transaction((rows: NewRequestLogRow[]) => {
-      for (const r of rows) insertRequest.run(r.at, r.clientKey, r.accountId ?? null, r.model, r.promptTokens ?? 0, r.completionTokens ?? 0, r.status, r.latencyMs, r.ttftMs ?? null);
+      for (const r of rows) {
+        const tail = [r.requestId ?? null, r.engine ?? null, r.attempts ?? "[]", r.error ?? null] as const;
+        insertRequest.run(r.at, r.clientKey, r.accountId ?? null, r.model, r.promptTokens ?? 0, r.completionTokens ?? 0, r.status, r.latencyMs, r.ttftMs ?? null, ...tail);
+      }
     }),
   });
 
@@ -289,6 +293,11 @@ export function createSqliteStore({
       await opening;
       await requests.flush();
       return db.select().from(requestLog).orderBy(desc(requestLog.id)).limit(limit).all();
+    },
+    async listRequests(filter) {
+      await opening;
+      await requests.flush();
+      return db.select().from(requestLog).where(requestLogWhere(requestLog, filter)).orderBy(desc(requestLog.id)).limit(filter.limit).all();
     },
     async pruneRequests(olderThanMs) {
       await opening;

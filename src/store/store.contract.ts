@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { runClientKeyContract } from "./client-key-store.contract.ts";
+import { runRequestLogContract } from "./request-log-store.contract.ts";
 import { runRequestStatsContract } from "./request-stats.contract.ts";
 import { DataKeyError, type DataKeys } from "./secret-box.ts";
 import type { AccountRow, NewRequestLogRow, Store } from "./store.ts";
@@ -56,6 +57,7 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
     });
 
     runClientKeyContract(() => makeStore());
+    runRequestLogContract(() => makeStore());
     runRequestStatsContract(() => makeStore());
 
     test("added accounts are listed in insertion order with defaults filled in", async () => {
@@ -274,7 +276,7 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
         });
       }
       const recent = await store.recentRequests(2);
-      expect(recent.map(({ id: _id, ...rest }) => rest)).toEqual([
+      expect(recent.map(({ id: _id, requestId: _r, engine: _e, attempts: _a, error: _x, ...rest }) => rest)).toEqual([
         { at: 3, clientKey: "sk-abc…wxyz", accountId: "acc", model: "gpt-4o", promptTokens: 3, completionTokens: 6, status: 200, latencyMs: 30, ttftMs: null },
         { at: 2, clientKey: "sk-abc…wxyz", accountId: null, model: "gpt-4o", promptTokens: 2, completionTokens: 4, status: 200, latencyMs: 20, ttftMs: 5 },
       ]);

@@ -4,9 +4,11 @@
  */
 import type { ClientKeyStore } from "./client-key-store.ts";
 import type { RequestStatsStore } from "./request-stats.ts";
+import type { RequestLogFilter } from "./request-log-query.ts";
 import type { AccountRow, ConversationRow, CooldownRow, NewAccountRow, NewRequestLogRow, QuotaWindowRow, RequestLogRow } from "./schema.sqlite.ts";
 
 export type { AccountRow, ConversationRow, CooldownRow, NewRequestLogRow, QuotaWindowRow, RequestLogRow };
+export type { RequestAttempt, RequestLogFilter } from "./request-log-query.ts";
 
 export type NewAccount = Pick<NewAccountRow, "credential" | "kind"> &
   Partial<Omit<NewAccountRow, "id" | "credential" | "credentialDigest" | "kind" | "createdAt">>;
@@ -98,6 +100,8 @@ export interface Store extends ClientKeyStore, RequestStatsStore {
   logRequest(entry: NewRequestLogRow): Promise<void>;
   /** Newest first. */
   recentRequests(limit: number): Promise<RequestLogRow[]>;
+  /** The rows `filter` matches, newest first (highest id first), at most `filter.limit`. */
+  listRequests(filter: RequestLogFilter): Promise<RequestLogRow[]>;
   /**
    * Deletes the request-log rows logged before `olderThanMs` (epoch ms; a row at exactly that time stays) and returns
    * how many went. Deletes in batches, so a first prune of a long log does not hold the database for one long write.
