@@ -12,7 +12,7 @@ import { createAdminService } from "./modules/admin/service.ts";
 import { codexLoginModule } from "./modules/admin/codex-login.ts";
 import { keysModule } from "./modules/admin/keys.ts";
 import { withClientKeys } from "./keys/client-key-caller.ts";
-import { keyGate } from "./keys/key-gate.ts";
+import { clientKeyOf, keyGate } from "./keys/key-gate.ts";
 import { ClientKeys } from "./keys/key-store-facade.ts";
 import { chargingKeyUsage } from "./keys/usage.ts";
 import { createCodexLoginService } from "./modules/admin/codex-login-service.ts";
@@ -125,7 +125,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
       responsesModule({ replies, logger }),
       imagesModule({ replies, download: downloadImage, assets: assetLinks }),
       assetsModule({ cache: assets }),
-      modelsModule({ router: replies.router }),
+      modelsModule({ router: replies.router, allowedModels: (request) => keys.allowedModels(clientKeyOf(request)) }),
       homeModule({ prefix: config.apiPrefix ? `/${config.apiPrefix}` : "", version: VERSION }),
       healthModule({ ready: async () => (await runtime.store.listAccounts(), true) }),
       metricsModule({ metrics, store: runtime.store, config }),

@@ -177,6 +177,15 @@ export class ClientKeys {
     return key;
   }
 
+  /**
+   * The models a client-key bearer may use (empty: every model), or null when the bearer is no client key. An
+   * invalid key throws its 401, as any other request with it would.
+   */
+  async allowedModels(secret: string | null): Promise<string[] | null> {
+    if (secret === null) return null;
+    return modelsOf(await this.verify(secret));
+  }
+
   /** Checks and counts one request for `model` (null: the endpoint's default); throws the 401, 404 or 429. */
   async admit(secret: string, model: string | null): Promise<KeyTicket> {
     const key = await this.verify(secret);

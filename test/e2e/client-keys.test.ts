@@ -101,6 +101,12 @@ describe("client keys", () => {
     expect([refused.status, refused.code, refused.param]).toEqual([404, "model_not_found", "model"]);
     expect(refused.message).toContain("The model `gpt-4o` does not exist or you do not have access to it.");
     expect((await ask(harness.client(secret), "gpt-4o-mini")).choices.length).toBe(1);
+    // and it is all the key is shown: the list and the retrieval answer as if the others did not exist
+    const listed = (await harness.client(secret).models.list()).data.map((model) => model.id);
+    expect(listed).toEqual(["gpt-4o-mini"]);
+    const hidden = await errorOf(harness.client(secret).models.retrieve("gpt-4o"));
+    expect([hidden.status, hidden.code]).toEqual([404, "model_not_found"]);
+    expect((await harness.client(POOL_KEY).models.list()).data.length).toBeGreaterThan(1);
   });
 
   test("a revoked key is 401, an unknown one too, an expired one too; a rotated key's old secret stops working", async () => {

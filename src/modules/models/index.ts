@@ -19,16 +19,31 @@ async function allModels(router: Pick<ModelRouter, "codexModels">): Promise<Mode
 
 const Model = t.Object({ id: t.String(), object: t.Literal("model"), created: t.Integer(), owned_by: t.String() });
 
-export function modelsModule({ router }: { router: Pick<ModelRouter, "codexModels"> }) {
+export interface ModelsModuleDeps {
+  router: Pick<ModelRouter, "codexModels">;
+  /**
+   * The models the request's bearer may use: null or empty for every model. A client key limited to some models sees
+   * only those, as OpenAI lists only what a key may use.
+   */
+  allowedModels?: (request: Request) => Promise<readonly string[] | null>;
+}
+
+async function visibleModels(router: Pick<ModelRouter, "codexModels">, request: Request, allowedModels: ModelsModuleDeps["allowedModels"]): Promise<ModelInfo[]> {
+  const all = await allModels(router);
+  const allowed = allowedModels ? await allowedModels(request) : null;
+  return allowed && allowed.length > 0 ? all.filter((model) => allowed.includes(model.id)) : all;
+}
+
+export function modelsModule({ router, allowedModels }: ModelsModuleDeps) {
   return new Elysia({ name: "models" })
-    .get("/v1/models", async () => ({ object: "list" as const, data: await allModels(router) }), {
+    .get("/v1/models", async ({ request }) => ({ object: "list" as const, data: await visibleModels(router, request, allowedModels) }), {
       response: t.Object({ object: t.Literal("list"), data: t.Array(Model) }),
       detail: { tags: ["Models"], summary: "List models" },
     })
     .get(
       "/v1/models/:model",
-      async ({ params }) => {
-        const found = (await allModels(router)).find((model) => model.id === params.model);
+      async ({ params, request }) => {
+        const found = (await visibleModels(router, request, allowedModels)).find((model) => model.id === params.model);
         if (!found) throw new ModelNotFoundError(params.model);
         return found;
       },
