@@ -237,6 +237,18 @@ describe("toResponsesEvents", () => {
       ] as unknown as ResponseEvent[]);
     });
 
+    test("a call the reply never finished (its block broke part-way) is closed incomplete, not completed", () => {
+      const events = run([
+        start,
+        { type: "tool-call-start", index: 0, callId: "call_b", name: "get_weather" },
+        { type: "tool-call-delta", index: 0, argumentsDelta: '{"city":' },
+        { type: "content", text: "<tool_call>{broken" },
+        { type: "finish", reason: "stop" },
+      ]);
+      const done = events.find((event) => event.type === "response.output_item.done" && event.item.type === "function_call");
+      expect(done && "item" in done ? (done.item as { status?: string }).status : null).toBe("incomplete");
+    });
+
     test("a freeform tool's call is a custom_tool_call item whose input streams as custom_tool_call_input", () => {
       const patch = "*** Begin Patch\n*** End Patch";
       const events = run([

@@ -338,7 +338,8 @@ export function createResponseBuilder(options: ResponseBuilderOptions): Response
     ended = true;
     const incomplete = reason === "length" || reason === "content_filter";
     closeItem(incomplete ? "incomplete" : "completed");
-    closeCalls(incomplete ? "incomplete" : "completed");
+    // a call still open at the finish never got its whole arguments (a tool block that broke part-way): incomplete
+    closeCalls("incomplete");
     if (!incomplete) {
       emit({ type: "response.completed", response: snapshot("completed") });
       return;
