@@ -11,6 +11,8 @@ import { adminModule } from "./modules/admin/index.ts";
 import { createAdminService } from "./modules/admin/service.ts";
 import { codexLoginModule } from "./modules/admin/codex-login.ts";
 import { keysModule } from "./modules/admin/keys.ts";
+import { statsModule } from "./modules/admin/stats.ts";
+import { createStatsService } from "./modules/admin/stats-service.ts";
 import { withClientKeys } from "./keys/client-key-caller.ts";
 import { clientKeyOf, keyGate } from "./keys/key-gate.ts";
 import { ClientKeys } from "./keys/key-store-facade.ts";
@@ -133,6 +135,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
       adminModule({ service: admin, config }),
       keysModule({ keys, config }),
       codexLoginModule({ service: codexLogin, config }),
+      statsModule({ service: createStatsService({ store: runtime.store, listAccounts: () => admin.listAccounts() }), config }),
     ],
     // a catch-all under /backend-api and /backend-anon that streams the body on as it arrives
     rawBodyModules: config.enableGateway ? [gatewayModule({ config, logger, fetch: deps.fetch })] : [],

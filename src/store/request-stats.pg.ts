@@ -25,11 +25,11 @@ export function pgRequestStats<S extends Record<string, unknown>>(db: BunSQLData
       const index = sql<number>`((${requestLog.at} - ${since}::bigint) / ${bucketMs}::bigint)`;
       const buckets = await db.select({ index, ...totals }).from(requestLog).where(inRange).groupBy(sql`1`).orderBy(sql`1`);
       const models = await db
-        .select({ model: requestLog.model, ...totals, avgLatencyMs: sql<number>`avg(${requestLog.latencyMs})` })
+        .select({ engine: requestLog.engine, model: requestLog.model, ...totals, avgLatencyMs: sql<number>`avg(${requestLog.latencyMs})` })
         .from(requestLog)
         .where(inRange)
-        .groupBy(requestLog.model)
-        .orderBy(desc(sql`count(*)`), asc(requestLog.model));
+        .groupBy(requestLog.engine, requestLog.model)
+        .orderBy(desc(sql`count(*)`), asc(requestLog.model), asc(requestLog.engine));
       const sorted = async (column: typeof requestLog.latencyMs | typeof requestLog.ttftMs) => {
         const where = and(inRange, isNotNull(column));
         const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(requestLog).where(where);

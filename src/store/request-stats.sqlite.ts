@@ -13,11 +13,11 @@ export function sqliteRequestStats<S extends Record<string, unknown>>(db: BunSQL
       const index = sql<number>`(${requestLog.at} - ${since}) / ${bucketMs}`;
       const buckets = db.select({ index, ...totals }).from(requestLog).where(inRange).groupBy(sql`1`).orderBy(sql`1`).all();
       const models = db
-        .select({ model: requestLog.model, ...totals, avgLatencyMs: sql<number>`avg(${requestLog.latencyMs})` })
+        .select({ engine: requestLog.engine, model: requestLog.model, ...totals, avgLatencyMs: sql<number>`avg(${requestLog.latencyMs})` })
         .from(requestLog)
         .where(inRange)
-        .groupBy(requestLog.model)
-        .orderBy(desc(sql`count(*)`), asc(requestLog.model))
+        .groupBy(requestLog.engine, requestLog.model)
+        .orderBy(desc(sql`count(*)`), asc(requestLog.model), asc(requestLog.engine))
         .all();
       const sorted = (column: typeof requestLog.latencyMs | typeof requestLog.ttftMs) => {
         const where = and(inRange, isNotNull(column));

@@ -1,6 +1,6 @@
 /**
  * @module What the console's overview reads from the request log (issue 11): requests, tokens and errors per time
- * bucket and per model, and latency percentiles, all over one time range. Each store aggregates in SQL; the shapes
+ * bucket and per engine and model, and latency percentiles, all over one time range. Each store aggregates in SQL; the shapes
  * here are what both return. An error is a request that answered 400 or above.
  */
 import { type AnyColumn, sql } from "drizzle-orm";
@@ -25,7 +25,9 @@ export interface RequestStatsBucket extends RequestTotals {
   index: number;
 }
 
+/** A model as asked for, on one engine (null: the request failed before an engine was chosen). */
 export interface RequestStatsModel extends RequestTotals {
+  engine: "web" | "codex" | null;
   model: string;
   avgLatencyMs: number;
 }

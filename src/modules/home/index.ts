@@ -1,6 +1,7 @@
 /**
- * @module The console's pages: the chat playground at `/` (what chat2api users remember there), the client keys page
- * at `/console/keys`, and their files under `/console/assets/`. The pages hold no secret: the playground calls the
+ * @module The console's pages: the chat playground at `/` (what chat2api users remember there), the overview at
+ * `/console`, the accounts page at `/console/accounts`, the client keys page at `/console/keys`, and their files
+ * under `/console/assets/`. The pages hold no secret: the playground calls the
  * public /v1 API with the key typed into it, the keys page the management API with the admin key (see src/web/console).
  */
 import { Elysia, t } from "elysia";
@@ -10,10 +11,13 @@ import { consoleAsset, consolePage } from "../../web/console/assets.ts";
 export function homeModule({ prefix, version }: { prefix: string; version: string }) {
   const playground = consolePage("playground", prefix, version);
   const keys = consolePage("keys", prefix, version);
+  const overview = consolePage("overview", prefix, version);
+  const accounts = consolePage("accounts", prefix, version);
   const detail = { hide: true };
   return new Elysia({ name: "home" })
     .get("/", playground, { detail })
-    .get("/console", playground, { detail })
+    .get("/console", overview, { detail })
+    .get("/console/accounts", accounts, { detail })
     .get("/console/keys", keys, { detail })
     .get(
       "/console/assets/:name",

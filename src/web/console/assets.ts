@@ -3,10 +3,19 @@
  * they are: no build step, no CDN. Pages get API_PREFIX and the version written in, and a CSP that lets them load
  * only this server's scripts and talk only to this server.
  */
+import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
+import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
+import accountsHtml from "./accounts.html" with { type: "text" };
+import accountsJs from "./accounts.js" with { type: "text" };
 import css from "./console.css" with { type: "text" };
 import keysHtml from "./keys.html" with { type: "text" };
 import keysJs from "./keys.js" with { type: "text" };
 import markdownJs from "./markdown.js" with { type: "text" };
+import accountsApiJs from "./accounts-api.js" with { type: "text" };
+import accountsCss from "./accounts.css" with { type: "text" };
+import overviewCss from "./overview.css" with { type: "text" };
+import overviewHtml from "./overview.html" with { type: "text" };
+import overviewJs from "./overview.js" with { type: "text" };
 import playgroundHtml from "./playground.html" with { type: "text" };
 import playgroundJs from "./playground.js" with { type: "text" };
 
@@ -18,9 +27,17 @@ const ASSETS: Record<string, { body: string; type: string }> = {
   "markdown.js": { body: text(markdownJs), type: "text/javascript; charset=utf-8" },
   "playground.js": { body: text(playgroundJs), type: "text/javascript; charset=utf-8" },
   "keys.js": { body: text(keysJs), type: "text/javascript; charset=utf-8" },
+  "accounts-api.js": { body: text(accountsApiJs), type: "text/javascript; charset=utf-8" },
+  "overview.css": { body: overviewCss, type: "text/css; charset=utf-8" },
+  "accounts.css": { body: accountsCss, type: "text/css; charset=utf-8" },
+  "overview.js": { body: text(overviewJs), type: "text/javascript; charset=utf-8" },
+  "accounts.js": { body: text(accountsJs), type: "text/javascript; charset=utf-8" },
+  // uPlot (pinned in package.json), its minified build as published: a classic script that defines window.uPlot
+  "uplot.js": { body: text(uplotJs), type: "text/javascript; charset=utf-8" },
+  "uplot.css": { body: uplotCss, type: "text/css; charset=utf-8" },
 };
 
-const PAGES = { playground: text(playgroundHtml), keys: text(keysHtml) };
+const PAGES = { playground: text(playgroundHtml), keys: text(keysHtml), overview: text(overviewHtml), accounts: text(accountsHtml) };
 export type ConsolePage = keyof typeof PAGES;
 
 /** Bytes of everything the console sends a browser, for the README. */
