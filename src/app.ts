@@ -11,6 +11,7 @@ import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import { isManagementPath } from "./modules/admin/management-paths.ts";
 import { docsModule } from "./modules/docs/index.ts";
+import { rememberRequestId } from "./modules/request-context.ts";
 import { explainValidation } from "./modules/validation-param.ts";
 import { apiErrorOf } from "./reply/api-error-of.ts";
 
@@ -78,6 +79,7 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, r
     .onRequest(({ request, set }) => {
       startedAt.set(request, performance.now());
       const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
+      rememberRequestId(request, requestId);
       const pathname = new URL(request.url).pathname;
       const cors = corsContext(request, pathname);
       Object.assign(set.headers, corsHeaders(cors), { "x-request-id": requestId });

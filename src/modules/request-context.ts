@@ -18,6 +18,13 @@ export function clientKeyLabel(bearer: string): string {
   return `key:${new Bun.CryptoHasher("sha256").update(key).digest("hex").slice(0, 8)}`;
 }
 
+const requestIds = new WeakMap<Request, string>();
+
+/** app.ts names each request here (its `x-request-id`), so the request log carries the id the access log shows. */
+export function rememberRequestId(request: Request, id: string): void {
+  requestIds.set(request, id);
+}
+
 /** What tells a request's peer address (Bun's server); absent when a test calls the app without one. */
 export interface PeerAddressSource {
   requestIP(request: Request): { address: string } | null;
@@ -48,5 +55,6 @@ export function replyContextOf(request: Request, bodyTeamAccountId?: string | nu
     signal: aborter.signal,
     clientKey: bearer ? clientKeyLabel(bearer) : null,
     assetBase: assetBaseOf(request),
+    requestId: requestIds.get(request) ?? null,
   };
 }

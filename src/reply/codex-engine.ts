@@ -17,6 +17,7 @@ import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
 import type { CodexCatalogs } from "../pool/codex-catalogs.ts";
 import { type AttemptOutcome, shouldFailover, shouldRetrySameCredential } from "../pool/attempt-outcome.ts";
 import type { Caller } from "../pool/resolve-caller.ts";
+import type { RequestAttempt } from "../store/store.ts";
 import type { ResolvedModel } from "../translate/model-names.ts";
 import { codexDeltas } from "./codex-deltas.ts";
 import { codexApiError, codexOutcomeOf } from "./codex-failure.ts";
@@ -87,7 +88,8 @@ export class CodexEngine implements Engine<CodexTurn> {
     return { accessToken: lease.accessToken, accountId: accountId ?? "", lease };
   }
 
-  async open(turn: CodexTurn, caller: Caller, signal: AbortSignal): Promise<OpenedTurn> {
+  /** Each attempt is added to `attempts` (the request log's), however it ends. */
+  async open(turn: CodexTurn, caller: Caller, signal: AbortSignal, attempts: RequestAttempt[] = []): Promise<OpenedTurn> {
     const { model, body, sessionKey } = turn;
     const tried = new Set<string>();
     let lastError: CodexError | null = null;
@@ -115,10 +117,13 @@ export class CodexEngine implements Engine<CodexTurn> {
         // the first event proves the backend took the turn: a failure before it may still go to another account
         const first = await reader.read();
         if (first.done) throw new CodexError("stream", "The Codex stream ended before the reply began.");
-        return { deltas: prepend(first.value, reader), lease: credential.lease, startedAt, ttftMs: this.now() - startedAt };
+        const ttftMs = this.now() - startedAt;
+        attempts.push({ accountId: credential.lease?.accountId ?? null, outcome: "success", status: 200, kind: null, ms: ttftMs });
+        return { deltas: prepend(first.value, reader), lease: credential.lease, startedAt, ttftMs };
       } catch (error) {
         if (!(error instanceof CodexError)) throw error;
         const outcome = codexOutcomeOf(error, model.upstreamSlug);
+        attempts.push({ accountId: credential.lease?.accountId ?? null, outcome: outcome.type, status: error.status, kind: error.kind, ms: this.now() - startedAt });
         this.deps.onAttempt?.(outcome.type);
         if (credential.lease) {
           if (error.kind === "model-unsupported") this.deps.catalogs?.forget(credential.lease.accountId);

@@ -17,12 +17,12 @@ import type { AttemptOutcome } from "../pool/attempt-outcome.ts";
 import type { CodexCatalogs } from "../pool/codex-catalogs.ts";
 import type { Caller } from "../pool/resolve-caller.ts";
 import { secretDigest } from "../pool/token-kind.ts";
-import type { Store } from "../store/store.ts";
+import type { RequestAttempt, Store } from "../store/store.ts";
 import type { ResolvedModel } from "../translate/model-names.ts";
 import type { RenderedDelta, UpstreamUsage } from "../translate/rendered-delta.ts";
 import { CodexEngine } from "./codex-engine.ts";
 import { codexApiError } from "./codex-failure.ts";
-import { logFinishedReply } from "./request-log.ts";
+import { errorOfEnd, logFinishedReply } from "./request-log.ts";
 import { watchReply } from "./watch-reply.ts";
 
 /** The client's request as it came: each API maps onto a Codex body its own way. */
@@ -73,7 +73,15 @@ export class CodexReplies {
     });
   }
 
-  async reply(request: CodexRequest, caller: Caller, context: { bearer: string | null; signal: AbortSignal; clientKey: string | null }): Promise<CodexReply> {
+  /** `attempts` gets the upstream attempts as they are made (the request log's, which logs a refusal too). */
+  async reply(
+    request: CodexRequest,
+    caller: Caller,
+    context: { bearer: string | null; signal: AbortSignal; clientKey: string | null; requestId?: string | null },
+    attempts: RequestAttempt[] = [],
+  ): Promise<CodexReply> {
+    // the log's latency and first-token time count from here, failed attempts included: what the client waited
+    const receivedAt = this.now();
     const model = codexModel(request.body.model);
     // one conversation key per caller: the prompt cache and the backend's routing follow it, and no secret shows
     const sessionKey = `chat2api-${secretDigest(context.bearer ?? "anonymous").slice(0, 24)}`;
@@ -83,7 +91,7 @@ export class CodexReplies {
       throw new InvalidRequestError(error.message, { param: error.param, code: error.code });
     }
     if (converted.dropped.length > 0) this.deps.logger.debug("parameters the Codex backend refuses were left out", { dropped: converted.dropped });
-    const turn = await this.engine.open({ model, body: converted.body, sessionKey }, caller, context.signal);
+    const turn = await this.engine.open({ model, body: converted.body, sessionKey }, caller, context.signal, attempts);
 
     let usage: UpstreamUsage | null = null;
     const end = (status: number): void => {
@@ -93,7 +101,8 @@ export class CodexReplies {
         void this.engine.report(turn.lease, { type: "success", model: model.upstreamSlug, promptTokens, completionTokens, latencyMs: this.now() - turn.startedAt, ttftMs: turn.ttftMs });
       }
       const row = { clientKey: context.clientKey, model: model.requested, promptTokens, completionTokens, status };
-      logFinishedReply({ ...this.deps, now: this.now }, { ...row, accountId: turn.lease?.accountId ?? null, startedAt: turn.startedAt, ttftMs: turn.ttftMs });
+      const trace = { requestId: context.requestId ?? null, engine: "codex" as const, attempts, error: errorOfEnd(status) };
+      logFinishedReply({ ...this.deps, now: this.now }, { ...row, ...trace, accountId: turn.lease?.accountId ?? null, startedAt: receivedAt, ttftMs: turn.startedAt + turn.ttftMs - receivedAt });
     };
     const deltas = watchReply(turn.deltas, {
       see(delta) {

@@ -17,7 +17,7 @@ import type { CodexCatalogs } from "../pool/codex-catalogs.ts";
 import { mayServeCodex } from "../pool/quota-scheduling.ts";
 import type { Caller, CallerResolver } from "../pool/resolve-caller.ts";
 import { secretDigest } from "../pool/token-kind.ts";
-import type { Store } from "../store/store.ts";
+import type { RequestAttempt, Store } from "../store/store.ts";
 import { limitOutput } from "../translate/limit-output.ts";
 import { resolveModel, type ResolvedModel } from "../translate/model-names.ts";
 import { UnknownModelError } from "../translate/translate-errors.ts";
@@ -35,7 +35,7 @@ import { type CodexRequest, CodexReplies } from "./codex-replies.ts";
 import { ConversationOwners } from "./conversation-owners.ts";
 import { type ConversationRequest, planConversation } from "./conversation-plan.ts";
 import { type EngineName, ModelRouter } from "./model-router.ts";
-import { logFinishedReply } from "./request-log.ts";
+import { errorOfEnd, logFinishedReply, logRefusedRequest } from "./request-log.ts";
 import { structuredReply } from "./structured-reply.ts";
 import { watchReply } from "./watch-reply.ts";
 import { isUpstreamError, toApiError } from "./upstream-failure.ts";
@@ -88,6 +88,8 @@ export interface ReplyContext {
   clientKey: string | null;
   /** This server's `…/v1/assets/` as the client reached it, for images chat2api serves itself (asset-links.ts). */
   assetBase?: string | null;
+  /** The request's `x-request-id` (app.ts), for the request log. */
+  requestId?: string | null;
 }
 
 /** What any endpoint asks for, in OpenAI chat terms (the Responses API converts its input to this). */
@@ -199,8 +201,23 @@ export class ReplyService {
 
   /** A request for a Codex model, answered by the Codex engine with the same deltas the web engine yields. */
   async codexReply(request: CodexRequest, context: ReplyContext): Promise<Reply> {
-    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
-    return this.codex.reply(request, caller, context);
+    const attempts: RequestAttempt[] = [];
+    return this.loggingRefusal(context, { model: request.body.model, engine: "codex", attempts }, async () => {
+      const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
+      return this.codex.reply(request, caller, context, attempts);
+    });
+  }
+
+  /** Runs what opens a reply; a refusal before the reply began (any thrown error) is logged with the attempts made. */
+  private async loggingRefusal<T>(context: ReplyContext, request: { model: string; engine: EngineName; attempts: RequestAttempt[] }, open: () => Promise<T>): Promise<T> {
+    const startedAt = this.now();
+    try {
+      return await open();
+    } catch (error) {
+      const refused = { ...request, clientKey: context.clientKey, requestId: context.requestId ?? null, startedAt };
+      logRefusedRequest({ ...this.deps, now: this.now }, refused, error, context.signal.aborted);
+      throw error;
+    }
   }
 
   /**
@@ -218,14 +235,21 @@ export class ReplyService {
     return structuredReply(prompted, { format: responseFormat.format, check, attempt: (next) => this.replyOnce(next, context), logger: this.deps.logger });
   }
 
-  private async replyOnce(request: ReplyRequest, context: ReplyContext): Promise<Reply> {
+  private replyOnce(request: ReplyRequest, context: ReplyContext): Promise<Reply> {
+    const attempts: RequestAttempt[] = [];
+    return this.loggingRefusal(context, { model: request.model, engine: "web", attempts }, () => this.webReply(request, context, attempts));
+  }
+
+  private async webReply(request: ReplyRequest, context: ReplyContext, attempts: RequestAttempt[]): Promise<Reply> {
+    // the log's latency and first-token time count from here, failed attempts included: what the client waited
+    const receivedAt = this.now();
     const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
     const model = await this.resolveModelFor(request.model, caller, context.signal);
     // a continuation goes to the account holding the conversation, and only for the caller who made it
     const holder = request.conversationId ? await this.owners.holderFor(request.conversationId, caller, context.bearer) : null;
     const plan = await planConversation(request, model, { config: this.deps.config, signal: context.signal });
     const { promptTokens } = plan;
-    const turn = await this.web.open({ plan, holder, assetBase: context.assetBase ?? null }, caller, context.signal);
+    const turn = await this.web.open({ plan, holder, assetBase: context.assetBase ?? null }, caller, context.signal, attempts);
 
     // counted as it streams, so the usage is ready when it ends
     const replyTokens = new ReplyTokens(model.requested, { exact: request.maxTokens !== undefined });
@@ -240,7 +264,8 @@ export class ReplyService {
         ttftMs: turn.ttftMs,
       });
       const row = { clientKey: context.clientKey, model: model.requested, promptTokens, completionTokens: usage.completion_tokens, status };
-      logFinishedReply({ ...this.deps, now: this.now }, { ...row, accountId: turn.lease?.accountId ?? null, startedAt: turn.startedAt, ttftMs: turn.ttftMs });
+      const trace = { requestId: context.requestId ?? null, engine: "web" as const, attempts, error: errorOfEnd(status) };
+      logFinishedReply({ ...this.deps, now: this.now }, { ...row, ...trace, accountId: turn.lease?.accountId ?? null, startedAt: receivedAt, ttftMs: turn.startedAt + turn.ttftMs - receivedAt });
     };
     const { maxTokens, stop } = request;
     const limited = turn.deltas.pipeThrough(limitOutput({ model: model.requested, ...(maxTokens ? { maxTokens } : {}), ...(stop && stop.length > 0 ? { stop } : {}) }));

@@ -14,7 +14,7 @@ import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
 import { type AttemptOutcome, shouldFailover, shouldRetrySameCredential } from "../pool/attempt-outcome.ts";
 import type { Caller } from "../pool/resolve-caller.ts";
 import { unavailablePoolError } from "../pool/unavailable-pool.ts";
-import type { Store } from "../store/store.ts";
+import type { RequestAttempt, Store } from "../store/store.ts";
 import { requiresPaidPlan, type ResolvedModel } from "../translate/model-names.ts";
 import { createRenderer } from "../translate/render-events.ts";
 import type { AccountModels } from "./account-models.ts";
@@ -66,9 +66,10 @@ export class WebEngine implements Engine<WebTurn> {
 
   /**
    * The attempt loop: one predicate (`shouldFailover`) decides whether another account is tried. It ends at the
-   * first rendered delta, so everything after it belongs to the client and is never retried.
+   * first rendered delta, so everything after it belongs to the client and is never retried. Each attempt is added
+   * to `attempts` (the request log's), however it ends.
    */
-  async open(turn: WebTurn, caller: Caller, signal: AbortSignal): Promise<OpenedTurn> {
+  async open(turn: WebTurn, caller: Caller, signal: AbortSignal, attempts: RequestAttempt[] = []): Promise<OpenedTurn> {
     const { plan, holder } = turn;
     const { model } = plan;
     const tried = new Set<string>();
@@ -92,6 +93,7 @@ export class WebEngine implements Engine<WebTurn> {
       if (lease) tried.add(lease.accountId);
       const identity = this.identityFor(caller, lease);
       if (lease && !(await this.leaseOffers(lease, identity, model, signal))) {
+        attempts.push({ accountId: lease.accountId, outcome: "not-offered", status: null, kind: "model-not-offered", ms: 0 });
         notOffered = true;
         continue;
       }
@@ -132,10 +134,13 @@ export class WebEngine implements Engine<WebTurn> {
             `ChatGPT accepted the request but produced no reply${said}: it usually means the account or IP is being throttled ("unusual activity"). Try again later or use another account.`,
           );
         }
-        return { deltas: prepend(first.value, reader), session: opened.session, lease, startedAt, ttftMs: this.now() - startedAt, servedModel: served.slug };
+        const ttftMs = this.now() - startedAt;
+        attempts.push({ accountId: lease?.accountId ?? null, outcome: "success", status: 200, kind: null, ms: ttftMs });
+        return { deltas: prepend(first.value, reader), session: opened.session, lease, startedAt, ttftMs, servedModel: served.slug };
       } catch (error) {
         if (!isUpstreamError(error)) throw error;
         const outcome = outcomeOf(error, model.upstreamSlug);
+        attempts.push({ accountId: lease?.accountId ?? null, outcome: outcome.type, status: error.status, kind: error.kind, ms: this.now() - startedAt });
         await this.report({ lease }, caller, outcome);
         lastError = error;
         lastNoLogin = lease === null && caller.kind !== "own";

@@ -60,6 +60,7 @@ const guarded: Array<[string, string]> = [
   ["POST", "/admin/api/refresh"],
   ["GET", "/admin/api/cooldowns"],
   ["GET", "/admin/api/requests"],
+  ["GET", "/admin/api/requests.csv"],
   ["POST", "/tokens/error"],
   ["POST", "/tokens/clear"],
   ["GET", `/tokens/add/${rt}`],
@@ -294,7 +295,13 @@ describe("JSON API", () => {
     ]);
     expect(((await call(app, "GET", "/admin/api/accounts")).body as { data: Array<{ cooldowns: unknown }> }).data[0]?.cooldowns).toEqual([{ model: "gpt-4o", untilMs: until, reason: "capped" }]);
     expect((await call(app, "GET", "/admin/api/requests?limit=10")).body).toEqual({
-      data: [{ id: 1, at: 5, clientKey: "sk-abc…wxyz", accountId: id, model: "gpt-4o", promptTokens: 3, completionTokens: 4, status: 200, latencyMs: 50, ttftMs: 20 }],
+      data: [
+        {
+          ...{ id: 1, at: 5, clientKey: "sk-abc…wxyz", accountId: id, model: "gpt-4o", promptTokens: 3, completionTokens: 4, status: 200, latencyMs: 50, ttftMs: 20 },
+          ...{ requestId: null, keyName: null, accountLabel: `${jwt.slice(0, 6)}…${jwt.slice(-4)}`, engine: null, error: null, attempts: [] },
+        },
+      ],
+      next: null,
     });
     expect((await call(app, "DELETE", `/admin/api/cooldowns/${id}`)).body).toEqual({ cleared: 1 });
     expect((await call(app, "GET", "/admin/api/cooldowns")).body).toEqual({ data: [] });

@@ -1,12 +1,13 @@
 /**
- * @module The JSON management API under `/admin/api` (accounts, refresh, cooldowns, recent requests) and the
+ * @module The JSON management API under `/admin/api` (accounts, refresh, cooldowns, the request log) and the
  * management page at `/admin`. Everything but the page needs the admin key (see admin-guard.ts).
  */
 import { Elysia, t } from "elysia";
 import type { Config } from "../../config.ts";
 import { adminPageResponse } from "../../web/admin-page.ts";
 import { adminGuard } from "./admin-guard.ts";
-import { AccountView, AddTokensBody, AddTokensResult, CooldownView, IdParams, RefreshReportView, RefreshResultView, RequestView } from "./model.ts";
+import { AccountView, AddTokensBody, AddTokensResult, CooldownView, IdParams, RefreshReportView, RefreshResultView } from "./model.ts";
+import { requestsModule } from "./requests.ts";
 import type { AdminService } from "./service.ts";
 
 const tags = ["Admin"];
@@ -61,11 +62,7 @@ export function adminModule({ service, config }: { service: AdminService; config
           params: IdParams,
           response: t.Object({ cleared: t.Number() }),
           detail: { tags, summary: "End the cooldowns of an account (or at:<digest> subject) now" },
-        })
-        .get("/requests", async ({ query }) => ({ data: await service.recentRequests(query.limit ?? 100) }), {
-          query: t.Object({ limit: t.Optional(t.Numeric({ minimum: 1, maximum: 1000 })) }),
-          response: t.Object({ data: t.Array(RequestView) }),
-          detail: { tags, summary: "Recent requests, newest first" },
         }),
-    );
+    )
+    .use(requestsModule({ requests: service.requests, config }));
 }

@@ -72,19 +72,6 @@ export const RefreshResultView = t.Object({
   reason: t.Optional(t.String()),
 });
 
-export const RequestView = t.Object({
-  id: t.Number(),
-  at: t.Number(),
-  clientKey: t.String(),
-  accountId: t.Nullable(t.String()),
-  model: t.String(),
-  promptTokens: t.Number(),
-  completionTokens: t.Number(),
-  status: t.Number(),
-  latencyMs: t.Number(),
-  ttftMs: t.Nullable(t.Number()),
-});
-
 export const AddTokensBody = t.Object({
   tokens: t.String({ description: "One token per line (access token, refresh token, optionally ,<team account id>); # starts a comment" }),
 });

@@ -10,6 +10,7 @@ import type { RefreshScheduler } from "../../pool/refresh-scheduler.ts";
 import type { AccountRefreshResult, RefreshReport, Refresher } from "../../pool/refresher.ts";
 import type { AccountRow, CooldownRow, QuotaWindowRow, RequestLogRow, Store } from "../../store/store.ts";
 import { newAccountOf } from "./new-account.ts";
+import { createRequestsService, type RequestsService } from "./requests-service.ts";
 import type { AccountView, AddTokensResult, CooldownView } from "./model.ts";
 
 export interface AdminServiceDeps {
@@ -32,6 +33,8 @@ export interface AdminService {
   cooldowns(): Promise<CooldownView[]>;
   clearCooldowns(subject: string): Promise<number>;
   recentRequests(limit: number): Promise<RequestLogRow[]>;
+  /** The request log with filters and names (requests-service.ts). */
+  requests: RequestsService;
   clearAccounts(): Promise<number>;
   /** Masked credentials of failed accounts (chat2api's error list). */
   errorTokens(): Promise<string[]>;
@@ -126,6 +129,8 @@ export function createAdminService({ store, refresher, scheduler, onAccountsAdde
     clearCooldowns(subject) {
       return store.clearCooldowns(subject);
     },
+
+    requests: createRequestsService(store),
 
     recentRequests(limit) {
       return store.recentRequests(Math.min(Math.max(1, limit), 1000));

@@ -1,0 +1,167 @@
+/**
+ * @module The request log end to end (issue 11): every request is a row with the x-request-id its client got, the
+ * engine and the attempts it made, failed ones too (a 429 on one account then a success on another, every attempt
+ * failing, an unknown model, a wrong key, a resting pool); the management API's filters and the CSV.
+ */
+import { describe, expect, test } from "bun:test";
+import { type Harness, post, startHarness } from "./harness.ts";
+
+const POOL_KEY = "sk-pool-requests-e2e-0123456789";
+const ADMIN_KEY = "admin-requests-e2e-0123456789";
+
+interface Attempt {
+  accountId: string | null;
+  accountLabel: string | null;
+  outcome: string;
+  status: number | null;
+}
+interface Row {
+  id: number;
+  requestId: string | null;
+  clientKey: string;
+  keyName: string | null;
+  accountId: string | null;
+  model: string;
+  engine: string | null;
+  status: number;
+  error: string | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  attempts: Attempt[];
+}
+
+interface RequestsHarness extends Harness {
+  admin(path: string): Promise<Response>;
+  rows(query?: string): Promise<Row[]>;
+  /** Sends a chat; returns its status and x-request-id. */
+  chat(model: string, bearer?: string): Promise<{ status: number; requestId: string }>;
+  waitForRow(requestId: string): Promise<Row>;
+}
+
+async function start(): Promise<RequestsHarness & { accountIds: string[]; emulatorIds: string[] }> {
+  const harness = await startHarness({ env: { AUTHORIZATION: POOL_KEY, ADMIN_KEY } });
+  const admin = (path: string, init: RequestInit = {}) =>
+    harness.fetch(`/admin/api${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...init.headers } });
+  const emulatorAccounts = [harness.emulator.addAccount({ plan: "plus" }), harness.emulator.addAccount({ plan: "plus" })];
+  const added = await admin("/accounts", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ tokens: emulatorAccounts.map((a) => a.accessToken).join("\n") }),
+  });
+  expect(added.status).toBe(200);
+  const listed = (await (await admin("/accounts")).json()) as { data: Array<{ id: string }> };
+  const rows = async (query = "") => ((await (await admin(`/requests${query}`)).json()) as { data: Row[] }).data;
+  return Object.assign(harness, {
+    admin,
+    rows,
+    accountIds: listed.data.map((a) => a.id),
+    emulatorIds: emulatorAccounts.map((a) => a.id),
+    async chat(model: string, bearer = POOL_KEY) {
+      const response = await harness.fetch("/v1/chat/completions", post({ model, messages: [{ role: "user", content: "hello" }] }, bearer));
+      await response.arrayBuffer();
+      return { status: response.status, requestId: response.headers.get("x-request-id") ?? "" };
+    },
+    async waitForRow(requestId: string) {
+      // the log is written behind the request; a read writes what waits first, so one read after the answer finds it
+      for (let i = 0; i < 200; i++) {
+        const row = (await rows()).find((r) => r.requestId === requestId);
+        if (row) return row;
+        await Bun.sleep(10);
+      }
+      throw new Error(`no row for ${requestId}`);
+    },
+  });
+}
+
+describe("the request log", () => {
+  test("a 429 on one account then a success on another is one row with both attempts and the client's request id", async () => {
+    await using h = await start();
+    // whichever account goes first is capped: the second answers
+    h.emulator.inject({ endpoint: "conversation", kind: { type: "cap", clearsInSec: 3600 } });
+    const { status, requestId } = await h.chat("gpt-4o");
+    expect(status).toBe(200);
+    expect(requestId).toMatch(/^req_[0-9a-f]{32}$/);
+    const row = await h.waitForRow(requestId);
+    expect(row).toMatchObject({ status: 200, engine: "web", model: "gpt-4o", error: null });
+    expect(row.attempts.map((a) => [a.outcome, a.status])).toEqual([
+      ["capped", 429],
+      ["success", 200],
+    ]);
+    const [first, second] = row.attempts;
+    expect(new Set([first?.accountId, second?.accountId])).toEqual(new Set(h.accountIds));
+    expect(row.accountId).toBe(second?.accountId ?? "");
+    expect(first?.accountLabel).toMatch(/^.{6}….{4}$/);
+    expect(row.ttftMs).not.toBeNull();
+    expect(row.latencyMs).toBeGreaterThanOrEqual(row.ttftMs ?? 0);
+    // the access log names the same id
+    expect(h.logs.some((line) => line.includes(requestId) && line.includes('"msg":"request"'))).toBe(true);
+  });
+
+  test("every attempt failing is a 502 row with each attempt; an unknown model, a wrong key and a resting pool are rows too", async () => {
+    await using h = await start();
+    h.emulator.inject({ endpoint: "conversation", kind: { type: "status", status: 502 }, times: 10 });
+    const failed = await h.chat("gpt-4o");
+    expect(failed.status).toBe(502);
+    const row = await h.waitForRow(failed.requestId);
+    expect(row).toMatchObject({ status: 502, engine: "web", error: expect.any(String), ttftMs: null });
+    expect(row.attempts.map((a) => [a.outcome, a.status])).toEqual([
+      ["server-error", 502],
+      ["server-error", 502],
+    ]);
+    expect(new Set(row.attempts.map((a) => a.accountId))).toEqual(new Set(h.accountIds));
+    h.emulator.clearFaults();
+
+    const unknown = await h.chat("no-such-model-xyz");
+    expect(unknown.status).toBe(404);
+    expect(await h.waitForRow(unknown.requestId)).toMatchObject({ status: 404, error: "model_not_found", attempts: [], model: "no-such-model-xyz" });
+
+    const wrongKey = await h.chat("gpt-4o", "sk-wrong-key-000000");
+    expect(wrongKey.status).toBe(401);
+    expect(await h.waitForRow(wrongKey.requestId)).toMatchObject({ status: 401, attempts: [], clientKey: expect.stringMatching(/^key:[0-9a-f]{8}$/) });
+
+    // both accounts capped for gpt-4o: the pool rests, the next request is refused before any attempt
+    h.emulator.inject({ endpoint: "conversation", kind: { type: "cap", clearsInSec: 3600 }, times: 2 });
+    expect((await h.chat("gpt-4o")).status).toBe(429);
+    const resting = await h.chat("gpt-4o");
+    expect(resting.status).toBe(429);
+    expect(await h.waitForRow(resting.requestId)).toMatchObject({ status: 429, attempts: [], error: expect.any(String) });
+  });
+
+  test("filters narrow the log, the cursor pages on, and the CSV holds the rows", async () => {
+    await using h = await start();
+    const ok = await h.chat("gpt-4o");
+    h.emulator.inject({ endpoint: "conversation", kind: { type: "status", status: 502 }, times: 10 });
+    const failed = await h.chat("gpt-4o");
+    const unknown = await h.chat("no-such-model-xyz");
+    await h.waitForRow(unknown.requestId);
+    const ids = async (query: string) => (await h.rows(query)).map((r) => r.requestId);
+    expect(await ids("")).toEqual([unknown.requestId, failed.requestId, ok.requestId]);
+    expect(await ids("?status=error")).toEqual([unknown.requestId, failed.requestId]);
+    expect(await ids("?status=5xx")).toEqual([failed.requestId]);
+    expect(await ids("?status=200")).toEqual([ok.requestId]);
+    expect(await ids("?model=no-such-model-xyz")).toEqual([unknown.requestId]);
+    expect(await ids("?engine=web&status=2xx")).toEqual([ok.requestId]);
+    expect(await ids("?engine=codex")).toEqual([]);
+    const okRow = (await h.rows("?status=200"))[0];
+    expect(await ids(`?account=${okRow?.accountId ?? ""}&status=200`)).toEqual([ok.requestId]);
+    expect(await ids(`?key=${okRow?.clientKey ?? ""}`)).toHaveLength(3);
+    expect(await ids("?key=anonymous")).toEqual([]);
+    expect(await ids(`?since=${Date.now() + 60_000}`)).toEqual([]);
+    expect(await ids(`?until=${new Date(Date.now() + 60_000).toISOString()}`)).toHaveLength(3);
+    const page = (await (await h.admin("/requests?limit=2")).json()) as { data: Row[]; next: number | null };
+    expect(page.data.map((r) => r.requestId)).toEqual([unknown.requestId, failed.requestId]);
+    expect(await ids(`?limit=2&cursor=${page.next ?? 0}`)).toEqual([ok.requestId]);
+    expect((await h.admin("/requests?status=abc")).status).toBe(400);
+
+    const csv = await h.admin("/requests.csv?status=error");
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const lines = (await csv.text()).trimEnd().split("\r\n");
+    expect(lines[0]).toBe("id,time,request_id,client_key,key_name,account_id,account,model,engine,status,error,latency_ms,ttft_ms,prompt_tokens,completion_tokens,attempts");
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain(unknown.requestId);
+    expect(lines[2]).toContain(failed.requestId);
+    expect(lines[2]).toMatch(/,502,.*server-error 502 \| .*server-error 502$/);
+    expect((await h.fetch("/admin/api/requests.csv")).status).toBe(401);
+  });
+});
