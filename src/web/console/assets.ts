@@ -18,6 +18,9 @@ import overviewHtml from "./overview.html" with { type: "text" };
 import overviewJs from "./overview.js" with { type: "text" };
 import playgroundHtml from "./playground.html" with { type: "text" };
 import playgroundJs from "./playground.js" with { type: "text" };
+import requestsCss from "./requests.css" with { type: "text" };
+import requestsHtml from "./requests.html" with { type: "text" };
+import requestsJs from "./requests.js" with { type: "text" };
 
 // Bun types *.html and *.js imports as modules; imported `with { type: "text" }` they are the files' text
 const text = (file: unknown): string => file as string;
@@ -35,9 +38,11 @@ const ASSETS: Record<string, { body: string; type: string }> = {
   // uPlot (pinned in package.json), its minified build as published: a classic script that defines window.uPlot
   "uplot.js": { body: text(uplotJs), type: "text/javascript; charset=utf-8" },
   "uplot.css": { body: uplotCss, type: "text/css; charset=utf-8" },
+  "requests.css": { body: requestsCss, type: "text/css; charset=utf-8" },
+  "requests.js": { body: text(requestsJs), type: "text/javascript; charset=utf-8" },
 };
 
-const PAGES = { playground: text(playgroundHtml), keys: text(keysHtml), overview: text(overviewHtml), accounts: text(accountsHtml) };
+const PAGES = { playground: text(playgroundHtml), keys: text(keysHtml), overview: text(overviewHtml), accounts: text(accountsHtml), requests: text(requestsHtml) };
 export type ConsolePage = keyof typeof PAGES;
 
 /** Bytes of everything the console sends a browser, for the README. */
