@@ -22,6 +22,7 @@ describe.skipIf(!hasChromium)("console accounts page in Chromium", () => {
   let browser: BrowserContext;
   let page: Page;
   let urls: string[] = [];
+  const codexIds: string[] = [];
   const cards = () => page.locator("#accounts .account");
   const message = () => page.locator("#message").textContent();
 
@@ -64,6 +65,7 @@ describe.skipIf(!hasChromium)("console accounts page in Chromium", () => {
 
   test("device code: the page shows the code and the address, polls, and shows the signed-in Codex account", async () => {
     const account = h.emulator.addCodexAccount({ plan: "plus" });
+    codexIds.push(account.id);
     await page.click("#codex-device");
     await page.locator("#device-code").waitFor();
     const userCode = (await page.locator("#device-code").textContent()) ?? "";
@@ -90,6 +92,46 @@ describe.skipIf(!hasChromium)("console accounts page in Chromium", () => {
     expect(quotas.map((q) => /^(5 h|weekly)\d+% usedresets in \d+ (s|min|h|d)/.test(q.replace(/\s+/g, " ").trim()) || q)).toEqual([true, true]);
     const widths = await codexCard.locator(".quota .bar > span").evaluateAll((bars) => bars.map((b) => (b as HTMLElement).style.width));
     expect(widths.every((w) => /^\d+(\.\d+)?%$/.test(w))).toBe(true);
+  }, 30_000);
+
+  test("browser sign-in: the authorize link, a clear error for a wrong paste, then the pasted redirect stores the account", async () => {
+    const account = h.emulator.addCodexAccount({ plan: "pro" });
+    codexIds.push(account.id);
+    await page.click("#codex-pkce");
+    const authorizeUrl = (await page.locator("#pkce-url").getAttribute("href")) ?? "";
+    expect(new URL(authorizeUrl).pathname).toBe("/oauth/authorize");
+    await page.click("#pkce-complete");
+    expect(await message()).toBe("Paste the address the browser ended on first.");
+    await page.fill("#pkce-redirect", "http://localhost:1455/auth/callback?code=ac_forged&state=not-ours");
+    await page.click("#pkce-complete");
+    await page.waitForFunction(() => document.getElementById("message")?.textContent?.startsWith("Sign-in failed: "));
+    // the user signs in in a browser elsewhere, which lands on localhost:1455; its address is pasted back
+    h.emulator.codex.signIn(account.id);
+    const redirect = (await fetch(authorizeUrl, { redirect: "manual" })).headers.get("location") ?? "";
+    await page.fill("#pkce-redirect", redirect);
+    await page.click("#pkce-complete");
+    await page.waitForFunction(() => document.getElementById("count")?.textContent === "(3)");
+    expect(await message()).toMatch(/^Signed in: \S+…\S+ \(pro\)$/);
+  }, 30_000);
+
+  test("a spent quota shows as a cooldown in words with a countdown, and End cooldowns clears it", async () => {
+    for (const id of codexIds) h.emulator.codex.exhaust(id, 300);
+    expect((await h.chat("gpt-5.5")).status).toBe(429);
+    await page.click("#reload");
+    await page.waitForFunction(() => [...document.querySelectorAll("#accounts .cooldowns")].some((dd) => dd.textContent?.startsWith("quota window spent")));
+    const resting = cards().filter({ hasText: "quota window spent" }).first();
+    expect(await resting.locator(".cooldowns").textContent()).toMatch(/^quota window spent on every Codex model: rests \d+ (s|min|h|d)/);
+    const spent = () => page.locator("#accounts .cooldowns", { hasText: "quota window spent" }).count();
+    const before = await spent();
+    await resting.getByRole("button", { name: "End cooldowns" }).click();
+    await page.waitForFunction((n) => [...document.querySelectorAll("#accounts .cooldowns")].filter((dd) => dd.textContent?.startsWith("quota window spent")).length === n - 1, before);
+  }, 30_000);
+
+  test("tokens from a file are added; a line that is no token is summarised", async () => {
+    const web = h.emulator.addAccount({ plan: "plus" });
+    await page.setInputFiles("#token-file", { name: "tokens.txt", mimeType: "text/plain", buffer: Buffer.from(`${web.accessToken}\nnot a token\n`) });
+    await page.waitForFunction(() => document.getElementById("count")?.textContent === "(4)");
+    expect(await message()).toMatch(/^Added 1 · /);
   }, 30_000);
 
   for (const viewport of VIEWPORTS) {
