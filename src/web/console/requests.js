@@ -87,7 +87,8 @@ function rowElements(/** @type {Row} */ row) {
     ["Tokens", "tokens", `${row.promptTokens} + ${row.completionTokens}`],
     ["Attempts", "attempts", `<button type="button" class="toggle" aria-expanded="false">${row.attempts.length} ▸</button>`],
   ];
-  tr.innerHTML = cells.map(([label, cls, html]) => `<td class="${cls}" data-label="${label}">${html}</td>`).join("");
+  // one span per cell: on narrow screens a cell is a two-column grid of its label and its value
+  tr.innerHTML = cells.map(([label, cls, html]) => `<td class="${cls}" data-label="${label}"><span>${html}</span></td>`).join("");
   const detail = document.createElement("tr");
   detail.className = "detail";
   detail.hidden = true;
