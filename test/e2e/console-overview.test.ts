@@ -64,6 +64,8 @@ describe.skipIf(!hasChromium)("console overview in Chromium", () => {
     // a model nobody serves is tried on the web engine (the default), so all four count there
     expect(stats.engines.find((e) => e.engine === "web")?.requests).toBe(4);
     expect((await h.admin("GET", "/stats?range=2d")).status).toBe(400);
+    const spec = (await (await fetch(`${h.server.url}/swagger/json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toContain("/admin/api/stats");
   });
 
   for (const viewport of VIEWPORTS) {
