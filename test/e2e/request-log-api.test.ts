@@ -31,7 +31,7 @@ interface Row {
 }
 
 interface RequestsHarness extends Harness {
-  admin(path: string): Promise<Response>;
+  admin(path: string, init?: RequestInit): Promise<Response>;
   rows(query?: string): Promise<Row[]>;
   /** Sends a chat; returns its status and x-request-id. */
   chat(model: string, bearer?: string): Promise<{ status: number; requestId: string }>;
@@ -163,5 +163,37 @@ describe("the request log", () => {
     expect(lines[2]).toContain(failed.requestId);
     expect(lines[2]).toMatch(/,502,.*server-error 502 \| .*server-error 502$/);
     expect((await h.fetch("/admin/api/requests.csv")).status).toBe(401);
+  });
+});
+
+describe("the request log of the Codex engine, and the docs", () => {
+  test("a 503 from one Codex account then a success on another is a codex row with both attempts", async () => {
+    await using h = await start();
+    const codex = [h.emulator.addCodexAccount({ plan: "plus" }), h.emulator.addCodexAccount({ plan: "plus" })];
+    const added = await h.admin("/accounts", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tokens: codex.map((a) => a.accessToken).join("\n") }),
+    });
+    expect(added.status).toBe(200);
+    h.emulator.inject({ endpoint: "codex", kind: { type: "status", status: 503, detail: "overloaded" } });
+    const { status, requestId } = await h.chat("gpt-5.5");
+    expect(status).toBe(200);
+    const row = await h.waitForRow(requestId);
+    expect(row).toMatchObject({ engine: "codex", status: 200, model: "gpt-5.5", error: null });
+    expect(row.attempts.map((a) => [a.outcome === "success" ? "success" : "failed", a.status])).toEqual([
+      ["failed", 503],
+      ["success", 200],
+    ]);
+    expect(row.attempts[0]?.accountId).not.toBe(row.attempts[1]?.accountId);
+    expect(await h.rows("?engine=codex")).toHaveLength(1);
+  });
+
+  test("both routes are in the OpenAPI document with their filters", async () => {
+    await using h = await start();
+    const doc = (await (await h.fetch("/swagger/json")).json()) as { paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> };
+    const params = doc.paths["/admin/api/requests"]?.get?.parameters?.map((p) => p.name).sort();
+    expect(params).toEqual(["account", "cursor", "engine", "key", "limit", "model", "since", "status", "until"]);
+    expect(doc.paths["/admin/api/requests.csv"]?.get).toBeDefined();
   });
 });

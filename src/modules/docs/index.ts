@@ -38,6 +38,8 @@ export function docsModule(options: { prefix: string; version: string }) {
         path: "/swagger",
         specPath: "/swagger/json",
         exclude: [/^\/swagger/, /\/swagger/],
+        // the plugin leaves out any path with a dot as a static file; ours are routes (GET /admin/api/requests.csv)
+        excludeStaticFile: false,
         documentation: {
           info: {
             title: "chat2api",
