@@ -30,7 +30,7 @@ export const StatsView = t.Object({
   ttftMs: Percentiles,
   accounts: t.Object(
     { total: t.Number(), active: t.Number(), coolingDown: t.Number(), disabled: t.Number(), failed: t.Number(), web: t.Number(), codex: t.Number() },
-    { description: "Accounts by state (coolingDown: active with a cooldown now); web and codex: accounts known to reach that engine" },
+    { description: "Accounts by state (coolingDown: active with a cooldown now); web: accounts of the web client or known to reach the web engine; codex: known to reach the Codex engine" },
   ),
   quotaResets: t.Array(
     t.Object({ accountId: t.String(), label: t.String(), windowMinutes: t.Number(), usedPercent: t.Number(), resetsAt: t.Number() }),

@@ -49,7 +49,7 @@ describe("stats service", () => {
       store: { requestStats: async (q) => (asked.push(q), stats) },
       listAccounts: async () => [
         account("a", { hasWeb: true, quotaWindows: [window(NOW + 2 * HOUR), window(NOW - 1)] }),
-        account("b", { cooldowns: [{ model: "*", untilMs: NOW + 1, reason: "capped" }], hasCodex: true, quotaWindows: [window(NOW + HOUR), window(null)] }),
+        account("b", { kind: "codex-access", oauthClient: "codex", cooldowns: [{ model: "*", untilMs: NOW + 1, reason: "capped" }], hasCodex: true, quotaWindows: [window(NOW + HOUR), window(null)] }),
         account("c", { status: "disabled" }),
         account("d", { status: "failed" }),
       ],
@@ -65,7 +65,7 @@ describe("stats service", () => {
     ]);
     expect(view.totals).toEqual({ requests: 3, errors: 1, promptTokens: 30, completionTokens: 6 });
     expect(view.engines).toEqual([{ engine: "web", requests: 3, errors: 1, promptTokens: 30, completionTokens: 6, avgLatencyMs: 20 }]);
-    expect(view.accounts).toEqual({ total: 4, active: 1, coolingDown: 1, disabled: 1, failed: 1, web: 1, codex: 1 });
+    expect(view.accounts).toEqual({ total: 4, active: 1, coolingDown: 1, disabled: 1, failed: 1, web: 3, codex: 1 });
     expect(view.quotaResets.map((r) => [r.accountId, r.resetsAt - NOW])).toEqual([
       ["b", HOUR],
       ["a", 2 * HOUR],

@@ -72,7 +72,8 @@ function byState(accounts: readonly AccountView[], now: number): StatsView["acco
     coolingDown: count((a) => a.status === "active" && cooling(a)),
     disabled: count((a) => a.status === "disabled"),
     failed: count((a) => a.status === "failed"),
-    web: count((a) => a.hasWeb === true),
+    // a token of the web client reaches the web engine (hasWeb is learnt only for Codex-client tokens)
+    web: count((a) => a.hasWeb === true || (a.hasWeb === null && a.oauthClient !== "codex" && !a.kind.startsWith("codex"))),
     codex: count((a) => a.hasCodex === true),
   };
 }
