@@ -15,6 +15,8 @@ import { statsModule } from "./modules/admin/stats.ts";
 import { createStatsService } from "./modules/admin/stats-service.ts";
 import { withClientKeys } from "./keys/client-key-caller.ts";
 import { clientKeyOf, keyGate } from "./keys/key-gate.ts";
+import { logRefusedRequest } from "./reply/request-log.ts";
+import { requestTraceOf } from "./modules/request-context.ts";
 import { ClientKeys } from "./keys/key-store-facade.ts";
 import { chargingKeyUsage } from "./keys/usage.ts";
 import { createCodexLoginService } from "./modules/admin/codex-login-service.ts";
@@ -122,7 +124,14 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     metrics,
     modules: [
       // first: its hooks cover the API routes registered after it
-      keyGate({ keys, prefix: config.apiPrefix ? `/${config.apiPrefix}` : "" }),
+      keyGate({
+        keys,
+        prefix: config.apiPrefix ? `/${config.apiPrefix}` : "",
+        onRefused: (request, model, error) => {
+          const refused = { ...requestTraceOf(request), model: model ?? "", engine: null, startedAt: Date.now(), attempts: [] };
+          logRefusedRequest({ store: runtime.store, logger, now: Date.now }, refused, error, request.signal.aborted);
+        },
+      }),
       chatModule({ service: chat, logger }),
       responsesModule({ replies, logger }),
       imagesModule({ replies, download: downloadImage, assets: assetLinks }),

@@ -49,7 +49,14 @@ function endingWith(body: ReadableStream<Uint8Array>, end: () => void): Readable
   });
 }
 
-export function keyGate({ keys, prefix }: { keys: ClientKeys; prefix: string }) {
+export interface KeyGateOptions {
+  keys: ClientKeys;
+  prefix: string;
+  /** Told of each request the gate refused (over a limit, a model outside the key's list, a revoked key): the request log's. */
+  onRefused?: (request: Request, model: string | null, error: unknown) => void;
+}
+
+export function keyGate({ keys, prefix, onRefused }: KeyGateOptions) {
   const api = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/v1/`);
   const tickets = new WeakMap<Request, KeyTicket>();
   const release = (request: Request): void => {
@@ -67,7 +74,10 @@ export function keyGate({ keys, prefix }: { keys: ClientKeys; prefix: string }) 
         await keys.verify(secret);
         return;
       }
-      const ticket = await keys.admit(secret, modelOf(body));
+      const ticket = await keys.admit(secret, modelOf(body)).catch((error: unknown) => {
+        onRefused?.(request, modelOf(body), error);
+        throw error;
+      });
       tickets.set(request, ticket);
       Object.assign(set.headers, ticket.headers);
     })

@@ -25,6 +25,12 @@ export function rememberRequestId(request: Request, id: string): void {
   requestIds.set(request, id);
 }
 
+/** Who sent a request and its id, for the request log's row of a request refused before any service ran. */
+export function requestTraceOf(request: Request): { clientKey: string | null; requestId: string | null } {
+  const bearer = bearerOf(request.headers.get("authorization"));
+  return { clientKey: bearer ? clientKeyLabel(bearer) : null, requestId: requestIds.get(request) ?? null };
+}
+
 /** What tells a request's peer address (Bun's server); absent when a test calls the app without one. */
 export interface PeerAddressSource {
   requestIP(request: Request): { address: string } | null;

@@ -166,6 +166,23 @@ describe("the request log", () => {
   });
 });
 
+describe("requests a client key's gate refuses", () => {
+  test("a model outside the key's list (404) and a revoked key (401) are rows under the key's name", async () => {
+    await using h = await start();
+    const json = { "content-type": "application/json" };
+    const created = await h.admin("/keys", { method: "POST", headers: json, body: JSON.stringify({ name: "carol", models: ["gpt-4o"] }) });
+    const { key, secret } = (await created.json()) as { key: { id: string }; secret: string };
+    const outside = await h.chat("gpt-4o-mini", secret);
+    expect(outside.status).toBe(404);
+    expect(await h.waitForRow(outside.requestId)).toMatchObject({ status: 404, keyName: "carol", model: "gpt-4o-mini", error: "model_not_found", engine: null, attempts: [] });
+    expect((await h.admin(`/keys/${key.id}`, { method: "DELETE" })).status).toBe(200);
+    const revoked = await h.chat("gpt-4o", secret);
+    expect(revoked.status).toBe(401);
+    expect(await h.waitForRow(revoked.requestId)).toMatchObject({ status: 401, keyName: "carol", attempts: [] });
+    expect((await h.rows(`?key=${key.id}`)).map((r) => r.requestId)).toEqual([revoked.requestId, outside.requestId]);
+  });
+});
+
 describe("the request log of the Codex engine, and the docs", () => {
   test("a 503 from one Codex account then a success on another is a codex row with both attempts", async () => {
     await using h = await start();
