@@ -213,12 +213,12 @@ describe("HTTP conventions", () => {
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
   });
 
-  test("GET / is a short page that points at the API, its docs and the account page", async () => {
+  test("GET / is the console's playground, linking the API docs, the models and the accounts page", async () => {
     const home = await h.fetch("/");
     expect(home.status).toBe(200);
     expect(home.headers.get("content-type")).toStartWith("text/html");
     const html = await home.text();
-    for (const link of ['href="/swagger"', 'href="/v1/models"', 'href="/tokens"']) expect(html).toContain(link);
+    for (const link of ['href="/swagger"', 'href="/v1/models"', 'href="/console/accounts"']) expect(html).toContain(link);
   });
 
   test("Swagger UI and the OpenAPI document are served without internet", async () => {
