@@ -103,6 +103,7 @@ describe("account pool", () => {
       plan: "plus",
       proxyUrl: null,
       label: `${input.credential.slice(0, 6)}…${input.credential.slice(-4)}`,
+      engine: "web",
     });
   });
 

@@ -10,6 +10,7 @@
  */
 import type { Config } from "../config.ts";
 import { isCodexAccessToken } from "../engines/codex/auth/codex-claims.ts";
+import { CODEX_CLIENT_ID } from "../engines/codex/auth/oauth-clients.ts";
 import type { QuotaWindows } from "../engines/codex/quota.ts";
 import type { Logger } from "../logger.ts";
 import { maskSecret } from "../logger.ts";
@@ -38,6 +39,8 @@ export interface AccountLease {
   proxyUrl: string | null;
   /** Masked credential, for logs. */
   label: string;
+  /** The upstream the lease was for: what an outcome says about the account depends on it. */
+  engine: "web" | "codex";
 }
 
 export interface LeaseInput {
@@ -86,6 +89,11 @@ export interface AccountPoolDeps {
   catalogs?: Pick<CodexCatalogs, "offers" | "revalidate">;
   now?: () => number;
   random?: () => number;
+}
+
+/** An account signed in through the Codex client: its token may or may not be taken by the web backend. */
+function isCodexSignIn(account: Pick<AccountRow, "kind" | "oauthClientId">): boolean {
+  return account.kind === "codex-access" || account.kind === "codex-refresh" || account.oauthClientId === CODEX_CLIENT_ID;
 }
 
 /** The cooldown subject of a caller's own access token: a digest, so the token is never stored. */
@@ -142,7 +150,7 @@ export function createAccountPool({ store, view, refresher, config, logger, cata
     return next;
   }
 
-  function leaseOf(account: AccountRow & { accessToken: string }): AccountLease {
+  function leaseOf(account: AccountRow & { accessToken: string }, engine: AccountLease["engine"]): AccountLease {
     return {
       leaseId: crypto.randomUUID(),
       accountId: account.id,
@@ -152,6 +160,7 @@ export function createAccountPool({ store, view, refresher, config, logger, cata
       plan: account.plan,
       proxyUrl: null,
       label: maskSecret(account.credential),
+      engine,
     };
   }
 
@@ -191,7 +200,7 @@ export function createAccountPool({ store, view, refresher, config, logger, cata
       }
       // learnt or renewed behind the request, with the token it now has
       void catalogs?.revalidate(account);
-      return leaseOf({ ...account, accessToken: account.accessToken });
+      return leaseOf({ ...account, accessToken: account.accessToken }, "codex");
     }
   }
 
@@ -209,7 +218,8 @@ export function createAccountPool({ store, view, refresher, config, logger, cata
         let soonest = Number.POSITIVE_INFINITY;
         const ready: AccountRow[] = [];
         for (const a of candidatesOf(snapshot, only)) {
-          if (a.status !== "active") continue;
+          // a Codex sign-in the web backend refused serves the Codex engine only
+          if (a.status !== "active" || a.hasWeb === false) continue;
           usable++;
           if (!offersModel(a.plan, model)) continue;
           offering++;
@@ -229,7 +239,7 @@ export function createAccountPool({ store, view, refresher, config, logger, cata
           tried.add(chosen.id);
           continue;
         }
-        return leaseOf({ ...account, accessToken: account.accessToken });
+        return leaseOf({ ...account, accessToken: account.accessToken }, "web");
       }
     },
 
@@ -237,6 +247,15 @@ export function createAccountPool({ store, view, refresher, config, logger, cata
       const nowMs = now();
       const account = (await pool.current()).get(lease.accountId);
       if (!account) return;
+      // what the web backend says of a Codex sign-in is whether it takes it at all, not whether the account is alive
+      if (lease.engine === "web" && isCodexSignIn(account)) {
+        if (outcome.type === "unauthorized") {
+          await store.updateAccount(account.id, { hasWeb: false, lastError: "the web backend does not take this Codex sign-in (401): the account serves the Codex engine only" });
+          logger.info("codex account refused by the web backend; kept for codex", { account: account.id, label: lease.label });
+          return;
+        }
+        if (outcome.type === "success" && account.hasWeb !== true) await store.updateAccount(account.id, { hasWeb: true });
+      }
       const change = nextAccountState({ canRefresh: account.refreshToken !== null, refreshedAt: account.refreshToken ? account.accessTokenIssuedAt : null }, outcome, nowMs);
       if (change.counted) await store.recordUse(account.id, { ok: change.counted === "success", at: nowMs });
       if (change.cooldown) await store.setCooldown({ subject: account.id, ...change.cooldown });

@@ -11,14 +11,16 @@ function plural(count: number, one: string, many: string): string {
 }
 
 /** Null when the pool has no account at all (the caller goes to no-login mode); else the error to answer. */
-export function unavailablePoolError(accounts: readonly Pick<AccountRow, "status" | "lastError">[]): PoolRefusal | null {
+export function unavailablePoolError(accounts: readonly (Pick<AccountRow, "status" | "lastError"> & Partial<Pick<AccountRow, "hasWeb">>)[]): PoolRefusal | null {
   if (accounts.length === 0) return null;
   const failed = accounts.filter((a) => a.status === "failed").length;
   const disabled = accounts.filter((a) => a.status === "disabled").length;
-  const stuck = accounts.filter((a) => a.status === "active");
+  const codexOnly = accounts.filter((a) => a.status === "active" && a.hasWeb === false).length;
+  const stuck = accounts.filter((a) => a.status === "active" && a.hasWeb !== false);
   const reasons: string[] = [];
   if (failed > 0) reasons.push(`${failed} failed`);
   if (disabled > 0) reasons.push(`${disabled} disabled`);
+  if (codexOnly > 0) reasons.push(`${plural(codexOnly, "serves", "serve")} the Codex engine only (ask for a Codex model)`);
   if (stuck.length > 0) {
     // active yet not leasable: no access token could be had (a refresh outage, an expired token being replaced)
     const lastError = stuck.find((a) => a.lastError)?.lastError;

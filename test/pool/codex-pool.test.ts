@@ -97,3 +97,25 @@ describe("a Codex account known by its refresh token", () => {
     expect(h.logs.filter((line) => line.includes(account.refreshToken) || line.includes(account.accessToken))).toEqual([]);
   }, 60_000);
 });
+
+describe("a Codex sign-in in the pool and web models", () => {
+  test("the web backend refusing it leaves it active for Codex (hasWeb false), web chats go to the web account", async () => {
+    await using h = await startPoolHarness();
+    const codex = h.emulator.addCodexAccount({ plan: "plus" });
+    const web = h.emulator.addAccount({ plan: "plus" });
+    await addTokens(h, [codex.accessToken, web.accessToken]);
+    // round robin over two accounts: one of the two chats tries the Codex sign-in on the web backend
+    for (let i = 0; i < 2; i++) expect((await h.chat("gpt-4o")).status).toBe(200);
+    type View = { kind: string; status: string; hasWeb: boolean | null; lastError: string | null };
+    const views = ((await (await h.admin("GET", "/accounts")).json()) as { data: View[] }).data;
+    const codexView = views.find((view) => view.kind === "codex-access");
+    expect([codexView?.status, codexView?.hasWeb]).toEqual(["active", false]);
+    expect(codexView?.lastError).toContain("serves the Codex engine only");
+    // it is not tried for web again, and it still answers Codex models
+    const before = h.emulator.log.length;
+    for (let i = 0; i < 3; i++) expect((await h.chat("gpt-4o")).status).toBe(200);
+    expect(h.emulator.log.slice(before).filter((e) => /\/conversation$/.test(e.path)).map((e) => e.account)).toEqual([web.id, web.id, web.id]);
+    expect((await chatCodex(h)).status).toBe(200);
+    expect(codexAnswers(h).at(-1)).toBe(`${codex.id}:200`);
+  }, 30_000);
+});
