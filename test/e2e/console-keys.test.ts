@@ -11,6 +11,7 @@ import { join } from "node:path";
 import OpenAI from "openai";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { hasChromium, launchChromium, requireChromium } from "../support/headless-chromium.ts";
+import { withinOneMinuteWindow } from "../support/minute-window.ts";
 import { expectNoOverflow, nonLoopback, recordRequests, VIEWPORTS } from "./console-support.ts";
 import { type Harness, startHarness } from "./harness.ts";
 
@@ -132,6 +133,23 @@ describe.skipIf(!hasChromium)("console keys page in Chromium", () => {
       expect(await statusOf(ask(rotated))).toBe(401);
       expect(await card.getByRole("button").count()).toBe(0);
       await expectNoOverflow(page);
+
+      // a key made here with one request a minute: its second is OpenAI's 429 with the rate-limit headers
+      await withinOneMinuteWindow();
+      await page.fill('#create-form [name="name"]', `one a minute on ${viewport.name}`);
+      await page.fill('#create-form [name="requestsPerMinute"]', "1");
+      await page.click("#create");
+      const tight = await secretShown();
+      expect(await statusOf(ask(tight))).toBe("ok");
+      const refused = await ask(tight).catch((error: unknown) => error);
+      if (!(refused instanceof OpenAI.APIError)) throw new Error("expected the second request to be refused");
+      expect([refused.status, refused.code, refused.headers?.get("x-ratelimit-limit-requests"), refused.headers?.get("x-ratelimit-remaining-requests")]).toEqual([
+        429,
+        "rate_limit_exceeded",
+        "1",
+        "0",
+      ]);
+      expect(Number(refused.headers?.get("retry-after"))).toBeGreaterThanOrEqual(1);
     });
   }
 
