@@ -42,6 +42,7 @@ const CATALOG_TIMEOUT_MS = 15_000;
 export type PoolConfig = Pick<
   Config,
   | "authorizationKeys"
+  | "adminKey"
   | "authBaseUrl"
   | "chatgptBaseUrls"
   | "oauthClientId"

@@ -126,3 +126,14 @@ describe("a chatgpt.com session token as the API key (web-2026.md §8.1)", () =>
     expect([error instanceof AuthenticationError, (error as AuthenticationError).message.includes("every chunk"), sessionCalls.length]).toEqual([true, true, 0]);
   });
 });
+
+test("ADMIN_KEY is the operator's own session on the pool, with or without AUTHORIZATION keys; other keys are unchanged", async () => {
+  const refresher = { exchange: async () => ({ type: "ok" as const, accessToken: exchanged }), exchangeSession: async () => ({ type: "ok" as const, accessToken: exchanged }) };
+  const open = createCallerResolver({ config: { authorizationKeys: [], adminKey: "admin-secret-1" }, refresher });
+  const closed = createCallerResolver({ config: { authorizationKeys: ["sk-pool"], adminKey: "admin-secret-1" }, refresher });
+  expect(await open({ bearer: "admin-secret-1", teamAccountId: null })).toEqual({ kind: "pool" });
+  expect(await closed({ bearer: "admin-secret-1", teamAccountId: null })).toEqual({ kind: "pool" });
+  // without ADMIN_KEY's value it is any other word: no-login when the server is open, a wrong key when it is not
+  expect(await open({ bearer: "admin-secret-2", teamAccountId: null })).toEqual({ kind: "anonymous" });
+  expect(apiErrorOf(await closed({ bearer: "admin-secret-2", teamAccountId: null }).catch((e: unknown) => e))).toBeInstanceOf(AuthenticationError);
+});

@@ -27,7 +27,7 @@ export interface ResolveCallerInput {
 }
 
 export interface ResolveCallerDeps {
-  config: Pick<Config, "authorizationKeys">;
+  config: Pick<Config, "authorizationKeys"> & Partial<Pick<Config, "adminKey">>;
   refresher: Pick<Refresher, "exchange" | "exchangeSession">;
 }
 
@@ -79,6 +79,8 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
     const token = (comma >= 0 ? raw.slice(0, comma) : raw).trim();
     // `<pool key>,<id>` is still the pool: pool accounts carry their own workspace, and the key must never go upstream
     if (config.authorizationKeys.length > 0 && matchesAnyKey(token, config.authorizationKeys)) return { kind: "pool" };
+    // the operator's own session (the console's playground): ADMIN_KEY already commands the whole pool
+    if (config.adminKey && matchesAnyKey(token, [config.adminKey])) return { kind: "pool" };
     const suffix = comma >= 0 ? raw.slice(comma + 1).trim() : "";
     const team = teamAccountId?.trim() || suffix || null;
     if (token === "") throw new PoolRefusal({ kind: "malformed-bearer" }, "The bearer has an account id but no token before the comma.");

@@ -208,6 +208,22 @@ describe.skipIf(!hasChromium)("console playground in Chromium", () => {
         expect(await page.locator("#messages .message.user .body").textContent()).toBe("First question");
         expect(await page.locator("#conversations option").count()).toBeGreaterThan(1);
       });
+
+      test("the admin session of the console's pages serves the playground from the pool", async () => {
+        // the management pages keep the admin key in the tab; the playground offers it once it is there
+        await page.evaluate((key) => sessionStorage.setItem("chat2api.adminKey", key), ADMIN_KEY);
+        await page.reload();
+        await openSettings();
+        await page.click("#use-admin");
+        expect(await page.evaluate(() => sessionStorage.getItem("chat2api.apiKey"))).toBe(ADMIN_KEY);
+        await useModel("gpt-4o");
+        await page.click("#new-chat");
+        const reply = await ask("hello from the operator");
+        expect(await reply.locator(".body").textContent()).toStartWith("You said: hello from the operator");
+        const write = h.emulator.log.filter((entry) => /\/conversation$/.test(entry.path)).at(-1);
+        expect([write?.status, write?.account === "anon"]).toEqual([200, false]);
+        await page.evaluate(() => sessionStorage.removeItem("chat2api.adminKey"));
+      });
     });
   }
 

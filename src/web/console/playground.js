@@ -7,6 +7,8 @@ import { escapeHtml, renderMarkdown } from "./markdown.js";
 
 const base = document.querySelector('meta[name="chat2api-base"]')?.getAttribute("content") ?? "";
 const KEY = "chat2api.apiKey";
+/** The console's admin key, set by its management pages in this tab: ADMIN_KEY also serves the pool on /v1. */
+const ADMIN_KEY = "chat2api.adminKey";
 const STORE = "chat2api.conversations";
 const PREFS = "chat2api.playground";
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
@@ -376,6 +378,14 @@ function wire() {
   $("api-key").value = sessionStorage.getItem(KEY) ?? "";
   $("api-key").addEventListener("change", () => {
     sessionStorage.setItem(KEY, $("api-key").value.trim());
+    void loadModels();
+  });
+  const adminKey = sessionStorage.getItem(ADMIN_KEY);
+  $("use-admin").hidden = !adminKey;
+  $("use-admin").addEventListener("click", () => {
+    const key = sessionStorage.getItem(ADMIN_KEY) ?? "";
+    $("api-key").value = key;
+    sessionStorage.setItem(KEY, key);
     void loadModels();
   });
   $("reload-models").addEventListener("click", () => void loadModels());
