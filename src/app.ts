@@ -11,7 +11,7 @@ import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import { isManagementPath } from "./modules/admin/management-paths.ts";
 import { docsModule } from "./modules/docs/index.ts";
-import { rememberRequestId } from "./modules/request-context.ts";
+import { isLogged, rememberRequestId } from "./modules/request-context.ts";
 import { explainValidation } from "./modules/validation-param.ts";
 import { apiErrorOf } from "./reply/api-error-of.ts";
 
@@ -26,6 +26,11 @@ export interface AppOptions {
   rawBodyModules?: AnyElysia[];
   /** Origins allowed to call management routes from a browser (ADMIN_ORIGINS); the API's CORS stays open. */
   adminOrigins?: readonly string[];
+  /**
+   * Told of an API request (`POST …/v1/…`) refused before any service took it on (a body that fails validation,
+   * JSON that does not parse, a body too large), so the request log has a row for it too; `body` as far as it was read.
+   */
+  onRefusedBeforeService?: (request: Request, error: ApiError, body: unknown) => void;
   /** Told of every answered request, by route pattern. */
   metrics?: Pick<Metrics, "observeRequest">;
 }
@@ -48,7 +53,7 @@ function unprefixed(path: string, prefix: string): string {
   return prefix && path.startsWith(prefix) ? path.slice(prefix.length) || "/" : path;
 }
 
-export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, rawBodyModules = [], adminOrigins = [], metrics }: AppOptions) {
+export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, rawBodyModules = [], adminOrigins = [], metrics, onRefusedBeforeService }: AppOptions) {
   const prefix = apiPrefix ? `/${apiPrefix}` : "";
   let app = new Elysia({ prefix }).use(docsModule({ prefix, version }));
   for (const module of modules) app = app.use(module);
@@ -100,7 +105,7 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, r
         return errorResponse(new PayloadTooLargeError(maxBodyBytes), set.headers as Record<string, string>);
       }
     })
-    .onError(({ code, error, request, set, path }) => {
+    .onError(({ code, error, request, set, path, body }) => {
       const headers = { ...(set.headers as Record<string, string>) };
       if (request.signal.aborted) {
         // the client left before the answer (nginx's 499): its leaving is the failure, not a fault of ours
@@ -134,6 +139,7 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, r
         }
       }
       if (apiError.status >= 500) logger.warn("request failed", { path: logPath(path, apiPrefix), status: apiError.status, message: apiError.message });
+      if (request.method === "POST" && unprefixed(path, prefix).startsWith("/v1/") && !isLogged(request)) onRefusedBeforeService?.(request, apiError, body);
       set.status = apiError.status;
       return errorResponse(apiError, headers);
     })

@@ -16,7 +16,7 @@ import { createStatsService } from "./modules/admin/stats-service.ts";
 import { withClientKeys } from "./keys/client-key-caller.ts";
 import { clientKeyOf, keyGate } from "./keys/key-gate.ts";
 import { logRefusedRequest } from "./reply/request-log.ts";
-import { requestTraceOf } from "./modules/request-context.ts";
+import { markLogged, requestTraceOf } from "./modules/request-context.ts";
 import { ClientKeys } from "./keys/key-store-facade.ts";
 import { chargingKeyUsage } from "./keys/usage.ts";
 import { createCodexLoginService } from "./modules/admin/codex-login-service.ts";
@@ -128,6 +128,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
         keys,
         prefix: config.apiPrefix ? `/${config.apiPrefix}` : "",
         onRefused: (request, model, error) => {
+          markLogged(request);
           const refused = { ...requestTraceOf(request), model: model ?? "", engine: null, startedAt: Date.now(), attempts: [] };
           logRefusedRequest({ store: runtime.store, logger, now: Date.now }, refused, error, request.signal.aborted);
         },
@@ -146,6 +147,10 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
       codexLoginModule({ service: codexLogin, config }),
       statsModule({ service: createStatsService({ store: runtime.store, listAccounts: () => admin.listAccounts() }), config }),
     ],
+    onRefusedBeforeService: (request, error, body) => {
+      const model = body !== null && typeof body === "object" && "model" in body && typeof body.model === "string" ? body.model : "";
+      logRefusedRequest({ store: runtime.store, logger, now: Date.now }, { ...requestTraceOf(request), model, engine: null, startedAt: Date.now(), attempts: [] }, error, false);
+    },
     // a catch-all under /backend-api and /backend-anon that streams the body on as it arrives
     rawBodyModules: config.enableGateway ? [gatewayModule({ config, logger, fetch: deps.fetch })] : [],
   });

@@ -25,6 +25,18 @@ export function rememberRequestId(request: Request, id: string): void {
   requestIds.set(request, id);
 }
 
+/** Requests a service took on (it logs them itself, however they end) or a gate already logged as refused. */
+const loggedElsewhere = new WeakSet<Request>();
+
+/** This request's row in the request log is written by whoever took it on: the app's error handler must not add one. */
+export function markLogged(request: Request): void {
+  loggedElsewhere.add(request);
+}
+
+export function isLogged(request: Request): boolean {
+  return loggedElsewhere.has(request);
+}
+
 /** Who sent a request and its id, for the request log's row of a request refused before any service ran. */
 export function requestTraceOf(request: Request): { clientKey: string | null; requestId: string | null } {
   const bearer = bearerOf(request.headers.get("authorization"));
@@ -51,6 +63,8 @@ export function assetBaseOf(request: Request): string {
 
 /** `bodyTeamAccountId`: chat2api users send the Team id as the body key `Chatgpt-Account-Id`; the header wins. */
 export function replyContextOf(request: Request, bodyTeamAccountId?: string | null, server?: PeerAddressSource | null): ReplyContext {
+  // the reply service logs it from here on
+  markLogged(request);
   const bearer = bearerOf(request.headers.get("authorization"));
   const aborter = new AbortController();
   request.signal.addEventListener("abort", () => aborter.abort(), { once: true });

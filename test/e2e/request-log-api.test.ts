@@ -127,6 +127,26 @@ describe("the request log", () => {
     expect(await h.waitForRow(resting.requestId)).toMatchObject({ status: 429, attempts: [], error: expect.any(String) });
   });
 
+  test("a body refused before any service ran (invalid, unparsable) is a row too, once, with its 400", async () => {
+    await using h = await start();
+    const send = async (body: string) => {
+      const response = await h.fetch("/v1/chat/completions", post(body, POOL_KEY));
+      await response.arrayBuffer();
+      return { status: response.status, requestId: response.headers.get("x-request-id") ?? "" };
+    };
+    const invalid = await send(JSON.stringify({ model: "gpt-4o", messages: "not a list" }));
+    expect(invalid.status).toBe(400);
+    expect(await h.waitForRow(invalid.requestId)).toMatchObject({ status: 400, model: "gpt-4o", attempts: [], error: expect.any(String) });
+    const broken = await send("{ not json");
+    expect(broken.status).toBe(400);
+    expect(await h.waitForRow(broken.requestId)).toMatchObject({ status: 400, model: "", error: "invalid_json" });
+    // a request a service took on is logged by it alone: one row per request id
+    const served = await h.chat("gpt-4o");
+    await h.waitForRow(served.requestId);
+    const ids = (await h.rows()).map((row) => row.requestId);
+    expect(ids.filter((id) => id === invalid.requestId || id === broken.requestId || id === served.requestId)).toHaveLength(3);
+  });
+
   test("filters narrow the log, the cursor pages on, and the CSV holds the rows", async () => {
     await using h = await start();
     const ok = await h.chat("gpt-4o");
