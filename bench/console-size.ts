@@ -12,7 +12,7 @@ const files: Record<string, string> = {
   "markdown.js": `${dir}markdown.js`,
   "playground.js": `${dir}playground.js`,
   "keys.js": `${dir}keys.js`,
-  "accounts-api.js": `${dir}accounts-api.js`,
+  "admin-api.js": `${dir}admin-api.js`,
   "overview.css": `${dir}overview.css`,
   "overview.js": `${dir}overview.js`,
   "accounts.css": `${dir}accounts.css`,

@@ -3,7 +3,7 @@
  * refresh now), each account as a card with the engines it can use, its quota windows as bars with reset countdowns,
  * cooldowns and its last error in words; and the Codex sign-ins (device code, browser link with the pasted redirect).
  */
-import { $, adminApi, duration, say, windowName, wireAdminKey } from "./accounts-api.js";
+import { $, adminApi, duration, say, windowName, wireAdminKey } from "./admin-api.js";
 import { escapeHtml } from "./markdown.js";
 
 /** @typedef {{ model: string, untilMs: number, reason: string }} Cooldown */

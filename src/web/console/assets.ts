@@ -11,7 +11,7 @@ import css from "./console.css" with { type: "text" };
 import keysHtml from "./keys.html" with { type: "text" };
 import keysJs from "./keys.js" with { type: "text" };
 import markdownJs from "./markdown.js" with { type: "text" };
-import accountsApiJs from "./accounts-api.js" with { type: "text" };
+import adminApiJs from "./admin-api.js" with { type: "text" };
 import accountsCss from "./accounts.css" with { type: "text" };
 import overviewCss from "./overview.css" with { type: "text" };
 import overviewHtml from "./overview.html" with { type: "text" };
@@ -30,7 +30,7 @@ const ASSETS: Record<string, { body: string; type: string }> = {
   "markdown.js": { body: text(markdownJs), type: "text/javascript; charset=utf-8" },
   "playground.js": { body: text(playgroundJs), type: "text/javascript; charset=utf-8" },
   "keys.js": { body: text(keysJs), type: "text/javascript; charset=utf-8" },
-  "accounts-api.js": { body: text(accountsApiJs), type: "text/javascript; charset=utf-8" },
+  "admin-api.js": { body: text(adminApiJs), type: "text/javascript; charset=utf-8" },
   "overview.css": { body: overviewCss, type: "text/css; charset=utf-8" },
   "accounts.css": { body: accountsCss, type: "text/css; charset=utf-8" },
   "overview.js": { body: text(overviewJs), type: "text/javascript; charset=utf-8" },
@@ -60,10 +60,42 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** A console page with API_PREFIX (`prefix`, "" or "/p") and the version written in. */
+/** Every page's navigation, in order; the page's own link is marked current. */
+const NAV: ReadonlyArray<{ href: string; label: string; page?: ConsolePage }> = [
+  { href: "/console", label: "Overview", page: "overview" },
+  { href: "/", label: "Playground", page: "playground" },
+  { href: "/console/accounts", label: "Accounts", page: "accounts" },
+  { href: "/console/keys", label: "Client keys", page: "keys" },
+  { href: "/console/requests", label: "Requests", page: "requests" },
+  { href: "/swagger", label: "API docs" },
+  { href: "/v1/models", label: "Models" },
+];
+
+/** The header every page starts with (`__HEADER__` in its HTML). */
+function header(page: ConsolePage): string {
+  const links = NAV.map(({ href, label, page: target }) => `    <a href="__BASE__${href}"${target === page ? ' aria-current="page"' : ""}>${label}</a>`);
+  return `<header class="top">\n  <h1>chat2api <span class="muted">__VERSION__</span></h1>\n  <nav>\n${links.join("\n")}\n  </nav>\n</header>`;
+}
+
+/** The admin-key card of the management pages (`<!-- admin-key /admin/api/… -->` names the API it is sent to). */
+function adminKeyCard(api: string): string {
+  return [
+    `  <section class="card">`,
+    `    <label for="admin-key">Admin key</label>`,
+    `    <div class="row"><input id="admin-key" type="password" autocomplete="off" placeholder="ADMIN_KEY (kept in this tab only)"><button id="save-key" type="button">Use key</button></div>`,
+    `    <div class="muted">Sent as a bearer to the management API (<code>${api}</code>); stored in sessionStorage, never in the page.</div>`,
+    `  </section>`,
+  ].join("\n");
+}
+
+/** A console page with its shared parts, API_PREFIX (`prefix`, "" or "/p") and the version written in. */
 export function consolePage(page: ConsolePage, prefix: string, version: string): () => Response {
   const escaped = version.replace(/[&<>"']/g, "");
-  const html = PAGES[page].replaceAll("__BASE__", prefix).replaceAll("__VERSION__", escaped);
+  const html = PAGES[page]
+    .replace("__HEADER__", header(page))
+    .replace(/ {2}<!-- admin-key (\/admin\/api\/[a-z]+) -->/, (_, api: string) => adminKeyCard(api))
+    .replaceAll("__BASE__", prefix)
+    .replaceAll("__VERSION__", escaped);
   return () =>
     new Response(html, {
       headers: {

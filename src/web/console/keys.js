@@ -1,13 +1,11 @@
 /**
  * @module The client keys page: the management API under /admin/api/keys with the admin key typed into the page
- * (sessionStorage, shared with the accounts page). Lists keys with their usage, creates (the secret shown once),
+ * (sessionStorage, shared with the other management pages, admin-api.js). Lists keys with their usage, creates (the secret shown once),
  * edits name, expiry, models and limits, rotates and revokes.
  */
+import { $, adminApi, number, say, wireAdminKey } from "./admin-api.js";
 import { escapeHtml } from "./markdown.js";
 
-const base = document.querySelector('meta[name="chat2api-base"]')?.getAttribute("content") ?? "";
-const KEY = "chat2api.adminKey";
-const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 const LIMITS = /** @type {const} */ ([
   ["requestsPerMinute", "Requests / minute"],
   ["tokensPerMinute", "Tokens / minute"],
@@ -18,29 +16,8 @@ const LIMITS = /** @type {const} */ ([
 /** @typedef {{ id: string, name: string, hint: string, status: string, models: string[], createdAt: number, expiresAt: number | null, revokedAt: number | null, rotatedAt: number | null, requestsPerMinute: number | null, tokensPerMinute: number | null, concurrentRequests: number | null, tokensPerDay: number | null }} Key */
 /** @typedef {{ day: string, requests: number, promptTokens: number, completionTokens: number, totalTokens: number }} UsageDay */
 
-function say(/** @type {string} */ text, kind = "") {
-  $("message").textContent = text;
-  $("message").className = kind;
-}
-
-async function api(/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body) {
-  /** @type {Record<string, string>} */
-  const headers = { accept: "application/json" };
-  const key = sessionStorage.getItem(KEY);
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${base}/admin/api/keys${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  /** @type {any} */
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // an answer that is not JSON: reported by its status below
-  }
-  if (!response.ok) throw new Error(json?.error?.message ?? `${response.status} ${response.statusText}`);
-  return json;
-}
+/** The keys part of the management API. */
+const api = (/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body = undefined) => adminApi(method, `/keys${path}`, body);
 
 /** epoch ms → the value of a datetime-local input, in local time. */
 function localInput(/** @type {number | null} */ ms) {
@@ -50,7 +27,6 @@ function localInput(/** @type {number | null} */ ms) {
 }
 
 const when = (/** @type {number | null} */ ms) => (ms === null ? "never" : new Date(ms).toLocaleString());
-const number = (/** @type {number} */ n) => n.toLocaleString("en");
 const requests = (/** @type {number} */ n) => `${number(n)} request${n === 1 ? "" : "s"}`;
 
 /** The settings inputs of a key (the create form's when `key` is absent). */
@@ -183,7 +159,7 @@ async function load(announce = true) {
 }
 
 function wire() {
-  $("admin-key").value = sessionStorage.getItem(KEY) ?? "";
+  wireAdminKey(() => void load());
   const form = $("create-form");
   form.innerHTML = `${settingsFields(undefined)}<div class="row"><button id="create" class="primary" type="submit">Create key</button></div>`;
   form.addEventListener("submit", async (/** @type {Event} */ event) => {
@@ -195,10 +171,6 @@ function wire() {
       form.reset();
       say("Created.", "ok");
     });
-  });
-  $("save-key").addEventListener("click", () => {
-    sessionStorage.setItem(KEY, $("admin-key").value.trim());
-    void load();
   });
   $("reload").addEventListener("click", () => void load());
   void load();

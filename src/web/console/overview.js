@@ -3,7 +3,7 @@
  * requests/errors and tokens over time as uPlot charts (window.uPlot, from uplot.js), per model, accounts by state,
  * the soonest quota resets with countdowns.
  */
-import { $, adminApi, duration, number, say, windowName, wireAdminKey } from "./accounts-api.js";
+import { $, adminApi, duration, number, say, windowName, wireAdminKey } from "./admin-api.js";
 import { escapeHtml } from "./markdown.js";
 
 /** @typedef {{ requests: number, errors: number, promptTokens: number, completionTokens: number }} Totals */

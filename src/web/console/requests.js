@@ -3,11 +3,9 @@
  * (sessionStorage, shared with the other console pages). Filters become the query; a row opens onto the attempts
  * the request made; older pages load by cursor; the CSV is fetched with the key and saved from a blob.
  */
+import { $, adminApi, adminHeaders, base, say, wireAdminKey } from "./admin-api.js";
 import { escapeHtml } from "./markdown.js";
 
-const base = document.querySelector('meta[name="chat2api-base"]')?.getAttribute("content") ?? "";
-const KEY = "chat2api.adminKey";
-const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 
 /** @typedef {{ accountId: string | null, accountLabel: string | null, outcome: string, status: number | null, kind: string | null, ms: number }} Attempt */
 /** @typedef {{ id: number, at: number, requestId: string | null, clientKey: string, keyName: string | null, accountId: string | null, accountLabel: string | null, model: string, engine: string | null, status: number, error: string | null, promptTokens: number, completionTokens: number, latencyMs: number, ttftMs: number | null, attempts: Attempt[] }} Row */
@@ -15,32 +13,7 @@ const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementB
 /** @type {number | null} */
 let next = null;
 
-function say(/** @type {string} */ text, kind = "") {
-  $("message").textContent = text;
-  $("message").className = kind;
-}
-
-function headers() {
-  /** @type {Record<string, string>} */
-  const h = { accept: "application/json" };
-  const key = sessionStorage.getItem(KEY);
-  if (key) h.authorization = `Bearer ${key}`;
-  return h;
-}
-
-async function api(/** @type {string} */ path) {
-  const response = await fetch(`${base}/admin/api${path}`, { headers: headers() });
-  const text = await response.text();
-  /** @type {any} */
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // an answer that is not JSON: reported by its status below
-  }
-  if (!response.ok) throw new Error(json?.error?.message ?? `${response.status} ${response.statusText}`);
-  return json;
-}
+const api = (/** @type {string} */ path) => adminApi("GET", path);
 
 /** The filter form as a query string (without limit and cursor). */
 function filterQuery() {
@@ -146,7 +119,7 @@ async function loadChoices() {
 
 async function downloadCsv() {
   try {
-    const response = await fetch(`${base}/admin/api/requests.csv?${filterQuery()}`, { headers: headers() });
+    const response = await fetch(`${base}/admin/api/requests.csv?${filterQuery()}`, { headers: adminHeaders() });
     if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement("a");
@@ -162,9 +135,7 @@ async function downloadCsv() {
 }
 
 function wire() {
-  $("admin-key").value = sessionStorage.getItem(KEY) ?? "";
-  $("save-key").addEventListener("click", () => {
-    sessionStorage.setItem(KEY, $("admin-key").value.trim());
+  wireAdminKey(() => {
     void loadChoices();
     void load();
   });

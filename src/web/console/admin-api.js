@@ -1,6 +1,7 @@
 /**
- * @module What the overview and accounts pages share: the management API under /admin/api with the admin key typed
- * into a page (sessionStorage, shared with /tokens and the keys page), the status line, and durations in words.
+ * @module What the management pages (overview, accounts, client keys, requests) share: the management API under
+ * /admin/api with the admin key typed into a page (sessionStorage, shared by them all and /tokens), the status line,
+ * and numbers and durations in words.
  */
 
 export const base = document.querySelector('meta[name="chat2api-base"]')?.getAttribute("content") ?? "";
@@ -12,12 +13,18 @@ export function say(/** @type {string} */ text, kind = "") {
   $("message").className = kind;
 }
 
-/** Calls the management API; throws the answer's error message. */
-export async function adminApi(/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body = undefined) {
+/** The headers of a management call: JSON accepted, the tab's admin key as the bearer. */
+export function adminHeaders() {
   /** @type {Record<string, string>} */
   const headers = { accept: "application/json" };
   const key = sessionStorage.getItem(KEY);
   if (key) headers.authorization = `Bearer ${key}`;
+  return headers;
+}
+
+/** Calls the management API; throws the answer's error message. */
+export async function adminApi(/** @type {string} */ method, /** @type {string} */ path, /** @type {unknown} */ body = undefined) {
+  const headers = adminHeaders();
   if (body !== undefined) headers["content-type"] = "application/json";
   const response = await fetch(`${base}/admin/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch((/** @type {Error} */ e) => {
     throw new Error(`chat2api did not answer (${e.message})`);
