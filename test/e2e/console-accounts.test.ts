@@ -12,6 +12,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { hasChromium, launchChromium, requireChromium } from "../support/headless-chromium.ts";
 import { ADMIN_KEY, type PoolHarness, startPoolHarness } from "../pool/pool-harness.ts";
 import { expectNoOverflow, nonLoopback, recordRequests, VIEWPORTS } from "./console-support.ts";
+import { pasteCodexSignIn } from "../support/codex-pkce-page.ts";
 
 requireChromium("console accounts tests");
 
@@ -97,19 +98,7 @@ describe.skipIf(!hasChromium)("console accounts page in Chromium", () => {
   test("browser sign-in: the authorize link, a clear error for a wrong paste, then the pasted redirect stores the account", async () => {
     const account = h.emulator.addCodexAccount({ plan: "pro" });
     codexIds.push(account.id);
-    await page.click("#codex-pkce");
-    const authorizeUrl = (await page.locator("#pkce-url").getAttribute("href")) ?? "";
-    expect(new URL(authorizeUrl).pathname).toBe("/oauth/authorize");
-    await page.click("#pkce-complete");
-    expect(await message()).toBe("Paste the address the browser ended on first.");
-    await page.fill("#pkce-redirect", "http://localhost:1455/auth/callback?code=ac_forged&state=not-ours");
-    await page.click("#pkce-complete");
-    await page.waitForFunction(() => document.getElementById("message")?.textContent?.startsWith("Sign-in failed: "));
-    // the user signs in in a browser elsewhere, which lands on localhost:1455; its address is pasted back
-    h.emulator.codex.signIn(account.id);
-    const redirect = (await fetch(authorizeUrl, { redirect: "manual" })).headers.get("location") ?? "";
-    await page.fill("#pkce-redirect", redirect);
-    await page.click("#pkce-complete");
+    await pasteCodexSignIn(page, h.emulator.codex, account.id);
     await page.waitForFunction(() => document.getElementById("count")?.textContent === "(3)");
     expect(await message()).toMatch(/^Signed in: \S+…\S+ \(pro\)$/);
   }, 30_000);

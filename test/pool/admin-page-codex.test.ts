@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { hasChromium, launchChromium, requireChromium } from "../support/headless-chromium.ts";
 import { ADMIN_KEY, type PoolHarness, startPoolHarness } from "./pool-harness.ts";
+import { pasteCodexSignIn } from "../support/codex-pkce-page.ts";
 
 requireChromium("admin page Codex sign-in tests");
 
@@ -65,21 +66,8 @@ describe.skipIf(!hasChromium)("Codex sign-in on the account page in Chromium", (
   test("browser sign-in: the authorize link, the pasted redirect address, a clear error for a wrong paste, then a working account", async () => {
     const account = h.emulator.addCodexAccount({ plan: "pro" });
     signedIn.push(account.id);
-    await page.click("#codex-pkce");
-    const authorizeUrl = (await page.locator("#pkce-url").getAttribute("href")) ?? "";
-    expect(new URL(authorizeUrl).pathname).toBe("/oauth/authorize");
-    await page.click("#pkce-complete");
-    expect(await message()).toBe("Paste the address the browser ended on first.");
-    await page.fill("#pkce-redirect", "http://localhost:1455/auth/callback?code=ac_forged&state=not-ours");
-    await page.click("#pkce-complete");
-    await page.waitForFunction(() => document.getElementById("message")?.textContent?.startsWith("Sign-in failed: "));
-    expect(await message()).toBe("Sign-in failed: This sign-in expired or was already finished (its state is unknown here); start again.");
-    // the user signs in in a browser elsewhere, which lands on localhost:1455; its address is pasted back
-    h.emulator.codex.signIn(account.id);
-    const redirect = (await fetch(authorizeUrl, { redirect: "manual" })).headers.get("location") ?? "";
-    expect(redirect.startsWith("http://localhost:1455/auth/callback?code=")).toBe(true);
-    await page.fill("#pkce-redirect", redirect);
-    await page.click("#pkce-complete");
+    const forged = await pasteCodexSignIn(page, h.emulator.codex, account.id);
+    expect(forged).toBe("Sign-in failed: This sign-in expired or was already finished (its state is unknown here); start again.");
     await page.waitForFunction(() => document.querySelectorAll("#accounts tr.account").length === 2);
     expect(await message()).toMatch(/^Signed in: \S+…\S+ \(pro\)$/);
     expect(await page.locator("#pkce-redirect").count()).toBe(0);
