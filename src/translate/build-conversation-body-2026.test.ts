@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { buildConversationBody } from "./build-conversation-body.ts";
-import { conduitPrepareBody, toConversationBody2026, webThinkingEffort } from "./build-conversation-body-2026.ts";
+import { conduitPrepareBody, toConversationBody2026 } from "./build-conversation-body-2026.ts";
 import { resolveModel } from "./model-names.ts";
 import type { UpstreamMessageInput } from "./to-upstream-messages.ts";
 
@@ -92,14 +92,3 @@ describe("conduitPrepareBody", () => {
   });
 });
 
-test.each([
-  ["minimal", "standard"],
-  ["medium", "standard"],
-  ["high", "extended"],
-  ["xhigh", "max"],
-  ["standard", "standard"],
-  ["none", null],
-  [null, null],
-])("reasoning_effort %p is the web's %p", (effort, web) => {
-  expect(webThinkingEffort(effort)).toBe(web as never);
-});

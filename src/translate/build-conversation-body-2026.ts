@@ -46,11 +46,6 @@ export const APP_NAME = "chatgpt.com";
 /** What 2026 peers send for an image turn (§5.5, AU); the 2024 image slug, `gpt-4o`, is likely retired (§9.1). */
 const IMAGE_TURN_MODEL = "auto";
 
-/** The web app's effort for an OpenAI `reasoning_effort` (§5.4); the one mapping lives in thinking-effort.ts. */
-export function webThinkingEffort(effort: string | null | undefined): ThinkingEffort | null {
-  return thinkingEffortFor(effort);
-}
-
 export interface Body2026Options {
   /** IANA zone, consistent with the fingerprint's `Date.toString()` (browser-clock.ts). */
   timezone: string;
@@ -72,7 +67,7 @@ export function toConversationBody2026(body: Readonly<Record<string, unknown>>, 
   out.force_parallel_switch = "auto";
   out.timezone = options.timezone;
   out.timezone_offset_min = options.timezoneOffsetMin;
-  const effort = options.thinkingEffort !== undefined ? options.thinkingEffort : webThinkingEffort(typeof body.thinking_effort === "string" ? body.thinking_effort : null);
+  const effort = options.thinkingEffort !== undefined ? options.thinkingEffort : thinkingEffortFor(typeof body.thinking_effort === "string" ? body.thinking_effort : null);
   if (effort) out.thinking_effort = effort;
   else delete out.thinking_effort;
   if (!out.supported_encodings) out.supported_encodings = ["v1"];
