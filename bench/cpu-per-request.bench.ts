@@ -1,5 +1,5 @@
 /**
- * @module CPU per request and memory of chat2api (issue 12): `bun bench/cpu-per-request.bench.ts [--tree DIR]
+ * @module CPU per request and memory of chat2api (issue 12): `bun bench/cpu-per-request.bench.ts [--tree DIR] [--binary PATH] [--difficulty HEX]
  * [--runs N] [--requests N] [--profile DIR] [--write LABEL]`.
  *
  * The emulator stands in for ChatGPT (its own process; default proof-of-work difficulty `0fffff`, trivial, so solved
@@ -8,7 +8,8 @@
  *   - CPU per non-stream chat completion through chat2api at c=16 (CPU ticks over the run / requests);
  *   - req/s through chat2api and "direct" (this process doing the upstream protocol itself) at c=16 and c=64;
  * then RSS of the chat2api process idle after warm-up and at the peak of 200 streams open at once.
- * `--tree DIR` runs the chat2api of another worktree (before/after); `--profile DIR` runs it under
+ * `--tree DIR` runs the chat2api of another worktree (before/after); `--binary PATH` runs a compiled chat2api (from
+ * `npm run build`) instead of `bun src/main.ts`; `--profile DIR` runs it under
  * `bun --cpu-prof --cpu-prof-md` and leaves the profile in DIR (written at SIGTERM's graceful exit).
  * `--write LABEL` adds the medians as a row labelled LABEL to the table of the "CPU and memory per request" section.
  */
@@ -24,6 +25,9 @@ const argument = (name: string): string | undefined => {
   return at >= 0 ? process.argv[at + 1] : undefined;
 };
 const tree = resolve(argument("--tree") ?? ROOT);
+const binary = argument("--binary");
+/** The difficulty the emulator's chat-requirements announces: `0fffff` (16 attempts) by default, `ff` is one attempt. */
+const difficulty = argument("--difficulty") ?? "0fffff";
 const runs = Number(argument("--runs") ?? 3);
 const requests = Number(argument("--requests") ?? 2000);
 const profileDir = argument("--profile");
@@ -44,10 +48,11 @@ const emulatorPort = 5326;
 const chatPort = 5327;
 const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
 const chatUrl = `http://127.0.0.1:${chatPort}`;
-const emulator = Bun.spawn([process.execPath, "test/emulator/main.ts"], { cwd: ROOT, env: { ...process.env, EMULATOR_PORT: String(emulatorPort) }, stdout: "ignore", stderr: "inherit" });
+const emulator = Bun.spawn([process.execPath, "test/emulator/main.ts"], { cwd: ROOT, env: { ...process.env, EMULATOR_PORT: String(emulatorPort), EMULATOR_POW_DIFFICULTY: difficulty }, stdout: "ignore", stderr: "inherit" });
 const dataDir = mkdtempSync(join(tmpdir(), "chat2api-cpu-"));
 const profileFlags = profileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${resolve(profileDir)}`] : [];
-const chat = Bun.spawn([process.execPath, ...profileFlags, "src/main.ts"], {
+const chatCommand = binary ? [resolve(binary)] : [process.execPath, ...profileFlags, "src/main.ts"];
+const chat = Bun.spawn(chatCommand, {
   cwd: tree,
   env: { ...process.env, PORT: String(chatPort), HOST: "127.0.0.1", CHATGPT_BASE_URL: emulatorUrl, DATA_DIR: dataDir, LOG_LEVEL: "error", POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },
   stdout: "ignore",

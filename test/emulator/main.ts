@@ -1,6 +1,7 @@
 /**
  * @module `bun run emulator`: the emulator by hand, on EMULATOR_PORT (default 5006), speaking the web backend of
- * EMULATOR_WEB_GENERATION (2024 or 2026, default 2024), with plus and free accounts on both sides.
+ * EMULATOR_WEB_GENERATION (2024 or 2026, default 2024), with plus and free accounts on both sides;
+ * EMULATOR_POW_DIFFICULTY sets the proof-of-work difficulty chat-requirements announces (default `0fffff`).
  */
 import { startEmulator } from "./index.ts";
 
@@ -14,7 +15,12 @@ if (generation !== "2024" && generation !== "2026") {
   console.error(`EMULATOR_WEB_GENERATION must be 2024 or 2026, got "${generation}"`);
   process.exit(2);
 }
-const emulator = await startEmulator({ port, webGeneration: generation });
+const powDifficulty = process.env.EMULATOR_POW_DIFFICULTY;
+if (powDifficulty !== undefined && !/^[0-9a-f]{1,16}$/.test(powDifficulty)) {
+  console.error(`EMULATOR_POW_DIFFICULTY must be lowercase hex, got "${powDifficulty}"`);
+  process.exit(2);
+}
+const emulator = await startEmulator({ port, webGeneration: generation, ...(powDifficulty ? { powDifficulty } : {}) });
 const plus = emulator.addAccount({ id: "plus", email: "plus@example.test", plan: "plus" });
 const free = emulator.addAccount({ id: "free", email: "free@example.test", plan: "free" });
 const codex = emulator.addCodexAccount({ id: "codex-plus", email: "codex-plus@example.test", plan: "plus" });
