@@ -21,20 +21,29 @@ function field(text: string, name: string): string | undefined {
 
 /** The data of an SSE event block: its `data:` lines joined, as the SSE spec joins them. */
 function dataOf(block: string): string {
-  return block
-    .split(/\r\n|\r|\n/)
-    .filter((line) => line.startsWith("data:"))
-    .map((line) => line.slice(line.startsWith("data: ") ? 6 : 5))
-    .join("\n");
+  let data: string | null = null;
+  for (const line of block.split(/\r\n|\r|\n/)) {
+    if (!line.startsWith("data:")) continue;
+    const value = line.slice(line.startsWith("data: ") ? 6 : 5);
+    data = data === null ? value : `${data}\n${value}`;
+  }
+  return data ?? "";
+}
+
+const HANDOFF = /"type":\s*"stream_handoff"/;
+const RESUME_TOKEN = /"type":\s*"resume_conversation_token"/;
+
+function roleOfData(data: string): EventRole {
+  if (data.trim() === "[DONE]") return "done";
+  // both markers are rare: the plain substring test keeps the patterns off the answer's many deltas
+  if (data.includes("stream_handoff") && HANDOFF.test(data)) return "handoff";
+  if (data.includes("resume_conversation_token") && RESUME_TOKEN.test(data)) return "resume-token";
+  // a delta (`v`, `p`/`o`) or a whole message: the answer has begun
+  return /"(v|message)":/.test(data) ? "answer" : "other";
 }
 
 export function roleOf(block: string): EventRole {
-  const data = dataOf(block);
-  if (data.trim() === "[DONE]") return "done";
-  if (/"type":\s*"stream_handoff"/.test(data)) return "handoff";
-  if (/"type":\s*"resume_conversation_token"/.test(data)) return "resume-token";
-  // a delta (`v`, `p`/`o`) or a whole message: the answer has begun
-  return /"(v|message)":/.test(data) ? "answer" : "other";
+  return roleOfData(dataOf(block));
 }
 
 /** Follows one stream (all its legs): whether a handoff is waiting for its answer, and where to find it. */
@@ -45,10 +54,10 @@ export class HandoffWatch {
 
   /** Reads one event; returns its role. */
   see(block: string): EventRole {
-    const role = roleOf(block);
     const data = dataOf(block);
+    const role = roleOfData(data);
     // checked apart from the role: the token may share a line with the handoff event
-    if (/"type":\s*"resume_conversation_token"/.test(data)) {
+    if (role === "resume-token" || (role === "handoff" && RESUME_TOKEN.test(data))) {
       this.resumeToken = field(data, "token") ?? this.resumeToken;
       this.conversationId = field(data, "conversation_id") ?? this.conversationId;
     }
