@@ -1,5 +1,5 @@
 /**
- * @module CPU per request and memory of chat2api (issue 12): `bun bench/cpu-per-request.bench.ts [--tree DIR] [--binary PATH] [--difficulty HEX]
+ * @module CPU per request and memory of chat2api (issue 12): `bun bench/cpu-per-request.bench.ts [--tree DIR] [--binary PATH] [--difficulty HEX] [--warmup N]
  * [--runs N] [--requests N] [--profile DIR] [--write LABEL]`.
  *
  * The emulator stands in for ChatGPT (its own process; default proof-of-work difficulty `0fffff`, trivial, so solved
@@ -30,6 +30,8 @@ const binary = argument("--binary");
 const difficulty = argument("--difficulty") ?? "0fffff";
 const runs = Number(argument("--runs") ?? 3);
 const requests = Number(argument("--requests") ?? 2000);
+/** Requests before measuring: the JIT's optimising tier keeps compiling for thousands of requests (see RESULTS.md). */
+const warmup = Number(argument("--warmup") ?? 5000);
 const profileDir = argument("--profile");
 const writeLabel = argument("--write");
 const STREAMS = 200;
@@ -75,7 +77,7 @@ try {
 
   // warm both paths (tokenizer tables, JIT), then let the request log settle
   await load(direct, 200, 16);
-  await load(viaChat2api, 400, 16);
+  await load(viaChat2api, warmup, 16);
   await Bun.sleep(500);
   const idleRss = rssKiB(chat.pid);
 
