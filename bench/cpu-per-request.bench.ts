@@ -1,5 +1,5 @@
 /**
- * @module CPU per request and memory of chat2api (issue 12): `bun bench/cpu-per-request.bench.ts [--tree DIR] [--binary PATH] [--difficulty HEX] [--warmup N]
+ * @module CPU per request and memory of chat2api (issue 12): `bun bench/cpu-per-request.bench.ts [--tree DIR] [--binary PATH] [--difficulty HEX] [--warmup N] [--soak N]
  * [--runs N] [--requests N] [--profile DIR] [--write LABEL]`.
  *
  * The emulator stands in for ChatGPT (its own process; default proof-of-work difficulty `0fffff`, trivial, so solved
@@ -32,6 +32,8 @@ const runs = Number(argument("--runs") ?? 3);
 const requests = Number(argument("--requests") ?? 2000);
 /** Requests before measuring: the JIT's optimising tier keeps compiling for thousands of requests (see RESULTS.md). */
 const warmup = Number(argument("--warmup") ?? 5000);
+/** `--soak N`: after the rest, N more requests at c=16 with the RSS read after every tenth of them (is it flat?). */
+const soak = Number(argument("--soak") ?? 0);
 const profileDir = argument("--profile");
 const writeLabel = argument("--write");
 const STREAMS = 200;
@@ -115,6 +117,16 @@ try {
     }),
   );
   const mib = (kib: number) => (kib / 1024).toFixed(1);
+  if (soak > 0) {
+    const step = Math.ceil(soak / 10);
+    const samples: string[] = [];
+    for (let done = 0; done < soak; done += step) {
+      await load(viaChat2api, step, 16);
+      await Bun.sleep(500);
+      samples.push(mib(rssKiB(chat.pid)));
+    }
+    console.log(`soak: RSS MiB after every ${step} of ${soak} requests (c=16, 500 ms idle before each read): ${samples.join(", ")}`);
+  }
   const row = `| ${writeLabel ?? "-"} | ${median(figures.cpu).toFixed(3)} (${figures.cpu.map((v) => v.toFixed(3)).join(", ")}) | ${median(figures.c16).toFixed(0)} / ${median(figures.c64).toFixed(0)} | ${median(figures.d16).toFixed(0)} / ${median(figures.d64).toFixed(0)} | ${mib(idleRss)} / ${mib(idleAfterRss)} | ${mib(streams.peakRss)} (${streams.completed}/${STREAMS} done) | ${loads.join(", ")} |`;
   console.log(`\n| build | CPU ms/request, median (runs) | chat2api req/s c=16 / c=64 | direct req/s c=16 / c=64 | idle RSS MiB warm / after runs | peak RSS MiB, ${STREAMS} streams | load avg per run |\n|---|---|---|---|---|---|---|\n${row}`);
   if (writeLabel) {
