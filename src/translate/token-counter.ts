@@ -1,21 +1,20 @@
 /**
- * @module Token counting in linear time with bounded work. gpt-tokenizer's byte-pair merge is quadratic in the
- * length of one pre-tokenizer piece (an unbroken run of letters, symbols or spaces), so a 1 MB run never finished.
+ * @module Token counting in linear time with bounded work. The byte-pair merge (bpe/) is quadratic in the length of
+ * one pre-tokenizer piece (an unbroken run of letters, symbols or spaces), so a 1 MB run would never finish.
  * Text is walked with the tokenizer's own split pattern and cut into segments at piece boundaries that change
  * nothing (exact), pieces longer than {@link RUN_CHUNK} characters are counted in chunks of that size (close: a
  * chunk edge may fall inside a token), and what exceeds a {@link CountBudget} is extrapolated from what was counted.
  * Appending is incremental, so a reply is counted while it streams with the same result as counting it at the end.
  */
+import { loadEncoding } from "./bpe/encodings.ts";
 import type { TokenizerEncoding } from "./model-names.ts";
 import { tokenizerEncoding } from "./model-names.ts";
 
-type EncodingModule = typeof import("gpt-tokenizer/encoding/o200k_base");
-type SplitPatterns = typeof import("gpt-tokenizer/encodingParams/constants");
-type EncodingCore = typeof import("gpt-tokenizer/BytePairEncodingCore");
-
+/** Special-token text such as "<|endoftext|>" in the input is plain text, never a control token. */
 export interface Tokenizer {
   count(text: string): number;
   encode(text: string): number[];
+  /** A character the last tokens leave incomplete is left out. */
   decode(tokens: number[]): string;
   /** The encoding's pre-tokenizer: every character belongs to exactly one match, in order. */
   split: RegExp;
@@ -23,38 +22,15 @@ export interface Tokenizer {
 
 const tokenizers = new Map<TokenizerEncoding, Tokenizer>();
 
-// special-token text such as "<|endoftext|>" in user input is plain text, never a control token
-const PLAIN = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
-
 /**
- * Each encoding's table takes a second or more to load, all of it blocking the thread: the server loads both with
- * {@link preloadTokenizers} before it listens, so no request ever waits on it (nor do the requests beside it).
- * Literal specifiers keep `bun build --compile` bundling them.
+ * An encoding's table is built on first use (about 0.1 s, a few MiB, blocking the thread): the server builds both
+ * with {@link preloadTokenizers} just after it listens, so no request waits on it.
  */
 export function tokenizerFor(model: string): Tokenizer {
   const encoding = tokenizerEncoding(model);
   let tokenizer = tokenizers.get(encoding);
   if (!tokenizer) {
-    const module =
-      encoding === "cl100k_base"
-        ? (require("gpt-tokenizer/encoding/cl100k_base") as EncodingModule)
-        : (require("gpt-tokenizer/encoding/o200k_base") as EncodingModule);
-    const patterns = require("gpt-tokenizer/encodingParams/constants") as SplitPatterns;
-    const split = encoding === "cl100k_base" ? patterns.CL100K_TOKEN_SPLIT_REGEX : patterns.O200K_TOKEN_SPLIT_REGEX;
-    // decode() streams through one TextDecoder shared by every call: half a character left in it by one call would
-    // begin the next call's text, so it is emptied around ours
-    const { decoder } = require("gpt-tokenizer/BytePairEncodingCore") as EncodingCore;
-    tokenizer = {
-      count: (text) => module.countTokens(text, PLAIN),
-      encode: (text) => module.encode(text, PLAIN),
-      decode: (tokens) => {
-        decoder.decode();
-        const text = module.decode(tokens);
-        decoder.decode();
-        return text;
-      },
-      split: new RegExp(split.source, "gu"),
-    };
+    tokenizer = loadEncoding(encoding);
     tokenizers.set(encoding, tokenizer);
   }
   return tokenizer;
@@ -253,7 +229,7 @@ export async function appendInTurns(counter: TokenCounter, text: string, turns: 
   }
 }
 
-/** Loads every encoding's table now (about a second each): at start-up, so the first request does not stall all others. */
+/** Builds every encoding's table now: at start-up, so the first request does not stall all others. */
 export function preloadTokenizers(): void {
   tokenizerFor("gpt-4o");
   tokenizerFor("gpt-3.5-turbo");
