@@ -15,8 +15,8 @@ interface ProfileNode {
 }
 
 const STAGES: [string, RegExp][] = [
-  ["start-up (module load, tokenizer tables)", /preloadTokenizers|\(module\)|^require$/],
-  ["tokenizer", /gpt-tokenizer|token-counter|reply-tokens/],
+  ["start-up (module load, tokenizer tables)", /loadEncoding|\(module\)|^require$/],
+  ["tokenizer", /gpt-tokenizer|token-counter|reply-tokens|translate\/bpe\//],
   ["request log", /src\/store\//],
   ["sentinel + PoW", /engines\/web\/(pow|sentinel|gen20)/],
   ["upstream fetch + SSE decode", /engines\/web\/(session|conversation|sse|requirements|client)/],

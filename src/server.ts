@@ -37,7 +37,6 @@ import { countPowSolves } from "./metrics/count-pow-solves.ts";
 import { createMetrics } from "./metrics/metrics.ts";
 import { createPoolRuntime, type PoolRuntime } from "./pool/pool-runtime.ts";
 import { createRequestLogRetention } from "./pool/retention.ts";
-import { preloadTokenizers } from "./translate/token-counter.ts";
 import { UpstreamClient } from "./engines/web/client.ts";
 import { PowWorkerPool } from "./engines/web/pow/pool.ts";
 import { StreamSlots } from "./engines/web/stream-slots.ts";
@@ -56,8 +55,6 @@ export interface RunningServer extends AsyncDisposable {
   runtime: PoolRuntime;
   /** Upstream conversation slots (MAX_UPSTREAM_STREAMS, MAX_STREAMS_PER_ACCOUNT): what is streaming and waiting. */
   streams: StreamSlots;
-  /** Settles once the tokenizer tables are loaded (just after listen); a request counting tokens before loads them itself. */
-  tokenizersLoaded: Promise<void>;
   /**
    * Stops taking requests and closes everything. `graceMs`: how long replies in flight may finish first (a restart
    * under systemd should not cut answers mid-sentence); after it, open connections are closed.
@@ -190,9 +187,6 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
   }
   const server = app.server;
   if (!server) throw new Error("the server did not start");
-  // the tokenizer tables block the thread for a while (about 0.3 s each) as they load: after listen, so /healthz and
-  // /v1/models answer at once, and on the next turn of the loop, before most requests that would count tokens
-  const tokenizersLoaded = new Promise<void>((resolve) => setTimeout(() => resolve(preloadTokenizers()), 0));
   await runtime.scheduler.start();
   // not awaited: a first prune of a long log must not hold up the start; it logs its own outcome
   void retention.start();
@@ -206,5 +200,5 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
     await app.stop(true);
     await close();
   };
-  return { url, port: server.port ?? config.port, runtime, streams, tokenizersLoaded, stop, [Symbol.asyncDispose]: stop };
+  return { url, port: server.port ?? config.port, runtime, streams, stop, [Symbol.asyncDispose]: stop };
 }

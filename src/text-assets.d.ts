@@ -1,4 +1,7 @@
-/** @module Types of files imported as text (`with { type: "text" }`), which embeds them in the binary. */
+/**
+ * @module Types of files imported as text (`with { type: "text" }`: their content) or as files (`with { type: "file" }`:
+ * their path, in the binary's embedded file system once compiled); both embed them in the binary.
+ */
 declare module "*.css" {
   const text: string;
   export default text;

@@ -23,8 +23,8 @@ export interface Tokenizer {
 const tokenizers = new Map<TokenizerEncoding, Tokenizer>();
 
 /**
- * An encoding's table is built on first use (about 0.1 s, a few MiB, blocking the thread): the server builds both
- * with {@link preloadTokenizers} just after it listens, so no request waits on it.
+ * An encoding's table is built on first use (50–80 ms, a few MiB, blocking the thread once): lazily, so the server
+ * is ready without it, and one that never sees a cl100k model never builds that one (issue 12's start-up).
  */
 export function tokenizerFor(model: string): Tokenizer {
   const encoding = tokenizerEncoding(model);
@@ -227,10 +227,4 @@ export async function appendInTurns(counter: TokenCounter, text: string, turns: 
     counter.append(text.slice(at, at + SLICE));
     await turns.maybeYield();
   }
-}
-
-/** Builds every encoding's table now: at start-up, so the first request does not stall all others. */
-export function preloadTokenizers(): void {
-  tokenizerFor("gpt-4o");
-  tokenizerFor("gpt-3.5-turbo");
 }

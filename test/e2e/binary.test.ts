@@ -62,6 +62,8 @@ test("the compiled binary starts alone and serves models, docs and a chat", asyn
   expect(models.object).toBe("list");
   expect(models.data.length).toBeGreaterThan(5);
   expect((await fetch(`${url}/swagger`)).status).toBe(200);
+  // embedded as a file (`type: "file"`), read from the binary's own file system
+  expect(await (await fetch(`${url}/swagger/assets/swagger-ui-bundle.js`)).text()).toContain("SwaggerUIBundle");
   const reply = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -225,7 +225,13 @@ describe("HTTP conventions", () => {
     const page = await h.fetch("/swagger");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("/swagger/assets/swagger-ui-bundle.js");
-    expect((await h.fetch("/swagger/assets/swagger-ui-bundle.js")).status).toBe(200);
+    const bundle = await h.fetch("/swagger/assets/swagger-ui-bundle.js");
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("content-type")).toStartWith("application/javascript");
+    expect(await bundle.text()).toContain("SwaggerUIBundle");
+    const css = await h.fetch("/swagger/assets/swagger-ui.css");
+    expect([css.status, css.headers.get("content-type")]).toEqual([200, "text/css; charset=utf-8"]);
+    expect((await css.text()).length).toBeGreaterThan(1000);
     const spec = (await (await h.fetch("/swagger/json")).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/v1/chat/completions", "/v1/models", "/v1/models/{model}"]));
   });
