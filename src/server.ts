@@ -41,6 +41,7 @@ import { UpstreamClient } from "./engines/web/client.ts";
 import { PowWorkerPool } from "./engines/web/pow/pool.ts";
 import { StreamSlots } from "./engines/web/stream-slots.ts";
 import type { FetchLike } from "./engines/web/session.ts";
+import { startIdleMemoryTrim } from "./idle-memory-trim.ts";
 import { VERSION } from "./version.ts";
 
 export interface ServerDeps {
@@ -187,11 +188,14 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
   }
   const server = app.server;
   if (!server) throw new Error("the server did not start");
+  // after a burst, the memory its garbage took is handed back once nobody waits (idle-memory-trim.ts)
+  const memoryTrim = startIdleMemoryTrim({ pending: () => server.pendingRequests });
   await runtime.scheduler.start();
   // not awaited: a first prune of a long log must not hold up the start; it logs its own outcome
   void retention.start();
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
   const stop = async ({ graceMs = 0 }: { graceMs?: number } = {}): Promise<void> => {
+    memoryTrim.stop();
     if (graceMs > 0) {
       const drained = server.stop(false).then(() => true);
       const waited = await Promise.race([drained, Bun.sleep(graceMs).then(() => false)]);
