@@ -4,7 +4,8 @@
  * idle after 5000 chats held ~140 MiB RSS, ~96 MiB a second after a full collection and `Bun.shrink()`
  * (bench/RESULTS.md, "CPU and memory per request"). So when no request has been in flight for a whole check period
  * and the process has grown by more than a threshold since the last trim, it collects and shrinks: a pause of a
- * few tens of milliseconds, taken only while nobody waits.
+ * few tens of milliseconds, taken only while nobody waits. main.ts starts it for the process (tests that run many
+ * servers in one process do not: one server's idleness is not the process's).
  */
 
 export interface IdleMemoryTrimOptions {

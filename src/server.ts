@@ -41,7 +41,6 @@ import { UpstreamClient } from "./engines/web/client.ts";
 import { PowWorkerPool } from "./engines/web/pow/pool.ts";
 import { StreamSlots } from "./engines/web/stream-slots.ts";
 import type { FetchLike } from "./engines/web/session.ts";
-import { startIdleMemoryTrim } from "./idle-memory-trim.ts";
 import { VERSION } from "./version.ts";
 
 export interface ServerDeps {
@@ -56,6 +55,8 @@ export interface RunningServer extends AsyncDisposable {
   runtime: PoolRuntime;
   /** Upstream conversation slots (MAX_UPSTREAM_STREAMS, MAX_STREAMS_PER_ACCOUNT): what is streaming and waiting. */
   streams: StreamSlots;
+  /** Requests being answered now, streams included. */
+  pendingRequests(): number;
   /**
    * Stops taking requests and closes everything. `graceMs`: how long replies in flight may finish first (a restart
    * under systemd should not cut answers mid-sentence); after it, open connections are closed.
@@ -188,14 +189,11 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
   }
   const server = app.server;
   if (!server) throw new Error("the server did not start");
-  // after a burst, the memory its garbage took is handed back once nobody waits (idle-memory-trim.ts)
-  const memoryTrim = startIdleMemoryTrim({ pending: () => server.pendingRequests });
   await runtime.scheduler.start();
   // not awaited: a first prune of a long log must not hold up the start; it logs its own outcome
   void retention.start();
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
   const stop = async ({ graceMs = 0 }: { graceMs?: number } = {}): Promise<void> => {
-    memoryTrim.stop();
     if (graceMs > 0) {
       const drained = server.stop(false).then(() => true);
       const waited = await Promise.race([drained, Bun.sleep(graceMs).then(() => false)]);
@@ -204,5 +202,5 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
     await app.stop(true);
     await close();
   };
-  return { url, port: server.port ?? config.port, runtime, streams, stop, [Symbol.asyncDispose]: stop };
+  return { url, port: server.port ?? config.port, runtime, streams, pendingRequests: () => server.pendingRequests, stop, [Symbol.asyncDispose]: stop };
 }
