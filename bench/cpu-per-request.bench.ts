@@ -1,16 +1,18 @@
 /**
- * @module CPU per request and memory of chat2api (issue 12): `bun bench/cpu-per-request.bench.ts [--tree DIR] [--binary PATH] [--difficulty HEX] [--warmup N] [--soak N]
- * [--runs N] [--requests N] [--profile DIR] [--write LABEL]`.
+ * @module CPU per request and memory of chat2api (issue 12): `bun bench/cpu-per-request.bench.ts [--runs N]
+ * [--requests N] [--warmup N] [--soak N] [--difficulty HEX] [--tree DIR | --binary PATH] [--profile DIR] [--write LABEL]`.
  *
- * The emulator stands in for ChatGPT (its own process; default proof-of-work difficulty `0fffff`, trivial, so solved
- * inline). chat2api runs as a child process of its own so that its CPU (utime + stime from /proc/PID/stat) is apart
- * from this load generator's and the emulator's. Per run:
+ * The emulator stands in for ChatGPT (its own process; proof-of-work difficulty `--difficulty`, `0fffff` by default:
+ * ~16 attempts, solved inline). chat2api runs as a child process of its own so that its CPU (utime + stime of all its
+ * threads, from /proc/PID/stat) is apart from this load generator's and the emulator's. After `--warmup` requests,
+ * per run:
  *   - CPU per non-stream chat completion through chat2api at c=16 (CPU ticks over the run / requests);
  *   - req/s through chat2api and "direct" (this process doing the upstream protocol itself) at c=16 and c=64;
- * then RSS of the chat2api process idle after warm-up and at the peak of 200 streams open at once.
+ * then RSS of the chat2api process idle (5 s after the last request) and at the peak of 200 streams open at once;
+ * `--soak N` then reads the RSS after every tenth of N more requests.
  * `--tree DIR` runs the chat2api of another worktree (before/after); `--binary PATH` runs a compiled chat2api (from
- * `npm run build`) instead of `bun src/main.ts`; `--profile DIR` runs it under
- * `bun --cpu-prof --cpu-prof-md` and leaves the profile in DIR (written at SIGTERM's graceful exit).
+ * `npm run build`) instead of `bun src/main.ts`; `--profile DIR` runs the source under `bun --cpu-prof --cpu-prof-md`
+ * and leaves the profile in DIR (written at SIGTERM's graceful exit).
  * `--write LABEL` adds the medians as a row labelled LABEL to the table of the "CPU and memory per request" section.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -37,6 +39,7 @@ const soak = Number(argument("--soak") ?? 0);
 const profileDir = argument("--profile");
 const writeLabel = argument("--write");
 const STREAMS = 200;
+const IDLE_WAIT_MS = 5000;
 const TICK_MS = 1000 / 100; // USER_HZ
 
 /** CPU milliseconds (user + system) a process has used so far. */
@@ -80,7 +83,8 @@ try {
   // warm both paths (tokenizer tables, JIT), then let the request log settle
   await load(direct, 200, 16);
   await load(viaChat2api, warmup, 16);
-  await Bun.sleep(500);
+  // idle = 5 s after the last request: long enough for main.ts's idle memory trim (two looks 2 s apart)
+  await Bun.sleep(IDLE_WAIT_MS);
   const idleRss = rssKiB(chat.pid);
 
   const figures = { cpu: [] as number[], c16: [] as number[], c64: [] as number[], d16: [] as number[], d64: [] as number[] };
@@ -101,7 +105,7 @@ try {
     console.log(`run ${run + 1} (load ${loads.at(-1)}): CPU ${cpu.toFixed(3)} ms/request; chat2api ${c16.rps.toFixed(0)} / ${c64.rps.toFixed(0)} req/s, direct ${d16.rps.toFixed(0)} / ${d64.rps.toFixed(0)} req/s (c=16 / c=64)`);
   }
 
-  await Bun.sleep(500);
+  await Bun.sleep(IDLE_WAIT_MS);
   const idleAfterRss = rssKiB(chat.pid);
   // 200 streams open at once: each answer is 60 words with 40 ms between events (≈ 3 s per stream)
   await fetch(`${emulatorUrl}/_emulator/faults`, {
@@ -122,10 +126,10 @@ try {
     const samples: string[] = [];
     for (let done = 0; done < soak; done += step) {
       await load(viaChat2api, step, 16);
-      await Bun.sleep(500);
+      await Bun.sleep(IDLE_WAIT_MS);
       samples.push(mib(rssKiB(chat.pid)));
     }
-    console.log(`soak: RSS MiB after every ${step} of ${soak} requests (c=16, 500 ms idle before each read): ${samples.join(", ")}`);
+    console.log(`soak: RSS MiB after every ${step} of ${soak} requests (c=16, read ${IDLE_WAIT_MS} ms after each tenth): ${samples.join(", ")}`);
   }
   const row = `| ${writeLabel ?? "-"} | ${median(figures.cpu).toFixed(3)} (${figures.cpu.map((v) => v.toFixed(3)).join(", ")}) | ${median(figures.c16).toFixed(0)} / ${median(figures.c64).toFixed(0)} | ${median(figures.d16).toFixed(0)} / ${median(figures.d64).toFixed(0)} | ${mib(idleRss)} / ${mib(idleAfterRss)} | ${mib(streams.peakRss)} (${streams.completed}/${STREAMS} done) | ${loads.join(", ")} |`;
   console.log(`\n| build | CPU ms/request, median (runs) | chat2api req/s c=16 / c=64 | direct req/s c=16 / c=64 | idle RSS MiB warm / after runs | peak RSS MiB, ${STREAMS} streams | load avg per run |\n|---|---|---|---|---|---|---|\n${row}`);

@@ -6,7 +6,7 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (await fetch(url).then((r) => r.ok, () => false)) return;
     await Bun.sleep(50);
   }
