@@ -51,12 +51,14 @@ test("a lull between two busy looks is not idleness", () => {
   expect(state.trims).toBe(0);
 });
 
-test("growth is measured from the last trim: no second collection until the process grows again", () => {
+test("growth is measured from the look after the last trim: no second collection until the process grows again", () => {
   const { state, trimmer } = probe(60 * MIB);
   state.rss = 150 * MIB;
-  state.afterTrim = 100 * MIB;
+  // the pages leave after the trim, not during it: right after, the process is as large as before
+  state.afterTrim = 150 * MIB;
   trimmer.check();
   expect(trimmer.check()).toBe(true);
+  state.rss = 100 * MIB;
   for (let i = 0; i < 3; i++) expect(trimmer.check()).toBe(false);
   state.rss = 110 * MIB; // +10 MiB since the trim: under the threshold
   expect(trimmer.check()).toBe(false);

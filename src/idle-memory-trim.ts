@@ -44,14 +44,21 @@ export function startIdleMemoryTrim({
 }: IdleMemoryTrimOptions): IdleMemoryTrim {
   let baseline = rss();
   let idleBefore = false;
+  let trimmed = false;
   const check = (): boolean => {
+    const resident = rss();
+    // the pages a trim frees leave over the following second or so: the new baseline is read a look later
+    if (trimmed) {
+      baseline = resident;
+      trimmed = false;
+    }
     const idle = pending() === 0;
     const wasIdle = idleBefore;
     idleBefore = idle;
     // idle at the previous look too: a lull between two requests of a busy client is not the end of a burst
-    if (!idle || !wasIdle || rss() - baseline < minGrowthBytes) return false;
+    if (!idle || !wasIdle || resident - baseline < minGrowthBytes) return false;
     trim();
-    baseline = rss();
+    trimmed = true;
     return true;
   };
   const timer = setInterval(check, intervalMs);
