@@ -8,7 +8,8 @@
  * per run:
  *   - CPU per non-stream chat completion through chat2api at c=16 (CPU ticks over the run / requests);
  *   - req/s through chat2api and "direct" (this process doing the upstream protocol itself) at c=16 and c=64;
- * then RSS of the chat2api process idle (5 s after the last request) and at the peak of 200 streams open at once;
+ * then RSS of the chat2api process 0.5 s and 40 s after the runs (quiet: the idle trim's 30 s passed) and at the peak
+ * of 200 streams open at once;
  * `--soak N` then reads the RSS after every tenth of N more requests.
  * `--tree DIR` runs the chat2api of another worktree (before/after); `--binary PATH` runs a compiled chat2api (from
  * `npm run build`) instead of `bun src/main.ts`; `--profile DIR` runs the source under `bun --cpu-prof --cpu-prof-md`
@@ -39,7 +40,7 @@ const soak = Number(argument("--soak") ?? 0);
 const profileDir = argument("--profile");
 const writeLabel = argument("--write");
 const STREAMS = 200;
-const IDLE_WAIT_MS = 5000;
+const IDLE_WAIT_MS = 40_000;
 const TICK_MS = 1000 / 100; // USER_HZ
 
 /** CPU milliseconds (user + system) a process has used so far. */
@@ -83,9 +84,6 @@ try {
   // warm both paths (tokenizer tables, JIT), then let the request log settle
   await load(direct, 200, 16);
   await load(viaChat2api, warmup, 16);
-  // idle = 5 s after the last request: long enough for main.ts's idle memory trim (two looks 2 s apart)
-  await Bun.sleep(IDLE_WAIT_MS);
-  const idleRss = rssKiB(chat.pid);
 
   const figures = { cpu: [] as number[], c16: [] as number[], c64: [] as number[], d16: [] as number[], d64: [] as number[] };
   const loads: string[] = [];
@@ -105,8 +103,12 @@ try {
     console.log(`run ${run + 1} (load ${loads.at(-1)}): CPU ${cpu.toFixed(3)} ms/request; chat2api ${c16.rps.toFixed(0)} / ${c64.rps.toFixed(0)} req/s, direct ${d16.rps.toFixed(0)} / ${d64.rps.toFixed(0)} req/s (c=16 / c=64)`);
   }
 
+  // RSS just after the runs, then once quiet long enough for main.ts's idle memory trim (30 s, looks every 5 s);
+  // the CPU runs come before any quiet spell, since the trim drops the JIT's compiled code
+  await Bun.sleep(500);
+  const busyRss = rssKiB(chat.pid);
   await Bun.sleep(IDLE_WAIT_MS);
-  const idleAfterRss = rssKiB(chat.pid);
+  const idleRss = rssKiB(chat.pid);
   // 200 streams open at once: each answer is 60 words with 40 ms between events (≈ 3 s per stream)
   await fetch(`${emulatorUrl}/_emulator/faults`, {
     method: "POST",
@@ -131,8 +133,8 @@ try {
     }
     console.log(`soak: RSS MiB after every ${step} of ${soak} requests (c=16, read ${IDLE_WAIT_MS} ms after each tenth): ${samples.join(", ")}`);
   }
-  const row = `| ${writeLabel ?? "-"} | ${median(figures.cpu).toFixed(3)} (${figures.cpu.map((v) => v.toFixed(3)).join(", ")}) | ${median(figures.c16).toFixed(0)} / ${median(figures.c64).toFixed(0)} | ${median(figures.d16).toFixed(0)} / ${median(figures.d64).toFixed(0)} | ${mib(idleRss)} / ${mib(idleAfterRss)} | ${mib(streams.peakRss)} (${streams.completed}/${STREAMS} done) | ${loads.join(", ")} |`;
-  console.log(`\n| build | CPU ms/request, median (runs) | chat2api req/s c=16 / c=64 | direct req/s c=16 / c=64 | idle RSS MiB warm / after runs | peak RSS MiB, ${STREAMS} streams | load avg per run |\n|---|---|---|---|---|---|---|\n${row}`);
+  const row = `| ${writeLabel ?? "-"} | ${median(figures.cpu).toFixed(3)} (${figures.cpu.map((v) => v.toFixed(3)).join(", ")}) | ${median(figures.c16).toFixed(0)} / ${median(figures.c64).toFixed(0)} | ${median(figures.d16).toFixed(0)} / ${median(figures.d64).toFixed(0)} | ${mib(busyRss)} / ${mib(idleRss)} | ${mib(streams.peakRss)} (${streams.completed}/${STREAMS} done) | ${loads.join(", ")} |`;
+  console.log(`\n| build | CPU ms/request, median (runs) | chat2api req/s c=16 / c=64 | direct req/s c=16 / c=64 | RSS MiB 0.5 s / 40 s after the runs | peak RSS MiB, ${STREAMS} streams | load avg per run |\n|---|---|---|---|---|---|---|\n${row}`);
   if (writeLabel) {
     const path = join(ROOT, "bench/RESULTS.md");
     const current = readFileSync(path, "utf8");
