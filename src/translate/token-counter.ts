@@ -134,8 +134,9 @@ export class CountBudget {
 }
 
 /**
- * 2 MiB of ordinary text (1.38 MB of prose counts exactly; worst case, random CJK, ~8 s of CPU in slices) and
- * 64 KiB of over-long runs (~0.3 s): bench/tokens.bench.ts has the figures.
+ * 2 MiB of ordinary text (1.38 MB of prose counts exactly; worst case, random CJK, ~8 s of CPU in slices with
+ * gpt-tokenizer's tables, about a quarter of that with ours) and 64 KiB of over-long runs (~0.3 s):
+ * bench/tokens.bench.ts has the figures.
  */
 export const DEFAULT_BUDGET = { textBytes: 2 * 1024 * 1024, runBytes: 64 * 1024 };
 
