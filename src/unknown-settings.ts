@@ -19,26 +19,30 @@ const SHARED_PREFIXES = new Set(["API", "AUTH", "USER", "DATA", "LOG", "ENABLE",
 
 /** Edit distance with adjacent transpositions (optimal string alignment): `PROT` is one edit from `PORT`. */
 export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
+  // one flat table: this runs at start-up, before the JIT has warmed, for every variable against every setting
+  const d = new Int32Array((a.length + 1) * cols);
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    d[i * cols] = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min((d[i - 1]?.[j] ?? 0) + 1, (d[i]?.[j - 1] ?? 0) + 1, (d[i - 1]?.[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (d[i - 2]?.[j - 2] ?? 0) + 1);
-      (d[i] as number[])[j] = best;
+      let best = Math.min((d[(i - 1) * cols + j] as number) + 1, (d[i * cols + j - 1] as number) + 1, (d[(i - 1) * cols + j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (d[(i - 2) * cols + j - 2] as number) + 1);
+      d[i * cols + j] = best;
     }
   }
-  return d[a.length]?.[b.length] ?? 0;
+  return d[a.length * cols + b.length] as number;
 }
+
+const MAX_TOLERANCE = 2;
 
 /**
  * How far a name may be from a known one and still count as a misspelling of it: 2 edits, but only 1 for names of
  * 5 characters or fewer, where 2 edits reach unrelated words (`HOME` is 2 from `HOST`).
  */
 function tolerance(known: string): number {
-  return known.length <= 5 ? 1 : 2;
+  return known.length <= 5 ? 1 : MAX_TOLERANCE;
 }
 
 function firstWord(name: string): string {
@@ -66,7 +70,9 @@ export function findUnknownSettings(envNames: Iterable<string>, known: readonly 
   for (const name of envNames) {
     if (knownSet.has(name)) continue;
     const upper = name.toUpperCase();
-    const closest = nearest(upper, known);
+    // a name whose length differs by more than the largest tolerance is farther than it from any setting: the nearest
+    // within tolerance, when there is one, is among the others (and first among them, as among all)
+    const closest = nearest(upper, known.filter((candidate) => Math.abs(candidate.length - upper.length) <= MAX_TOLERANCE));
     if (closest && closest.distance <= tolerance(closest.name)) {
       found.push({ name, suggestion: closest.name });
     } else if (upper.includes("_") && prefixes.has(firstWord(upper))) {
