@@ -59,7 +59,7 @@ function parseJson(bytes: Uint8Array, maxDepth: number): unknown {
 /**
  * Whether the request declares a Content-Length within `maxBytes` (and no other framing): its body then cannot be
  * longer, the HTTP parser reading exactly that many bytes, so it is read whole. A stream reader over a request body
- * costs Bun a 256 KiB buffer per request (bench/RESULTS.md, "CPU and memory per request"); chunked bodies still take
+ * costs Bun a 256 KiB buffer per request (bench/RESULTS.md, "Issue 12 on the final tree"); chunked bodies still take
  * it, to count the bytes as they come.
  */
 function declaredWithin(request: Request, maxBytes: number): boolean {
