@@ -6,7 +6,7 @@
  */
 import { dirname, join, resolve, sep } from "node:path";
 import { ConfigError, type Config } from "./config.ts";
-import { describePostgresUrl } from "./store/postgres.ts";
+import { describePostgresUrl } from "./store/postgres-url.ts";
 import { sqlitePathFromUrl } from "./store/sqlite.ts";
 
 export const EXIT_FAILURE = 1;

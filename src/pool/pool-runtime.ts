@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
-import { createPostgresStore } from "../store/postgres.ts";
+import { deferredStore } from "../store/deferred-store.ts";
 import { createSqliteStore, sqlitePathFromUrl } from "../store/sqlite.ts";
 import type { Store } from "../store/store.ts";
 import { isCodexAccessToken, readCodexClaims } from "../engines/codex/auth/codex-claims.ts";
@@ -72,7 +72,10 @@ export interface PoolRuntimeDeps {
 export function openStore(config: Pick<Config, "databaseUrl" | "dataKey" | "dataKeyPrevious">, { now, logger }: { now: () => number; logger: Logger }): Store {
   const { databaseUrl } = config;
   const options = { now, logger, dataKeys: { current: config.dataKey, previous: config.dataKeyPrevious } };
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return createPostgresStore({ url: databaseUrl, ...options });
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // loaded only when named: Bun's SQL client and the pg schema are no part of a server on SQLite (issue 12)
+    return deferredStore(import("../store/postgres.ts").then(({ createPostgresStore }) => createPostgresStore({ url: databaseUrl, ...options })));
+  }
   if (databaseUrl.startsWith("sqlite:")) return createSqliteStore({ path: sqlitePathFromUrl(databaseUrl), ...options });
   throw new Error("DATABASE_URL: expected sqlite:<path> or postgres://…");
 }

@@ -5,11 +5,14 @@
  * fails under CI.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { createPostgresStore, describePostgresUrl } from "./postgres.ts";
+import { createPostgresStore } from "./postgres.ts";
+import { describePostgresUrl } from "./postgres-url.ts";
 import type * as pg from "./schema.pg.ts";
 import type { AccountRow, ConversationRow, CooldownRow, QuotaWindowRow, RequestLogRow, Store } from "./store.ts";
 import { runStoreContract } from "./store.contract.ts";
 import { withTestPostgres } from "../../test/support/pg-test-schemas.ts";
+import { silentLogger } from "../logger.ts";
+import { openStore } from "../pool/pool-runtime.ts";
 
 // row types are derived from each schema; the Store hands out one type, so the two must not drift apart
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -44,6 +47,14 @@ await withTestPostgres("the PostgreSQL store tests", ({ admin, freshSchemaUrl, l
   );
 
   describe("PostgreSQL only", () => {
+    test("DATABASE_URL=postgres://… opens this store, loaded only then (openStore)", async () => {
+      await using stores = closing([openStore({ databaseUrl: freshSchemaUrl(), dataKey: null, dataKeyPrevious: [] }, { now: Date.now, logger: silentLogger })]);
+      const [store] = stores.list;
+      await store.ready();
+      await store.addAccounts([{ credential: "rt-open-store-0123456789", kind: "refresh" }]);
+      expect((await store.listAccounts()).map((row) => row.credential)).toEqual(["rt-open-store-0123456789"]);
+    });
+
     test("two stores on one schema exclude each other in withLock, as two instances would", async () => {
       const url = freshSchemaUrl();
       await using stores = closing([createPostgresStore({ url }), createPostgresStore({ url })]);

@@ -13,6 +13,7 @@ import { pgClientKeys } from "./client-keys.pg.ts";
 import { pgRequestStats } from "./request-stats.pg.ts";
 import { LOCK_NAMESPACE, migratePg } from "./migrate-pg.ts";
 import { changesAfter, changeSubject, KEPT_CHANGES } from "./pool-changes.ts";
+import { describePostgresUrl } from "./postgres-url.ts";
 import { pruneInBatches } from "./prune-in-batches.ts";
 import { accounts, conversations, cooldowns, poolChanges, quotaWindows, requestLog, usedRefreshTokens } from "./schema.pg.ts";
 import { createSecretBox, type DataKeys, DataKeyError } from "./secret-box.ts";
@@ -39,15 +40,6 @@ export interface PostgresStoreOptions {
 }
 
 /** Where the database is, for messages: never the user name or password. */
-export function describePostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}`;
-  } catch {
-    return "an unparsable postgres:// URL";
-  }
-}
-
 const LOCK_CONNECTIONS = 4;
 
 export function createPostgresStore({

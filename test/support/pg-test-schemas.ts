@@ -5,7 +5,7 @@
  */
 import { afterAll, test } from "bun:test";
 import { SQL } from "bun";
-import { describePostgresUrl } from "../../src/store/postgres.ts";
+import { describePostgresUrl } from "../../src/store/postgres-url.ts";
 
 export interface PgTestSchemas {
   serverUrl: string;
