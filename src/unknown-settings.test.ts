@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import { settingNames } from "./config.ts";
 import { describeUnknownSetting, editDistance, findUnknownSettings } from "./unknown-settings.ts";
 
@@ -15,6 +16,19 @@ describe("editDistance", () => {
   ] as const)("%s → %s is %d", (a, b, distance) => {
     expect(editDistance(a, b)).toBe(distance);
     expect(editDistance(b, a)).toBe(distance);
+  });
+
+  test("with a limit: the exact distance when within it, above the limit when not", () => {
+    const name = fc.stringMatching(/^[A-Z_]{0,12}$/);
+    fc.assert(
+      fc.property(name, name, fc.integer({ min: 0, max: 4 }), (a, b, limit) => {
+        const exact = editDistance(a, b);
+        const bounded = editDistance(a, b, limit);
+        if (exact <= limit) expect(bounded).toBe(exact);
+        else expect(bounded).toBeGreaterThan(limit);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -17,20 +17,28 @@ export interface UnknownSetting {
  */
 const SHARED_PREFIXES = new Set(["API", "AUTH", "USER", "DATA", "LOG", "ENABLE", "CHECK", "ALLOW", "RANDOM", "EXPORT", "PROXY", "REQUEST", "RETRY"]);
 
-/** Edit distance with adjacent transpositions (optimal string alignment): `PROT` is one edit from `PORT`. */
-export function editDistance(a: string, b: string): number {
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment): `PROT` is one edit from `PORT`. With a
+ * `limit`, any distance above it may come back as `limit + 1`: the work stops at the first row whose every cell is over
+ * it (later rows can only be larger), which for most pairs of names is the third.
+ */
+export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
   const cols = b.length + 1;
   // one flat table: this runs at start-up, before the JIT has warmed, for every variable against every setting
   const d = new Int32Array((a.length + 1) * cols);
   for (let j = 0; j < cols; j++) d[j] = j;
   for (let i = 1; i <= a.length; i++) {
     d[i * cols] = i;
+    let rowMin = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min((d[(i - 1) * cols + j] as number) + 1, (d[i * cols + j - 1] as number) + 1, (d[(i - 1) * cols + j - 1] as number) + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (d[(i - 2) * cols + j - 2] as number) + 1);
       d[i * cols + j] = best;
+      if (best < rowMin) rowMin = best;
     }
+    if (rowMin > limit) return limit + 1;
   }
   return d[a.length * cols + b.length] as number;
 }
@@ -49,10 +57,12 @@ function firstWord(name: string): string {
   return name.split("_")[0] ?? name;
 }
 
-function nearest(name: string, candidates: readonly string[]): { name: string; distance: number } | null {
+/** The candidate nearest to `name`; with a `limit`, only one within it (null when none is). */
+function nearest(name: string, candidates: readonly string[], limit = Number.POSITIVE_INFINITY): { name: string; distance: number } | null {
   let best: { name: string; distance: number } | null = null;
   for (const candidate of candidates) {
-    const distance = editDistance(name, candidate);
+    const distance = editDistance(name, candidate, limit);
+    if (distance > limit) continue;
     if (!best || distance < best.distance) best = { name: candidate, distance };
   }
   return best;
@@ -70,9 +80,8 @@ export function findUnknownSettings(envNames: Iterable<string>, known: readonly 
   for (const name of envNames) {
     if (knownSet.has(name)) continue;
     const upper = name.toUpperCase();
-    // a name whose length differs by more than the largest tolerance is farther than it from any setting: the nearest
-    // within tolerance, when there is one, is among the others (and first among them, as among all)
-    const closest = nearest(upper, known.filter((candidate) => Math.abs(candidate.length - upper.length) <= MAX_TOLERANCE));
+    // only a setting within the largest tolerance can be within its own: the others are not measured to the end
+    const closest = nearest(upper, known, MAX_TOLERANCE);
     if (closest && closest.distance <= tolerance(closest.name)) {
       found.push({ name, suggestion: closest.name });
     } else if (upper.includes("_") && prefixes.has(firstWord(upper))) {
