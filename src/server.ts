@@ -163,6 +163,9 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
   return { app, runtime, retention, streams, close };
 }
 
+/** How long after the port opens the housekeeping starts (issue 12: 10-25 ms of it held up the first answer). */
+export const HOUSEKEEPING_DELAY_MS = 1_000;
+
 export async function startServer(config: Readonly<Config>, deps: ServerDeps): Promise<RunningServer> {
   const { app, runtime, retention, streams, close } = buildApp(config, deps);
   // a database that cannot be opened or migrated stops the start, before the port is taken
@@ -189,11 +192,16 @@ export async function startServer(config: Readonly<Config>, deps: ServerDeps): P
   }
   const server = app.server;
   if (!server) throw new Error("the server did not start");
-  await runtime.scheduler.start();
-  // not awaited: a first prune of a long log must not hold up the start; it logs its own outcome
-  void retention.start();
+  // housekeeping no request waits for starts a moment after the port opens, so the first requests are answered
+  // before it: the refresh schedule with its start-up run, the Codex catalogs of stored accounts, the request-log
+  // prune (which on a long log takes a while); each logs its own outcome
+  const housekeeping = setTimeout(() => {
+    runtime.scheduler.start().catch((error: unknown) => deps.logger.error("the token refresh schedule could not start", { error }));
+    void retention.start();
+  }, HOUSEKEEPING_DELAY_MS);
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
   const stop = async ({ graceMs = 0 }: { graceMs?: number } = {}): Promise<void> => {
+    clearTimeout(housekeeping);
     if (graceMs > 0) {
       const drained = server.stop(false).then(() => true);
       const waited = await Promise.race([drained, Bun.sleep(graceMs).then(() => false)]);

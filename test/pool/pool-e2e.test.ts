@@ -193,6 +193,8 @@ describe("pool end to end", () => {
     await addTokens(h, [one.refreshToken, two.refreshToken]);
     expect(h.emulator.stats().oauthRefreshes).toBe(0);
     await h.restart({ SCHEDULED_REFRESH: "true", REFRESH_CRON: "* * * * * *" });
+    // the start-up run begins a moment after the port opens (HOUSEKEEPING_DELAY_MS)
+    await until(() => h.logs.some((line) => line.includes('"msg":"token refresh run finished"') && line.includes('"trigger":"start"')), "the start-up run");
     expect(h.emulator.stats().oauthRefreshes).toBe(2);
     expect((await accounts(h)).map((x) => x.accessTokenExpiresAt !== null)).toEqual([true, true]);
     // the cron run is forced: both fresh tokens are refreshed again within the next second or two
