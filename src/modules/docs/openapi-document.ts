@@ -6,15 +6,17 @@
 import { swagger } from "@elysiajs/swagger";
 import type { AnyElysia } from "elysia";
 
-/**
- * The plugin, wired to `mountedIn`'s routes as Elysia wires a plugin it mounts (its global routes and models are the
- * host app's), answering its own spec path: `/swagger/json`, whatever API_PREFIX is.
- */
+/** What the plugin reads of the app it is mounted in. */
 interface GlobalView {
   getGlobalRoutes(): unknown[];
   getGlobalDefinitions(): unknown;
 }
 
+/**
+ * The plugin, wired to `mountedIn`'s routes as Elysia wires a plugin it mounts (its global routes and models are the
+ * host app's), answering its own spec path: `/swagger/json`, whatever API_PREFIX is. The plugin itself is mounted
+ * nowhere, so its own UI page (assets from a CDN, blank offline) is served nowhere either.
+ */
 export function openApiDocument(mountedIn: AnyElysia, version: string): (request: Request) => Promise<Response> {
   const plugin = swagger({
     path: "/swagger",
@@ -25,7 +27,7 @@ export function openApiDocument(mountedIn: AnyElysia, version: string): (request
     documentation: {
       info: {
         title: "chat2api",
-        version: version,
+        version,
         description:
           "OpenAI-compatible API in front of the ChatGPT web app. Authenticate with `Authorization: Bearer <key>`: " +
           "one of AUTHORIZATION (served from the account pool), your own ChatGPT access token or refresh token " +
