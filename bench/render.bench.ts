@@ -14,8 +14,10 @@
  * leaves them queued: the answer itself, about its size, is the floor (JSC's collector is conservative, so a few MB
  * either way are noise).
  */
+import { pullThrough } from "../src/streams/pull-through.ts";
 import { cpus, loadavg } from "node:os";
 import { createConversationDecoder } from "../src/engines/web/sse/conversation-decoder.ts";
+import type { UpstreamEvent } from "../src/engines/web/events.ts";
 import { createRenderer, type RenderedDelta } from "../src/translate/render-events.ts";
 
 const MB = 1024 * 1024;
@@ -80,15 +82,14 @@ async function run(events: string[], render: boolean): Promise<{ ms: number; del
     for (const data of events) decoder.feed({ event: "delta", data });
     return { ms: performance.now() - started, deltas };
   }
-  const renderer = createRenderer({ reasoningDisplay: "field" });
-  const writer = renderer.writable.getWriter();
-  const reader = renderer.readable.getReader();
-  const reading = (async () => {
-    for (let result = await reader.read(); !result.done; result = await reader.read()) deltas.push(result.value);
-  })();
-  for (const data of events) for (const event of decoder.feed({ event: "delta", data })) await writer.write(event);
-  await writer.close();
-  await reading;
+  const decoded = new ReadableStream<UpstreamEvent>({
+    start(controller) {
+      for (const data of events) for (const event of decoder.feed({ event: "delta", data })) controller.enqueue(event);
+      controller.close();
+    },
+  });
+  const reader = pullThrough(decoded, createRenderer({ reasoningDisplay: "field" })).getReader();
+  for (let result = await reader.read(); !result.done; result = await reader.read()) deltas.push(result.value);
   return { ms: performance.now() - started, deltas };
 }
 

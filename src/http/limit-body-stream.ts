@@ -3,6 +3,8 @@
  * that flow: the stream errors at the first chunk past the limit, so those bytes never reach where it goes.
  */
 
+import { pullThrough } from "../streams/pull-through.ts";
+
 export interface LimitedBody {
   stream: ReadableStream<Uint8Array>;
   /** True once the limit was passed (the stream has then errored). */
@@ -12,18 +14,16 @@ export interface LimitedBody {
 export function limitBodyStream(body: ReadableStream<Uint8Array>, maxBytes: number): LimitedBody {
   let total = 0;
   let over = false;
-  const stream = body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        total += chunk.byteLength;
-        if (total > maxBytes) {
-          over = true;
-          controller.error(new Error(`body over ${maxBytes} bytes`));
-          return;
-        }
-        controller.enqueue(chunk);
-      },
-    }),
-  );
+  const stream = pullThrough<Uint8Array, Uint8Array>(body, {
+    transform(chunk, controller) {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        over = true;
+        controller.error(new Error(`body over ${maxBytes} bytes`));
+        return;
+      }
+      controller.enqueue(chunk);
+    },
+  });
   return { stream, exceeded: () => over };
 }

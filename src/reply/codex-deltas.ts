@@ -2,6 +2,7 @@
  * @module The Codex engine's events in the one vocabulary every client-facing writer reads (RenderedDelta): the
  * writers of chat chunks, chat completions and Responses events serve both engines unchanged.
  */
+import { pullThrough } from "../streams/pull-through.ts";
 import type { CodexEvent } from "../engines/codex/events.ts";
 import type { RenderedDelta } from "../translate/rendered-delta.ts";
 
@@ -54,11 +55,9 @@ export function codexEventToDeltas(event: CodexEvent): RenderedDelta[] {
 
 /** The Codex event stream as rendered deltas, pull-based like the stream it reads. */
 export function codexDeltas(events: ReadableStream<CodexEvent>): ReadableStream<RenderedDelta> {
-  return events.pipeThrough(
-    new TransformStream<CodexEvent, RenderedDelta>({
-      transform(event, controller) {
-        for (const delta of codexEventToDeltas(event)) controller.enqueue(delta);
-      },
-    }),
-  );
+  return pullThrough(events, {
+    transform(event, controller) {
+      for (const delta of codexEventToDeltas(event)) controller.enqueue(delta);
+    },
+  });
 }

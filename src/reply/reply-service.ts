@@ -4,6 +4,7 @@
  * see engine.ts), and hands back the rendered deltas of a reply whose first event is already known, so a failure
  * before the first byte gets its real status. The request log is written when the deltas end, however they end.
  */
+import { pullThrough } from "../streams/pull-through.ts";
 import type { Config } from "../config.ts";
 import { ModelNotFoundError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -268,7 +269,7 @@ export class ReplyService {
       logFinishedReply({ ...this.deps, now: this.now }, { ...row, ...trace, accountId: turn.lease?.accountId ?? null, startedAt: receivedAt, ttftMs: turn.startedAt + turn.ttftMs - receivedAt });
     };
     const { maxTokens, stop } = request;
-    const limited = turn.deltas.pipeThrough(limitOutput({ model: model.requested, ...(maxTokens ? { maxTokens } : {}), ...(stop && stop.length > 0 ? { stop } : {}) }));
+    const limited = pullThrough(turn.deltas, limitOutput({ model: model.requested, ...(maxTokens ? { maxTokens } : {}), ...(stop && stop.length > 0 ? { stop } : {}) }));
     const { owners } = this;
     const { logger } = this.deps;
     const deltas = watchReply(limited, {
@@ -286,7 +287,8 @@ export class ReplyService {
     // after the count: the blocks the model wrote are completion tokens, as a native call's arguments would be
     const tools = request.tools && request.tools.tools.length > 0 ? request.tools : null;
     const parsed = tools
-      ? deltas.pipeThrough(
+      ? pullThrough(
+          deltas,
           toolCallStream({
             tools: tools.tools,
             parallel: tools.parallel,

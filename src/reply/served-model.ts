@@ -5,6 +5,7 @@
  * `gpt-5-5-mini` is a silent downgrade the client is told of. An image turn's metadata names the image tool's model
  * (`i-mini-m`), not the one that talked, so it is not taken.
  */
+import { pullThrough } from "../streams/pull-through.ts";
 import type { UpstreamEvent } from "../engines/web/events.ts";
 import type { ResolvedModel } from "../translate/model-names.ts";
 
@@ -29,7 +30,7 @@ function slugIn(metadata: unknown): string | null {
 export function watchServedModel(events: ReadableStream<UpstreamEvent>): ServedModel {
   let fromMessages: string | null = null;
   let fromServer: string | null = null;
-  const watch = new TransformStream<UpstreamEvent, UpstreamEvent>({
+  const watch: Transformer<UpstreamEvent, UpstreamEvent> = {
     transform(event, controller) {
       if (event.type === "message" && event.message.author.role === "assistant") {
         fromMessages = slugIn(event.message.metadata) ?? fromMessages;
@@ -39,8 +40,8 @@ export function watchServedModel(events: ReadableStream<UpstreamEvent>): ServedM
       }
       controller.enqueue(event);
     },
-  });
-  return { events: events.pipeThrough(watch), slug: () => fromServer ?? fromMessages };
+  };
+  return { events: pullThrough(events, watch), slug: () => fromServer ?? fromMessages };
 }
 
 /**

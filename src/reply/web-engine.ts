@@ -4,6 +4,7 @@
  * model where CHECK_MODEL asks, opens the conversation through the web client and renders its events, and resolves
  * at the first rendered delta. Failures before it are reported to the pool and may move to another account.
  */
+import { pullThrough } from "../streams/pull-through.ts";
 import type { Config } from "../config.ts";
 import { ApiError, ModelNotFoundError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -122,7 +123,7 @@ export class WebEngine implements Engine<WebTurn> {
           resolveAsset: (ref) => this.assetLink(opened.session, ref, turn.assetBase ?? null, signal),
         });
         const served = watchServedModel(opened.events);
-        const reader = served.events.pipeThrough(renderer).getReader();
+        const reader = pullThrough(served.events, renderer).getReader();
         const first = await reader.read().catch((error: unknown) => {
           throw isUpstreamError(error) ? error : new UpstreamError("stream", "The ChatGPT stream failed before the reply began.", { cause: error });
         });

@@ -65,7 +65,7 @@ function sliceEnd(text: string, at: number): number {
   return end < text.length && code >= 0xd800 && code <= 0xdbff ? end - 1 : end;
 }
 
-export function limitOutput(options: LimitOutputOptions): TransformStream<RenderedDelta, RenderedDelta> {
+export function limitOutput(options: LimitOutputOptions): Transformer<RenderedDelta, RenderedDelta> {
   const stops = (options.stop ?? []).filter((stop) => stop !== "");
   const budget = options.maxTokens === undefined ? null : createTokenBudget(options.maxTokens, options.model);
   let held = "";
@@ -119,7 +119,7 @@ export function limitOutput(options: LimitOutputOptions): TransformStream<Render
     }
   }
 
-  return new TransformStream<RenderedDelta, RenderedDelta>({
+  return {
     transform(delta, controller) {
       if (done) return;
       switch (delta.type) {
@@ -148,5 +148,5 @@ export function limitOutput(options: LimitOutputOptions): TransformStream<Render
     flush(controller) {
       if (!done) release(controller);
     },
-  });
+  };
 }

@@ -1,4 +1,5 @@
 /** The three stream stages composed as the chat service composes them. */
+import { pullThrough } from "../streams/pull-through.ts";
 import { expect, test } from "bun:test";
 import type { UpstreamEvent } from "../engines/web/events.ts";
 import { streamedText } from "./__fixtures__/upstream-message.ts";
@@ -20,10 +21,9 @@ test("renderer → limitOutput → toChatChunks: a stop cuts the reply and cance
     },
   });
   const chunks: ChatChunkEvent[] = [];
-  const piped = source
-    .pipeThrough(createRenderer({ reasoningDisplay: "field" }))
-    .pipeThrough(limitOutput({ stop: [" STOP"], model: "gpt-4o" }))
-    .pipeThrough(toChatChunks({ id: "x", created: 1, model: "gpt-4o", includeUsage: false, promptTokens: 1 }));
+  const rendered = pullThrough(source, createRenderer({ reasoningDisplay: "field" }));
+  const limited = pullThrough(rendered, limitOutput({ stop: [" STOP"], model: "gpt-4o" }));
+  const piped = pullThrough(limited, toChatChunks({ id: "x", created: 1, model: "gpt-4o", includeUsage: false, promptTokens: 1 }));
   const reader = piped.getReader();
   for (let result = await reader.read(); !result.done; result = await reader.read()) chunks.push(result.value);
   const deltas = chunks.map((chunk) => ("choices" in chunk ? [chunk.choices[0]?.delta, chunk.choices[0]?.finish_reason] : chunk));

@@ -95,7 +95,7 @@ function generationProgress(pointer: ImageAssetPointer): number | null {
   return Math.min(100, (done / pointer.height) * 100);
 }
 
-export function createRenderer(options: RendererOptions): TransformStream<UpstreamEvent, RenderedDelta> {
+export function createRenderer(options: RendererOptions): Transformer<UpstreamEvent, RenderedDelta> {
   const { reasoningDisplay, resolveAsset, reasoningModel = false, meter } = options;
   const content = createBlockWriter();
   const reasoning = createBlockWriter();
@@ -273,7 +273,7 @@ export function createRenderer(options: RendererOptions): TransformStream<Upstre
     }
   }
 
-  return new TransformStream<UpstreamEvent, RenderedDelta>({
+  return {
     async transform(event, controller) {
       if (ended) return;
       const out: RenderedDelta[] = [];
@@ -294,5 +294,5 @@ export function createRenderer(options: RendererOptions): TransformStream<Upstre
       }
       for (const delta of out) controller.enqueue(delta);
     },
-  });
+  };
 }

@@ -1,3 +1,4 @@
+import { pullThrough } from "../streams/pull-through.ts";
 import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { sseResponse } from "../http/sse-response.ts";
@@ -224,7 +225,7 @@ describe("toChatChunks", () => {
             controller.close();
           },
         });
-        return sseResponse(source.pipeThrough(toChatChunks({ ...options, includeUsage: true })), { headers: {}, logger: silentLogger });
+        return sseResponse(pullThrough(source, toChatChunks({ ...options, includeUsage: true })), { headers: {}, logger: silentLogger });
       };
       return new OpenAI({ apiKey: "sk-test", baseURL: "http://127.0.0.1:9/v1", fetch, maxRetries: 0 });
     }

@@ -42,7 +42,7 @@ export interface ToChatChunksOptions {
 
 const FAILED_PREFIX = "The upstream failed while streaming: ";
 
-export function toChatChunks(options: ToChatChunksOptions): TransformStream<RenderedDelta, ChatChunkEvent> {
+export function toChatChunks(options: ToChatChunksOptions): Transformer<RenderedDelta, ChatChunkEvent> {
   const { id, created, model, includeUsage, promptTokens, systemFingerprint, extra } = options;
   let began = false;
   let headSent = false;
@@ -148,7 +148,7 @@ export function toChatChunks(options: ToChatChunksOptions): TransformStream<Rend
     }
   }
 
-  return new TransformStream<RenderedDelta, ChatChunkEvent>({
+  return {
     transform(delta, controller) {
       if (ended) return;
       for (const event of chunksFor(delta, extra?.(delta) ?? {})) controller.enqueue(event);
@@ -157,5 +157,5 @@ export function toChatChunks(options: ToChatChunksOptions): TransformStream<Rend
       // a reply that began must end in a finish chunk or an error, never in silence
       if (began && !ended) for (const event of chunksFor({ type: "failed", message: "no finish" }, {})) controller.enqueue(event);
     },
-  });
+  };
 }

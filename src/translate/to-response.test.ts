@@ -1,3 +1,4 @@
+import { pullThrough } from "../streams/pull-through.ts";
 import { describe, expect, test } from "bun:test";
 import { ReplyFailedError } from "./translate-errors.ts";
 import type { RenderedDelta } from "./rendered-delta.ts";
@@ -27,12 +28,15 @@ const reply: RenderedDelta[] = [
 
 describe("toResponse", () => {
   test("equals the response of the stream's final event for the same deltas", async () => {
-    const stream = new ReadableStream<RenderedDelta>({
-      start(controller) {
-        for (const delta of reply) controller.enqueue(delta);
-        controller.close();
-      },
-    }).pipeThrough(toResponsesEvents(options()));
+    const stream = pullThrough(
+      new ReadableStream<RenderedDelta>({
+        start(controller) {
+          for (const delta of reply) controller.enqueue(delta);
+          controller.close();
+        },
+      }),
+      toResponsesEvents(options()),
+    );
     const last = (await Array.fromAsync(stream as unknown as AsyncIterable<ResponseEvent>)).at(-1);
     expect(last?.type).toBe("response.incomplete");
     expect(toResponse(reply, options())).toEqual(last && "response" in last ? last.response : ({} as never));

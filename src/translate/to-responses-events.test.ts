@@ -1,3 +1,4 @@
+import { pullThrough } from "../streams/pull-through.ts";
 import { describe, expect, test } from "bun:test";
 import type { RenderedDelta } from "./rendered-delta.ts";
 import { createResponseBuilder, type ResponseBuilderOptions, type ResponseEvent, toResponsesEvents } from "./to-responses-events.ts";
@@ -186,13 +187,16 @@ describe("toResponsesEvents", () => {
   });
 
   test("a reply that ends without a finish fails instead of completing", async () => {
-    const stream = new ReadableStream<RenderedDelta>({
-      start(controller) {
-        controller.enqueue(start);
-        controller.enqueue({ type: "content", text: "half" });
-        controller.close();
-      },
-    }).pipeThrough(toResponsesEvents(options()));
+    const stream = pullThrough(
+      new ReadableStream<RenderedDelta>({
+        start(controller) {
+          controller.enqueue(start);
+          controller.enqueue({ type: "content", text: "half" });
+          controller.close();
+        },
+      }),
+      toResponsesEvents(options()),
+    );
     const types = (await Array.fromAsync(stream as unknown as AsyncIterable<ResponseEvent>)).map((event) => event.type);
     expect(types.slice(-2)).toEqual(["error", "response.failed"]);
   });
@@ -360,7 +364,7 @@ describe("toResponsesEvents", () => {
           controller.close();
         },
       });
-      return sseResponse(source.pipeThrough(toResponsesEvents(options())), { headers: {}, logger: silentLogger, dialect: responsesSse() });
+      return sseResponse(pullThrough(source, toResponsesEvents(options())), { headers: {}, logger: silentLogger, dialect: responsesSse() });
     };
     const client = new OpenAI({ apiKey: "sk-test", baseURL: "http://127.0.0.1:9/v1", fetch, maxRetries: 0 });
     const stream = client.responses.stream({ model: MODEL, input: "hi" });

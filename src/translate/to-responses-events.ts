@@ -453,14 +453,14 @@ export function isFinalResponseEvent(event: ResponseEvent): boolean {
   return event.type === "response.completed" || event.type === "response.incomplete" || event.type === "response.failed";
 }
 
-export function toResponsesEvents(options: ResponseBuilderOptions): TransformStream<RenderedDelta, ResponseEvent> {
+export function toResponsesEvents(options: ResponseBuilderOptions): Transformer<RenderedDelta, ResponseEvent> {
   const builder = createResponseBuilder(options);
-  return new TransformStream<RenderedDelta, ResponseEvent>({
+  return {
     transform(delta, controller) {
       for (const event of builder.push(delta)) controller.enqueue(event);
     },
     flush(controller) {
       for (const event of builder.end()) controller.enqueue(event);
     },
-  });
+  };
 }

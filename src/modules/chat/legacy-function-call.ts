@@ -37,11 +37,11 @@ export function legacyCompletion(completion: ChatCompletion): ChatCompletion {
   return copy;
 }
 
-export function legacyChunks(): TransformStream<ChatChunkEvent, ChatChunkEvent> {
-  return new TransformStream({
+export function legacyChunks(): Transformer<ChatChunkEvent, ChatChunkEvent> {
+  return {
     transform(event, controller) {
       for (const choice of "choices" in event ? event.choices : []) rewrite(choice.delta as unknown as Fields, choice as unknown as Fields);
       controller.enqueue(event);
     },
-  });
+  };
 }

@@ -4,6 +4,7 @@
  * web model, `tools`/`tool_choice`/`functions` and `response_format` are read here and served by the prompt
  * (tool-calls.md); with TOOLS_PREFER_CODEX a request with tools may go to the Codex engine instead.
  */
+import { pullThrough } from "../../streams/pull-through.ts";
 import type { ChatCompletion } from "openai/resources/chat/completions";
 import { InvalidRequestError } from "../../errors.ts";
 import type { RenderedDelta } from "../../translate/render-events.ts";
@@ -92,9 +93,10 @@ export class ChatService {
       const body = { ...completion, ...history() } as ChatCompletion;
       return { type: "json", body: legacy ? legacyCompletion(body) : body, upstreamModel: served() };
     }
-    const chunks = reply.deltas.pipeThrough(
+    const chunks = pullThrough(
+      reply.deltas,
       toChatChunks({ ...common(), includeUsage: request.stream_options?.include_usage === true, extra: history }),
     );
-    return { type: "stream", chunks: legacy ? chunks.pipeThrough(legacyChunks()) : chunks, upstreamModel: served() };
+    return { type: "stream", chunks: legacy ? pullThrough(chunks, legacyChunks()) : chunks, upstreamModel: served() };
   }
 }

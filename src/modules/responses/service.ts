@@ -5,6 +5,7 @@
  * tools, `tool_choice` and `text.format` are served by the prompt (tool-calls.md; hosted tools are left out); with
  * TOOLS_PREFER_CODEX a request with tools may go to the Codex engine instead.
  */
+import { pullThrough } from "../../streams/pull-through.ts";
 import type { Tool } from "openai/resources/responses/responses";
 import { ApiError, InvalidRequestError } from "../../errors.ts";
 import type { RenderedDelta } from "../../translate/rendered-delta.ts";
@@ -157,13 +158,13 @@ export class ResponsesService {
       this.items.remember(owner, result.body.output);
       return result;
     }
-    const keep = new TransformStream<ResponseEvent, ResponseEvent>({
+    const events = pullThrough<ResponseEvent, ResponseEvent>(result.events, {
       transform: (event, controller) => {
         if (event.type === "response.completed") this.items.remember(owner, event.response.output);
         controller.enqueue(event);
       },
     });
-    return { type: "stream", events: result.events.pipeThrough(keep), upstreamModel: result.upstreamModel };
+    return { type: "stream", events, upstreamModel: result.upstreamModel };
   }
 
   /** The reply as one response or as a stream of Responses events. */
@@ -196,7 +197,7 @@ export class ResponsesService {
       const last = tracker.place();
       if (delta.type === "finish" && last && !reply.historyDisabled) this.memory.remember(id, last.messageId);
     };
-    const events = observed(reply.deltas, see).pipeThrough(toResponsesEvents({ ...base(), idFor: () => id ?? randomResponseId() }));
+    const events = pullThrough(observed(reply.deltas, see), toResponsesEvents({ ...base(), idFor: () => id ?? randomResponseId() }));
     return { type: "stream", events, upstreamModel: served() };
   }
 

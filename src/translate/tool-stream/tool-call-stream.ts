@@ -1,11 +1,11 @@
 /**
  * @module The web engine's rendered reply with its tool blocks turned into calls (tool-calls.md §2–3): a
- * TransformStream over RenderedDelta that runs `content` through a {@link ToolBlockParser} and passes every other
+ * transformer over RenderedDelta that runs `content` through a {@link ToolBlockParser} and passes every other
  * delta on as it comes. A reply that ended in calls finishes with `tool_calls` instead of `stop`; a failed reply
  * gives back what was held as text and fails as it would have. Put it after the renderer only when the prompt
  * described tools (a reply to a request without tools must not lose a `<tool_call>` it quotes).
  *
- *     deltas.pipeThrough(toolCallStream({ tools: plan.tools, parallel: plan.parallel }))
+ *     pullThrough(deltas, toolCallStream({ tools: plan.tools, parallel: plan.parallel }))
  */
 import type { RenderedDelta } from "../rendered-delta.ts";
 import { ToolBlockParser, type ToolBlockParserOptions } from "./tool-block-parser.ts";
@@ -30,9 +30,9 @@ export function toolCallDeltas(parser: ToolBlockParser, delta: RenderedDelta): R
   }
 }
 
-export function toolCallStream(options: ToolCallStreamOptions): TransformStream<RenderedDelta, RenderedDelta> {
+export function toolCallStream(options: ToolCallStreamOptions): Transformer<RenderedDelta, RenderedDelta> {
   const parser = new ToolBlockParser(options);
-  return new TransformStream<RenderedDelta, RenderedDelta>({
+  return {
     transform(delta, controller) {
       for (const out of toolCallDeltas(parser, delta)) controller.enqueue(out);
     },
@@ -40,5 +40,5 @@ export function toolCallStream(options: ToolCallStreamOptions): TransformStream<
       // a reply cut without finish or failure: what was held is still the reply's text
       for (const out of parser.abandon()) controller.enqueue(out);
     },
-  });
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * @module The conversation response body as a stream of `UpstreamEvent`s: bytes → text → SSE events
- * (eventsource-parser) → the encoding-detecting decoder, in one TransformStream.
+ * (eventsource-parser) → the encoding-detecting decoder, in one stream stage.
  *
  * One stage instead of TextDecoderStream → EventSourceParserStream → decoder: every pipe stage costs promises per
  * chunk, TextDecoderStream's typings do not accept `Uint8Array` under TS 5.9, and EventSourceParserStream errors
@@ -9,6 +9,7 @@
 
 import { createParser } from "eventsource-parser";
 import type { UpstreamEvent } from "../events.ts";
+import { pullThrough } from "../../../streams/pull-through.ts";
 import { createConversationDecoder } from "./conversation-decoder.ts";
 
 /**
@@ -34,13 +35,13 @@ export function decodeConversationStream(
   body: ReadableStream<Uint8Array>,
   { signal, maxBufferSize = DEFAULT_MAX_SSE_EVENT_SIZE, onSkippedDelta }: DecodeConversationStreamOptions = {},
 ): ReadableStream<UpstreamEvent> {
-  return body.pipeThrough(createConversationEventStream(maxBufferSize, onSkippedDelta), signal ? { signal } : {});
+  return pullThrough(body, conversationEventTransformer(maxBufferSize, onSkippedDelta), signal ? { signal } : {});
 }
 
-function createConversationEventStream(
+function conversationEventTransformer(
   maxBufferSize: number,
   onSkippedDelta: ((reason: string) => void) | undefined,
-): TransformStream<Uint8Array, UpstreamEvent> {
+): Transformer<Uint8Array, UpstreamEvent> {
   // `stream: true` keeps a multibyte character split across chunks until its last byte arrives.
   const text = new TextDecoder();
   const decoder = createConversationDecoder(onSkippedDelta ? { onSkip: onSkippedDelta } : {});
@@ -62,7 +63,7 @@ function createConversationEventStream(
       output = undefined;
     },
   });
-  return new TransformStream<Uint8Array, UpstreamEvent>({
+  return {
     start(controller) {
       output = controller;
     },
@@ -74,5 +75,5 @@ function createConversationEventStream(
       // A blank line ends an unterminated last event; chat2api reads lines, so it honours such an event too.
       parser.feed(`${text.decode()}\n\n`);
     },
-  });
+  };
 }
