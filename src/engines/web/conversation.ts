@@ -5,7 +5,6 @@
  */
 import type { UpstreamEvent } from "./events.ts";
 import { UpstreamError } from "./errors.ts";
-import { continueAfterHandoff } from "./handoff/continue-stream.ts";
 import { followHandoff } from "./handoff/follow-handoff.ts";
 import { readErrorResponse } from "./read-error-response.ts";
 import type { UpstreamSession } from "./session.ts";
@@ -22,35 +21,6 @@ export interface SentinelHeaders {
 
 /** A stream silent for this long is dead: reasoning models think for minutes, but the upstream keeps bytes flowing. */
 const STALL_TIMEOUT_MS = 180_000;
-
-function abortOnStall(body: ReadableStream<Uint8Array>, stallMs: number): ReadableStream<Uint8Array> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        controller.error(new UpstreamError("stream", `ChatGPT sent nothing for ${stallMs / 1000} s; the stream was abandoned.`));
-        void reader.cancel().catch(() => {});
-      }, stallMs);
-      try {
-        const { done, value } = await reader.read();
-        clearTimeout(timer);
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        clearTimeout(timer);
-        controller.error(
-          error instanceof UpstreamError ? error : new UpstreamError("stream", "The ChatGPT stream was cut off.", { cause: error }),
-        );
-      }
-    },
-    cancel(reason) {
-      clearTimeout(timer);
-      return reader.cancel(reason);
-    },
-  });
-}
 
 export interface PostConversationOptions {
   /** Backend-relative: `conversation` (2024) or `f/conversation` (2026). */
@@ -82,7 +52,6 @@ export async function postConversation(
       detail: text.slice(0, 100),
     });
   }
-  // a 2026 stream may hand the answer off (web-2026.md §6.4): its next legs join this one before decoding
-  const joined = continueAfterHandoff(response.body, { follow: followHandoff(session, options.headers), ...(signal ? { signal } : {}) });
-  return decodeConversationStream(abortOnStall(joined, STALL_TIMEOUT_MS), { signal });
+  // a 2026 stream may hand the answer off (web-2026.md §6.4): its next legs continue this one
+  return decodeConversationStream(response.body, { follow: followHandoff(session, options.headers), stallMs: STALL_TIMEOUT_MS, ...(signal ? { signal } : {}) });
 }

@@ -5,7 +5,7 @@
  */
 import { UpstreamError } from "../errors.ts";
 import type { UpstreamSession } from "../session.ts";
-import type { FollowHandoff } from "./continue-stream.ts";
+import type { Handoff } from "./handoff-watch.ts";
 import { openResume, RESUME_PATH } from "./resume.ts";
 import { openTopicSocket, WS_URL_PATH } from "./websocket.ts";
 
@@ -16,6 +16,9 @@ function headersFor(session: UpstreamSession, writeHeaders: Record<string, strin
   const pathname = new URL(session.url(path)).pathname;
   return { ...rest, "x-openai-target-path": pathname, "x-openai-target-route": pathname };
 }
+
+/** Opens the next leg of a handed-off turn: the raw SSE bytes of the rest of it. */
+export type FollowHandoff = (handoff: Handoff, signal?: AbortSignal) => Promise<ReadableStream<Uint8Array>>;
 
 export function followHandoff(session: UpstreamSession, writeHeaders: Record<string, string> = {}): FollowHandoff {
   return async (handoff, signal) => {

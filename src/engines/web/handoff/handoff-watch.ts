@@ -1,6 +1,6 @@
 /**
  * @module What one SSE event of a conversation stream says about a handoff (web-2026.md §6.3, §6.4): the resume
- * token, the `stream_handoff` event and its topic, `[DONE]`, or part of the answer. Read from the raw event text with
+ * token, the `stream_handoff` event and its topic, `[DONE]`, or part of the answer. Read from the event's data with
  * patterns, not JSON, because a 2026 line may carry two payloads (`data: {…}data: {…}`).
  */
 
@@ -19,17 +19,6 @@ function field(text: string, name: string): string | undefined {
   return new RegExp(`"${name}":\\s*"([^"]+)"`).exec(text)?.[1];
 }
 
-/** The data of an SSE event block: its `data:` lines joined, as the SSE spec joins them. */
-function dataOf(block: string): string {
-  let data: string | null = null;
-  for (const line of block.split(/\r\n|\r|\n/)) {
-    if (!line.startsWith("data:")) continue;
-    const value = line.slice(line.startsWith("data: ") ? 6 : 5);
-    data = data === null ? value : `${data}\n${value}`;
-  }
-  return data ?? "";
-}
-
 const HANDOFF = /"type":\s*"stream_handoff"/;
 const RESUME_TOKEN = /"type":\s*"resume_conversation_token"/;
 
@@ -42,19 +31,14 @@ function roleOfData(data: string): EventRole {
   return /"(v|message)":/.test(data) ? "answer" : "other";
 }
 
-export function roleOf(block: string): EventRole {
-  return roleOfData(dataOf(block));
-}
-
 /** Follows one stream (all its legs): whether a handoff is waiting for its answer, and where to find it. */
 export class HandoffWatch {
   private resumeToken: string | null = null;
   private conversationId: string | null = null;
   private handoff: Handoff | null = null;
 
-  /** Reads one event; returns its role. */
-  see(block: string): EventRole {
-    const data = dataOf(block);
+  /** Reads one event's data (its `data:` lines joined, as the SSE spec joins them); returns its role. */
+  see(data: string): EventRole {
     const role = roleOfData(data);
     // checked apart from the role: the token may share a line with the handoff event
     if (role === "resume-token" || (role === "handoff" && RESUME_TOKEN.test(data))) {

@@ -43,6 +43,21 @@ describe("the patched buffer equals a fresh encoding", () => {
     expect(nonces.length).toBeGreaterThan(2000);
   });
 
+  test("texts over one config (a handshake's two solves) share its template but never each other's digits", () => {
+    const a = createAnswerText(new TextEncoder().encode("seed-a"), VECTOR_CONFIG);
+    const b = createAnswerText(new TextEncoder().encode("seed-bb"), VECTOR_CONFIG);
+    // one digit each: both texts are still on the template's layout, where shared buffers would show
+    a.place(7, 3);
+    b.place(5, 2);
+    expect(a.encoded()).toBe(plainEncoded(VECTOR_CONFIG, 7, 3));
+    expect(b.encoded()).toBe(plainEncoded(VECTOR_CONFIG, 5, 2));
+    expect(new TextDecoder().decode(b.prefix).startsWith("seed-bb")).toBe(true);
+    const c = createAnswerText(new TextEncoder().encode("s"), VECTOR_CONFIG);
+    c.place(9, 4);
+    expect(a.encoded()).toBe(plainEncoded(VECTOR_CONFIG, 7, 3));
+    expect(c.encoded()).toBe(plainEncoded(VECTOR_CONFIG, 9, 4));
+  });
+
   test("non-ASCII items and every padding length", () => {
     for (const ua of ["", "é", "éé", "中文字", "a"]) {
       const config = VECTOR_CONFIG.map((v, i) => (i === 4 ? ua : v)) as unknown as PowConfig;

@@ -5,7 +5,8 @@
  * Base64 maps each 3-byte group of the JSON to 4 characters on its own, so per attempt only the decimal digits of the
  * two slots are rewritten and the few groups that hold them re-encoded; everything else stays encoded. The buffer is
  * rebuilt only when a slot gains a digit. The seed and the groups before slot 3 never change: they are the `prefix`
- * a hash absorbs once, and `rest` is what it absorbs per attempt.
+ * a hash absorbs once, and `rest` is what it absorbs per attempt. What depends on the config alone is kept per config
+ * object (a handshake solves twice over one config).
  */
 import type { PowConfig } from "./config.ts";
 
@@ -42,7 +43,26 @@ interface Layout {
   groups: [number, number, number, number];
 }
 
-export function createAnswerText(seed: Uint8Array, config: PowConfig): AnswerText {
+/** What an answer text takes from the config alone: the same for both solves of a handshake (the `p` and the proof). */
+interface AnswerTemplate {
+  head: Uint8Array;
+  middle: Uint8Array;
+  tail: Uint8Array;
+  /** Where slot 3 starts in the JSON. */
+  at1: number;
+  /** The JSON's 3-byte groups before slot 3: encoded once, in `prefixBase64`. */
+  fixedGroups: number;
+  prefixBase64: string;
+  prefixBase64Bytes: Uint8Array;
+  /** The layout of slots 3 and 9 at one digit each, copied by every text (its buffers are patched in place). */
+  initial: Layout;
+}
+
+const templates = new WeakMap<PowConfig, AnswerTemplate>();
+
+function templateOf(config: PowConfig): AnswerTemplate {
+  const known = templates.get(config);
+  if (known) return known;
   const encoder = new TextEncoder();
   // Array JSON is its items joined by commas, so the config splits around the two slots exactly.
   const items = config.map((value) => JSON.stringify(value) ?? "null");
@@ -52,32 +72,42 @@ export function createAnswerText(seed: Uint8Array, config: PowConfig): AnswerTex
   const at1 = head.length;
   const fixedGroups = Math.floor(at1 / 3);
   const prefixBase64 = Buffer.from(head.subarray(0, fixedGroups * 3)).toString("base64");
-  const prefix = new Uint8Array(seed.length + prefixBase64.length);
-  prefix.set(seed, 0);
-  prefix.set(encoder.encode(prefixBase64), seed.length);
-  let layout = buildLayout(0, 0);
+  const parts = { head, middle, tail, at1, fixedGroups };
+  const template = { ...parts, prefixBase64, prefixBase64Bytes: encoder.encode(prefixBase64), initial: buildLayout(parts, 0, 0) };
+  templates.set(config, template);
+  return template;
+}
 
-  function buildLayout(first: number, second: number): Layout {
-    const digits1 = digitCount(first);
-    const digits2 = digitCount(second);
-    const at2 = at1 + digits1 + middle.length;
-    const json = new Uint8Array(at2 + digits2 + tail.length);
-    json.set(head, 0);
-    json.set(middle, at1 + digits1);
-    json.set(tail, at2 + digits2);
-    const rest = new Uint8Array((Math.ceil(json.length / 3) - fixedGroups) * 4);
-    const groups: Layout["groups"] = [fixedGroups, Math.ceil((at1 + digits1) / 3), Math.floor(at2 / 3), Math.ceil((at2 + digits2) / 3)];
-    encodeGroups(json, rest, fixedGroups, fixedGroups, Math.ceil(json.length / 3));
-    const [min1, max1] = digitRange(digits1);
-    const [min2, max2] = digitRange(digits2);
-    return { min1, max1, min2, max2, json, rest, at2, digits1, digits2, groups };
-  }
+function buildLayout(template: Pick<AnswerTemplate, "head" | "middle" | "tail" | "at1" | "fixedGroups">, first: number, second: number): Layout {
+  const { head, middle, tail, at1, fixedGroups } = template;
+  const digits1 = digitCount(first);
+  const digits2 = digitCount(second);
+  const at2 = at1 + digits1 + middle.length;
+  const json = new Uint8Array(at2 + digits2 + tail.length);
+  json.set(head, 0);
+  json.set(middle, at1 + digits1);
+  json.set(tail, at2 + digits2);
+  const rest = new Uint8Array((Math.ceil(json.length / 3) - fixedGroups) * 4);
+  const groups: Layout["groups"] = [fixedGroups, Math.ceil((at1 + digits1) / 3), Math.floor(at2 / 3), Math.ceil((at2 + digits2) / 3)];
+  encodeGroups(json, rest, fixedGroups, fixedGroups, Math.ceil(json.length / 3));
+  const [min1, max1] = digitRange(digits1);
+  const [min2, max2] = digitRange(digits2);
+  return { min1, max1, min2, max2, json, rest, at2, digits1, digits2, groups };
+}
+
+export function createAnswerText(seed: Uint8Array, config: PowConfig): AnswerText {
+  const template = templateOf(config);
+  const { at1, fixedGroups, prefixBase64, initial } = template;
+  const prefix = new Uint8Array(seed.length + template.prefixBase64Bytes.length);
+  prefix.set(seed, 0);
+  prefix.set(template.prefixBase64Bytes, seed.length);
+  let layout: Layout = { ...initial, json: initial.json.slice(), rest: initial.rest.slice() };
 
   return {
     prefix,
     prefixBase64,
     place(first, second) {
-      if (first < layout.min1 || first >= layout.max1 || second < layout.min2 || second >= layout.max2) layout = buildLayout(first, second);
+      if (first < layout.min1 || first >= layout.max1 || second < layout.min2 || second >= layout.max2) layout = buildLayout(template, first, second);
       const { json, rest, groups } = layout;
       writeDigits(json, at1, layout.digits1, first);
       writeDigits(json, layout.at2, layout.digits2, second);
