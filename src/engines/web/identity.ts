@@ -56,14 +56,13 @@ export function createIdentity(
   const key = credential.stickyKey ?? credential.accessToken;
   const seed = key ?? crypto.randomUUID();
   const proxyTemplate = proxyUrls.length > 0 ? pick(proxyUrls, seed) : null;
-  const accountHash = new Bun.CryptoHasher("md5").update(seed).digest("hex");
   return {
     accessToken: credential.accessToken,
     teamAccountId: credential.teamAccountId,
     userAgent: pick(agents, seed),
     // derived from the token, so the device id survives restarts without storage
     deviceId: key ? uuidFrom(`device:${key}`) : crypto.randomUUID(),
-    proxyUrl: proxyTemplate ? proxyTemplate.replaceAll("{}", accountHash) : null,
+    proxyUrl: proxyTemplate ? proxyTemplate.replaceAll("{}", new Bun.CryptoHasher("md5").update(seed).digest("hex")) : null,
   };
 }
 
@@ -104,8 +103,21 @@ export function sessionIdOf(identity: UpstreamIdentity): string {
   return uuidFrom(`session:${PAGE_LOAD}:${identity.deviceId}`);
 }
 
+/** The client hints of each user agent seen: a handful (USER_AGENTS or the defaults), asked for on every call. */
+const hintsByAgent = new Map<string, Readonly<Record<string, string>>>();
+const MAX_REMEMBERED_AGENTS = 64;
+
 /** Client-hint headers only make sense for Chromium user agents, and must agree with the UA. */
-function clientHints(userAgent: string): Record<string, string> {
+function clientHints(userAgent: string): Readonly<Record<string, string>> {
+  let hints = hintsByAgent.get(userAgent);
+  if (hints === undefined) {
+    hints = hintsOf(userAgent);
+    if (hintsByAgent.size < MAX_REMEMBERED_AGENTS) hintsByAgent.set(userAgent, hints);
+  }
+  return hints;
+}
+
+function hintsOf(userAgent: string): Readonly<Record<string, string>> {
   const chrome = /Chrome\/(\d+)/.exec(userAgent);
   if (!chrome || /Firefox|Version\/\d+.*Safari/.test(userAgent)) return {};
   const edge = /Edg\/(\d+)/.exec(userAgent);

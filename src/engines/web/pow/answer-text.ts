@@ -54,8 +54,12 @@ interface AnswerTemplate {
   fixedGroups: number;
   prefixBase64: string;
   prefixBase64Bytes: Uint8Array;
-  /** The layout of slots 3 and 9 at one digit each, copied by every text (its buffers are patched in place). */
-  initial: Layout;
+  /**
+   * The layouts built so far, by the digit counts of slots 3 and 9 (`digits1 * 100 + digits2`). A text copies the one
+   * it needs (its buffers are patched in place): a copy is cheaper than encoding the JSON again when a nonce gains a
+   * digit, which most solves see (nonce 10, slot 9 at nonce 20).
+   */
+  layouts: Map<number, Layout>;
 }
 
 const templates = new WeakMap<PowConfig, AnswerTemplate>();
@@ -73,7 +77,7 @@ function templateOf(config: PowConfig): AnswerTemplate {
   const fixedGroups = Math.floor(at1 / 3);
   const prefixBase64 = Buffer.from(head.subarray(0, fixedGroups * 3)).toString("base64");
   const parts = { head, middle, tail, at1, fixedGroups };
-  const template = { ...parts, prefixBase64, prefixBase64Bytes: encoder.encode(prefixBase64), initial: buildLayout(parts, 0, 0) };
+  const template = { ...parts, prefixBase64, prefixBase64Bytes: encoder.encode(prefixBase64), layouts: new Map<number, Layout>() };
   templates.set(config, template);
   return template;
 }
@@ -95,19 +99,30 @@ function buildLayout(template: Pick<AnswerTemplate, "head" | "middle" | "tail" |
   return { min1, max1, min2, max2, json, rest, at2, digits1, digits2, groups };
 }
 
+/** A text's own copy of the template's layout for these slot values. */
+function layoutFor(template: AnswerTemplate, first: number, second: number): Layout {
+  const key = digitCount(first) * 100 + digitCount(second);
+  let base = template.layouts.get(key);
+  if (base === undefined) {
+    base = buildLayout(template, first, second);
+    template.layouts.set(key, base);
+  }
+  return { ...base, json: base.json.slice(), rest: base.rest.slice() };
+}
+
 export function createAnswerText(seed: Uint8Array, config: PowConfig): AnswerText {
   const template = templateOf(config);
-  const { at1, fixedGroups, prefixBase64, initial } = template;
+  const { at1, fixedGroups, prefixBase64 } = template;
   const prefix = new Uint8Array(seed.length + template.prefixBase64Bytes.length);
   prefix.set(seed, 0);
   prefix.set(template.prefixBase64Bytes, seed.length);
-  let layout: Layout = { ...initial, json: initial.json.slice(), rest: initial.rest.slice() };
+  let layout = layoutFor(template, 0, 0);
 
   return {
     prefix,
     prefixBase64,
     place(first, second) {
-      if (first < layout.min1 || first >= layout.max1 || second < layout.min2 || second >= layout.max2) layout = buildLayout(template, first, second);
+      if (first < layout.min1 || first >= layout.max1 || second < layout.min2 || second >= layout.max2) layout = layoutFor(template, first, second);
       const { json, rest, groups } = layout;
       writeDigits(json, at1, layout.digits1, first);
       writeDigits(json, layout.at2, layout.digits2, second);
