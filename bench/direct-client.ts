@@ -8,9 +8,9 @@ import { createIdentity } from "../src/engines/web/identity.ts";
 import { PowWorkerPool } from "../src/engines/web/pow/pool.ts";
 import { silentLogger } from "../src/logger.ts";
 
-export function directClient(emulatorUrl: string): { direct: (i: number) => Promise<void>; close: () => Promise<void> } {
-  const pow = new PowWorkerPool({ size: 2 });
-  const upstream = new UpstreamClient({
+/** Chat2api's web client as the benches use it: no-login mode against `emulatorUrl`, the emulator's PoW limit. */
+export function benchUpstreamClient(emulatorUrl: string, pow: PowWorkerPool): UpstreamClient {
+  return new UpstreamClient({
     hosts: [emulatorUrl],
     language: "en-US",
     authKey: null,
@@ -21,20 +21,29 @@ export function directClient(emulatorUrl: string): { direct: (i: number) => Prom
     arkoseTokenUrls: [],
     logger: silentLogger,
   });
-  const identity = createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] });
-  const body = (i: number) => ({
+}
+
+/** A 2024 conversation body for `messages`, as the web page sends a new chat. */
+export function benchConversationBody(model: string, messages: { role: string; content: string }[]): Record<string, unknown> {
+  return {
     action: "next",
-    messages: [{ id: crypto.randomUUID(), author: { role: "user" }, content: { content_type: "text", parts: [`bench ${i}`] }, metadata: {} }],
-    model: "gpt-4o-mini",
+    messages: messages.map((message) => ({ id: crypto.randomUUID(), author: { role: message.role }, content: { content_type: "text", parts: [message.content] }, metadata: {} })),
+    model,
     parent_message_id: "client-created-root",
     conversation_mode: { kind: "primary_assistant" },
     supported_encodings: ["v1"],
     force_use_sse: true,
     history_and_training_disabled: true,
     timezone_offset_min: 0,
-  });
+  };
+}
+
+export function directClient(emulatorUrl: string): { direct: (i: number) => Promise<void>; close: () => Promise<void> } {
+  const pow = new PowWorkerPool({ size: 2 });
+  const upstream = benchUpstreamClient(emulatorUrl, pow);
+  const identity = createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] });
   const direct = async (i: number): Promise<void> => {
-    const opened = await upstream.openConversation({ identity, prepareBody: async () => body(i) });
+    const opened = await upstream.openConversation({ identity, prepareBody: async () => benchConversationBody("gpt-4o-mini", [{ role: "user", content: `bench ${i}` }]) });
     for await (const _event of opened.events as unknown as AsyncIterable<unknown>) {
       // read to the end, as a client must
     }

@@ -11,24 +11,13 @@
  *
  * Not a product: it answers one shape of request and reports no errors beyond a 502 with the message.
  */
-import { UpstreamClient } from "../src/engines/web/client.ts";
 import type { UpstreamEvent } from "../src/engines/web/events.ts";
 import { createIdentity } from "../src/engines/web/identity.ts";
 import { PowWorkerPool } from "../src/engines/web/pow/pool.ts";
-import { silentLogger } from "../src/logger.ts";
+import { benchConversationBody, benchUpstreamClient } from "./direct-client.ts";
 
 const pow = new PowWorkerPool({ size: 2 });
-const upstream = new UpstreamClient({
-  hosts: [process.env.CHATGPT_BASE_URL ?? "http://127.0.0.1:5326"],
-  language: "en-US",
-  authKey: null,
-  conversationOnly: false,
-  powDifficultyLimit: "00003a",
-  pow,
-  turnstileSolverUrl: null,
-  arkoseTokenUrls: [],
-  logger: silentLogger,
-});
+const upstream = benchUpstreamClient(process.env.CHATGPT_BASE_URL ?? "http://127.0.0.1:5326", pow);
 const identity = createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] });
 const encoder = new TextEncoder();
 
@@ -47,17 +36,7 @@ function textOf(event: UpstreamEvent): string | null {
 
 async function chat(request: Request): Promise<Response> {
   const body = (await request.json()) as ChatBody;
-  const conversation = {
-    action: "next",
-    messages: body.messages.map((message) => ({ id: crypto.randomUUID(), author: { role: message.role }, content: { content_type: "text", parts: [message.content] }, metadata: {} })),
-    model: body.model,
-    parent_message_id: "client-created-root",
-    conversation_mode: { kind: "primary_assistant" },
-    supported_encodings: ["v1"],
-    force_use_sse: true,
-    history_and_training_disabled: true,
-    timezone_offset_min: 0,
-  };
+  const conversation = benchConversationBody(body.model, body.messages);
   const opened = await upstream.openConversation({ identity, prepareBody: async () => conversation, signal: request.signal });
   const reader = opened.events.getReader();
   if (!body.stream) {
