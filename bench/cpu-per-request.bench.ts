@@ -9,7 +9,8 @@
  *   - CPU per non-stream chat completion through chat2api at c=16 (CPU ticks over the run / requests);
  *   - req/s through chat2api and "direct" (this process doing the upstream protocol itself) at c=16 and c=64;
  * then RSS of the chat2api process 0.5 s and 40 s after the runs (quiet: the idle trim's 30 s passed) and at the peak
- * of 200 streams open at once;
+ * of 200 streams open at once, for each of `--bursts` bursts one after the other (3 by default: the peak depends on
+ * when the collector runs, so one burst says little; the table gives their median and each);
  * `--soak N` then reads the RSS after every tenth of N more requests.
  * `--tree DIR` runs the chat2api of another worktree (before/after); `--binary PATH` runs a compiled chat2api (from
  * `npm run build`) instead of `bun src/main.ts`; `--profile DIR` runs the source under `bun --cpu-prof --cpu-prof-md`
@@ -40,6 +41,7 @@ const soak = Number(argument("--soak") ?? 0);
 const profileDir = argument("--profile");
 const writeLabel = argument("--write");
 const STREAMS = 200;
+const bursts = Number(argument("--bursts") ?? 3);
 const IDLE_WAIT_MS = 40_000;
 const TICK_MS = 1000 / 100; // USER_HZ
 
@@ -110,18 +112,24 @@ try {
   await Bun.sleep(IDLE_WAIT_MS);
   const idleRss = rssKiB(chat.pid);
   // 200 streams open at once: each answer is 60 words with 40 ms between events (≈ 3 s per stream)
-  await fetch(`${emulatorUrl}/_emulator/faults`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ endpoint: "conversation", times: STREAMS, kind: { type: "slow", delayMs: 40 } }),
-  });
-  const streams = await streamsAtOnce(chat.pid, STREAMS, (i) =>
-    fetch(`${chatUrl}/v1/chat/completions`, {
+  const peaks: number[] = [];
+  let completed = 0;
+  for (let burst = 0; burst < bursts; burst++) {
+    await fetch(`${emulatorUrl}/_emulator/faults`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
-      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `stream ${i} [[words:60]]` }], stream: true }),
-    }),
-  );
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ endpoint: "conversation", times: STREAMS, kind: { type: "slow", delayMs: 40 } }),
+    });
+    const streams = await streamsAtOnce(chat.pid, STREAMS, (i) =>
+      fetch(`${chatUrl}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `stream ${i} [[words:60]]` }], stream: true }),
+      }),
+    );
+    peaks.push(streams.peakRss);
+    completed += streams.completed;
+  }
   const mib = (kib: number) => (kib / 1024).toFixed(1);
   if (soak > 0) {
     const step = Math.ceil(soak / 10);
@@ -133,8 +141,8 @@ try {
     }
     console.log(`soak: RSS MiB after every ${step} of ${soak} requests (c=16, read ${IDLE_WAIT_MS} ms after each tenth): ${samples.join(", ")}`);
   }
-  const row = `| ${writeLabel ?? "-"} | ${median(figures.cpu).toFixed(3)} (${figures.cpu.map((v) => v.toFixed(3)).join(", ")}) | ${median(figures.c16).toFixed(0)} / ${median(figures.c64).toFixed(0)} | ${median(figures.d16).toFixed(0)} / ${median(figures.d64).toFixed(0)} | ${mib(busyRss)} / ${mib(idleRss)} | ${mib(streams.peakRss)} (${streams.completed}/${STREAMS} done) | ${loads.join(", ")} |`;
-  console.log(`\n| build | CPU ms/request, median (runs) | chat2api req/s c=16 / c=64 | direct req/s c=16 / c=64 | RSS MiB 0.5 s / 40 s after the runs | peak RSS MiB, ${STREAMS} streams | load avg per run |\n|---|---|---|---|---|---|---|\n${row}`);
+  const row = `| ${writeLabel ?? "-"} | ${median(figures.cpu).toFixed(3)} (${figures.cpu.map((v) => v.toFixed(3)).join(", ")}) | ${median(figures.c16).toFixed(0)} / ${median(figures.c64).toFixed(0)} | ${median(figures.d16).toFixed(0)} / ${median(figures.d64).toFixed(0)} | ${mib(busyRss)} / ${mib(idleRss)} | ${mib(median(peaks))} (${peaks.map(mib).join(", ")}; ${completed}/${STREAMS * bursts} done) | ${loads.join(", ")} |`;
+  console.log(`\n| build | CPU ms/request, median (runs) | chat2api req/s c=16 / c=64 | direct req/s c=16 / c=64 | RSS MiB 0.5 s / 40 s after the runs | peak RSS MiB, ${STREAMS} streams: median (bursts) | load avg per run |\n|---|---|---|---|---|---|---|\n${row}`);
   if (writeLabel) {
     const path = join(ROOT, "bench/RESULTS.md");
     const current = readFileSync(path, "utf8");
