@@ -25,6 +25,11 @@ export interface AnswerText {
   place(first: number, second: number): Uint8Array;
   /** The whole `base64(JSON)` of the last `place` (what follows `gAAAAAB` in the token). */
   encoded(): string;
+  /**
+   * The byte ranges of the array `place` returned that a `place` rewrites while the digit counts stay (the groups of
+   * the two slots): `[from, to, from, to]`.
+   */
+  changedBytes(): readonly [number, number, number, number];
 }
 
 interface Layout {
@@ -41,6 +46,8 @@ interface Layout {
   digits2: number;
   /** Ranges [from, to) of 3-byte group indexes that hold slot digits. */
   groups: [number, number, number, number];
+  /** The same ranges as bytes of `rest`. */
+  changed: readonly [number, number, number, number];
 }
 
 /** What an answer text takes from the config alone: the same for both solves of a handshake (the `p` and the proof). */
@@ -96,7 +103,8 @@ function buildLayout(template: Pick<AnswerTemplate, "head" | "middle" | "tail" |
   encodeGroups(json, rest, fixedGroups, fixedGroups, Math.ceil(json.length / 3));
   const [min1, max1] = digitRange(digits1);
   const [min2, max2] = digitRange(digits2);
-  return { min1, max1, min2, max2, json, rest, at2, digits1, digits2, groups };
+  const [g0, g1, g2, g3] = groups.map((group) => (group - fixedGroups) * 4) as [number, number, number, number];
+  return { min1, max1, min2, max2, json, rest, at2, digits1, digits2, groups, changed: [g0, g1, g2, g3] };
 }
 
 /** A text's own copy of the template's layout for these slot values. */
@@ -132,6 +140,9 @@ export function createAnswerText(seed: Uint8Array, config: PowConfig): AnswerTex
     },
     encoded() {
       return prefixBase64 + Buffer.from(layout.rest).toString("latin1");
+    },
+    changedBytes() {
+      return layout.changed;
     },
   };
 }

@@ -284,7 +284,20 @@ function keccak(): Keccak {
 export interface PrefixedSha3 {
   /** Hashes `prefix ‖ rest`; the digest is valid until the next call on this thread. */
   digest(rest: Uint8Array): Uint8Array;
+  /**
+   * {@link PrefixedSha3.digest} of a `rest` whose bytes changed, since this hasher's last digest of the same array,
+   * only in `[changed[0], changed[1])` and `[changed[2], changed[3])`: only those are copied into the module's memory
+   * (a proof-of-work attempt rewrites a few digits of a ~460-byte input). Any other case copies the whole input.
+   */
+  digestChanged(rest: Uint8Array, changed: readonly [number, number, number, number]): Uint8Array;
 }
+
+/**
+ * The hasher and the `rest` array whose input the module's memory holds now (searches on one thread take turns on it:
+ * a chunk of one solve may run between two chunks of another).
+ */
+let inputWriter: PrefixedSha3 | null = null;
+let inputRest: Uint8Array | null = null;
 
 const SHA3_PAD_FIRST = 0x06;
 const SHA3_PAD_LAST = 0x80;
@@ -300,10 +313,11 @@ export function createPrefixedSha3(prefix: Uint8Array): PrefixedSha3 {
     memory.set(prefix.subarray(block * SHA3_512_RATE, (block + count) * SHA3_512_RATE), INPUT_OFFSET);
     absorb(INPUT_OFFSET, count);
   }
+  inputWriter = null;
   const saved = memory.slice(0, STATE_BYTES);
   const digest = memory.subarray(0, 64);
   const restAt = INPUT_OFFSET + tail.length;
-  return {
+  const hasher: PrefixedSha3 = {
     digest(rest) {
       const length = tail.length + rest.length;
       const blocks = Math.floor(length / SHA3_512_RATE) + 1;
@@ -316,7 +330,20 @@ export function createPrefixedSha3(prefix: Uint8Array): PrefixedSha3 {
       memory[INPUT_OFFSET + length] = SHA3_PAD_FIRST;
       (memory[end - 1] as number) |= SHA3_PAD_LAST;
       absorb(INPUT_OFFSET, blocks);
+      inputWriter = hasher;
+      inputRest = rest;
+      return digest;
+    },
+    digestChanged(rest, changed) {
+      if (inputWriter !== hasher || inputRest !== rest) return hasher.digest(rest);
+      // absorbing reads the input and rewrites only the state: the rest of the input and its padding are still there
+      memory.set(saved, 0);
+      // a few bytes each: a loop, where a subarray per range would cost more than it copies
+      for (let i = changed[0]; i < changed[1]; i++) memory[restAt + i] = rest[i] as number;
+      for (let i = changed[2]; i < changed[3]; i++) memory[restAt + i] = rest[i] as number;
+      absorb(INPUT_OFFSET, Math.floor((tail.length + rest.length) / SHA3_512_RATE) + 1);
       return digest;
     },
   };
+  return hasher;
 }

@@ -56,7 +56,8 @@ export function createNonceSearch(seed: string, difficulty: string, config: PowC
     search(startNonce, step, count) {
       let nonce = startNonce;
       for (let attempt = 0; attempt < count; attempt++, nonce += step) {
-        if (meetsTarget(sha3.digest(text.place(nonce, Math.floor(nonce / 2))), target)) return { nonce, attempts: attempt + 1 };
+        const rest = text.place(nonce, Math.floor(nonce / 2));
+        if (meetsTarget(sha3.digestChanged(rest, text.changedBytes()), target)) return { nonce, attempts: attempt + 1 };
       }
       return { nonce: null, attempts: count };
     },
