@@ -6,19 +6,22 @@
  * from FIPS 202 here; the round constants and rotations are derived from the spec's definitions, not tabulated.
  *
  * Memory: the 25-lane state at 0 (its first 64 bytes are the SHA3-512 digest once absorbing ends), the 24 round
- * constants at 200, the input blocks from `INPUT_OFFSET`. `absorb(ptr, blocks)` XORs each 72-byte block into the
- * state and permutes; padding is the caller's.
+ * constants at 200, a saved state at `SAVED_OFFSET`, the input blocks from `INPUT_OFFSET`. `absorb(ptr, blocks,
+ * from)` starts from the state at `from` (0, or a saved one), XORs each 72-byte block into it and permutes, and
+ * leaves the result at 0; padding is the caller's.
  */
 
 const STATE_BYTES = 200;
 const SHA3_512_RATE = 72;
 const INPUT_OFFSET = 1024;
+/** A hasher's state after its prefix, kept in the module's memory so an attempt starts from it without a copy. */
+const SAVED_OFFSET = 512;
 /** One 64 KiB page: room for inputs of some 900 blocks, far above an answer's eight. */
 const INPUT_CAPACITY = 65536 - INPUT_OFFSET;
 
 interface Keccak {
   memory: Uint8Array;
-  absorb(ptr: number, blocks: number): void;
+  absorb(ptr: number, blocks: number, from: number): void;
 }
 
 const ROUND_CONSTANTS_OFFSET = 200;
@@ -133,7 +136,8 @@ const CHI: readonly (readonly ChiLane[])[] = [
 function absorbBody(): number[] {
   const PTR = 0;
   const BLOCKS = 1;
-  const A = 2; // lanes a[x + 5y]
+  const FROM = 2;
+  const A = 3; // lanes a[x + 5y]
   const E = A + 25; // the other set
   const C = E + 25; // column parities
   const D = C + 5;
@@ -195,7 +199,7 @@ function absorbBody(): number[] {
   };
 
   for (let i = 0; i < 25; i++) {
-    emit(OP.i32Const, 0);
+    get(FROM);
     load(8 * i);
     set(A + i);
   }
@@ -256,7 +260,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   roundConstants().forEach((rc, i) => view.setBigUint64(8 * i, rc, true));
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([[0x60, 2, 0x7f, 0x7f, 0]])),
+    ...section(1, vector([[0x60, 3, 0x7f, 0x7f, 0x7f, 0]])),
     ...section(3, vector([[0]])),
     ...section(5, vector([[0, 1]])),
     ...section(7, vector([[...name("memory"), 2, 0], [...name("absorb"), 0, 0]])),
@@ -274,7 +278,7 @@ let shared: Keccak | undefined;
 function keccak(): Keccak {
   if (!shared) {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()));
-    const { memory, absorb } = instance.exports as { memory: WebAssembly.Memory; absorb: (ptr: number, blocks: number) => void };
+    const { memory, absorb } = instance.exports as { memory: WebAssembly.Memory; absorb: (ptr: number, blocks: number, from: number) => void };
     shared = { memory: new Uint8Array(memory.buffer), absorb };
   }
   return shared;
@@ -293,7 +297,7 @@ export interface PrefixedSha3 {
 }
 
 /**
- * The hasher and the `rest` array whose input the module's memory holds now (searches on one thread take turns on it:
+ * The hasher and the `rest` array whose saved state and input the module's memory holds now (searches on one thread take turns on it:
  * a chunk of one solve may run between two chunks of another).
  */
 let inputWriter: PrefixedSha3 | null = null;
@@ -311,7 +315,7 @@ export function createPrefixedSha3(prefix: Uint8Array): PrefixedSha3 {
   for (let block = 0; block < wholeBlocks; block += blocksPerFill) {
     const count = Math.min(blocksPerFill, wholeBlocks - block);
     memory.set(prefix.subarray(block * SHA3_512_RATE, (block + count) * SHA3_512_RATE), INPUT_OFFSET);
-    absorb(INPUT_OFFSET, count);
+    absorb(INPUT_OFFSET, count, 0);
   }
   inputWriter = null;
   const saved = memory.slice(0, STATE_BYTES);
@@ -322,26 +326,26 @@ export function createPrefixedSha3(prefix: Uint8Array): PrefixedSha3 {
       const length = tail.length + rest.length;
       const blocks = Math.floor(length / SHA3_512_RATE) + 1;
       if (length + SHA3_512_RATE > INPUT_CAPACITY) throw new RangeError("The proof-of-work input is too long.");
-      memory.set(saved, 0);
+      memory.set(saved, SAVED_OFFSET);
       memory.set(tail, INPUT_OFFSET);
       memory.set(rest, restAt);
       const end = INPUT_OFFSET + blocks * SHA3_512_RATE;
       memory.fill(0, INPUT_OFFSET + length, end);
       memory[INPUT_OFFSET + length] = SHA3_PAD_FIRST;
       (memory[end - 1] as number) |= SHA3_PAD_LAST;
-      absorb(INPUT_OFFSET, blocks);
+      absorb(INPUT_OFFSET, blocks, SAVED_OFFSET);
       inputWriter = hasher;
       inputRest = rest;
       return digest;
     },
     digestChanged(rest, changed) {
       if (inputWriter !== hasher || inputRest !== rest) return hasher.digest(rest);
-      // absorbing reads the input and rewrites only the state: the rest of the input and its padding are still there
-      memory.set(saved, 0);
+      // absorbing reads the input and the saved state and writes only the state at 0: the saved state, the rest of the
+      // input and its padding are still there
       // a few bytes each: a loop, where a subarray per range would cost more than it copies
       for (let i = changed[0]; i < changed[1]; i++) memory[restAt + i] = rest[i] as number;
       for (let i = changed[2]; i < changed[3]; i++) memory[restAt + i] = rest[i] as number;
-      absorb(INPUT_OFFSET, Math.floor((tail.length + rest.length) / SHA3_512_RATE) + 1);
+      absorb(INPUT_OFFSET, Math.floor((tail.length + rest.length) / SHA3_512_RATE) + 1, SAVED_OFFSET);
       return digest;
     },
   };
