@@ -1,7 +1,7 @@
 /**
  * @module The conversation response body as a stream of `UpstreamEvent`s: bytes → text → SSE events
- * (eventsource-parser) → the encoding-detecting decoder, in one stream stage that also follows a handed-off turn's
- * next legs (web-2026.md §6.4) and abandons a body gone silent.
+ * (eventsource-parser) → the encoding-detecting decoder, in one stage over the turn's legs (join-legs.ts: the write's
+ * body, then the legs a handoff continues on, web-2026.md §6.4; a body gone silent is abandoned there).
  *
  * One stage instead of TextDecoderStream → EventSourceParserStream → decoder: every pipe stage costs promises per
  * chunk, TextDecoderStream's typings do not accept `Uint8Array` under TS 5.9, and EventSourceParserStream errors
@@ -14,7 +14,9 @@ import { UpstreamError } from "../errors.ts";
 import type { UpstreamEvent } from "../events.ts";
 import type { FollowHandoff } from "../handoff/follow-handoff.ts";
 import { HandoffWatch } from "../handoff/handoff-watch.ts";
+import { pullThrough } from "../../../streams/pull-through.ts";
 import { createConversationDecoder } from "./conversation-decoder.ts";
+import { joinLegs, LEG_END, type LegChunk } from "./join-legs.ts";
 
 /**
  * The longest SSE event kept in memory, in characters. A legacy snapshot repeats the whole message (text, citations)
@@ -50,167 +52,88 @@ export interface DecodeConversationStreamOptions {
 
 export function decodeConversationStream(body: ReadableStream<Uint8Array>, options: DecodeConversationStreamOptions = {}): ReadableStream<UpstreamEvent> {
   const { signal, maxBufferSize = DEFAULT_MAX_SSE_EVENT_SIZE, onSkippedDelta, follow, maxHandoffs = DEFAULT_MAX_HANDOFFS, stallMs } = options;
-  const decoder = createConversationDecoder(onSkippedDelta ? { onSkip: onSkippedDelta } : {});
   const watch = follow ? new HandoffWatch() : null;
-  let reader = body.getReader();
-  // `stream: true` keeps a multibyte character split across chunks until its last byte arrives; one per leg
-  let text = new TextDecoder();
-  let output!: ReadableStreamDefaultController<UpstreamEvent>;
-  /** Closed, errored or cancelled: nothing more is read or written. */
-  let finished = false;
-  let enqueued = false;
   let handoffs = 0;
-  /** A `[DONE]` that ended a leg while a handoff was pending: released if no further leg comes. */
-  let heldDone: EventSourceMessage | null = null;
-
-  const emit = (event: EventSourceMessage): void => {
-    for (const decoded of decoder.feed(event)) {
-      output.enqueue(decoded);
-      enqueued = true;
+  const decoding = conversationEventTransformer({ maxBufferSize, onSkippedDelta, watch });
+  /** Asked once the decoder has read a leg's end: the leg a waiting handoff continues on, else the end. */
+  const nextLeg = async (): Promise<ReadableStream<Uint8Array> | null> => {
+    const handoff = watch?.pending;
+    if (!handoff || !follow) return null;
+    if (handoffs >= maxHandoffs) throw new UpstreamError("stream", `ChatGPT handed the answer off ${handoffs + 1} times; gave up following it.`);
+    handoffs++;
+    decoding.leg();
+    try {
+      return await follow(handoff, signal);
+    } catch (error) {
+      throw error instanceof UpstreamError ? error : new UpstreamError("stream", "ChatGPT handed the answer off and it could not be followed.", { cause: error });
     }
   };
-  const stopReading = (reason?: unknown): void => {
-    finished = true;
-    stall?.stop();
-    signal?.removeEventListener("abort", onAbort);
-    reader.cancel(reason).catch(() => {});
-  };
-  const fail = (reason: unknown): void => {
-    if (finished) return;
-    output.error(reason);
-    stopReading(reason);
-  };
-  function onAbort(): void {
-    fail(signal?.reason);
-  }
-  const stall = stallMs === undefined ? null : stallWatch(stallMs, () => fail(new UpstreamError("stream", `ChatGPT sent nothing for ${stallMs / 1000} s; the stream was abandoned.`)));
+  const legs = joinLegs(body, { nextLeg, ...(stallMs !== undefined ? { stallMs } : {}) });
+  return pullThrough(legs, decoding.transformer, signal ? { signal } : {});
+}
 
+interface DecodingOptions {
+  maxBufferSize: number;
+  onSkippedDelta: ((reason: string) => void) | undefined;
+  /** Watches for handoffs when the stream follows them: a leg's `[DONE]` is held while one waits. */
+  watch: HandoffWatch | null;
+}
+
+function conversationEventTransformer({ maxBufferSize, onSkippedDelta, watch }: DecodingOptions): {
+  transformer: Transformer<LegChunk, UpstreamEvent>;
+  /** A further leg is being followed: the `[DONE]` held from the last one is dropped. */
+  leg(): void;
+} {
+  // `stream: true` keeps a multibyte character split across chunks until its last byte arrives; one per leg
+  let text = new TextDecoder();
+  const decoder = createConversationDecoder(onSkippedDelta ? { onSkip: onSkippedDelta } : {});
+  let output: TransformStreamDefaultController<UpstreamEvent> | undefined;
+  /** A `[DONE]` that ended a leg while a handoff was pending: released if no further leg comes. */
+  let heldDone: EventSourceMessage | null = null;
+  const emit = (event: EventSourceMessage): void => {
+    for (const decoded of decoder.feed(event)) output?.enqueue(decoded);
+  };
   const parser = createParser({
     maxBufferSize,
     onEvent(event) {
-      if (finished) return;
       if (watch && watch.see(event.data) === "done" && watch.pending) heldDone = event;
       else emit(event);
     },
     onError(error) {
       // Unknown fields and bad `retry` values are harmless; only an overflow stops the stream.
-      if (error.type !== "max-buffer-size-exceeded" || finished) return;
-      output.enqueue({ type: "error", conversationId: decoder.conversationId, message: `the upstream sent an SSE event longer than ${maxBufferSize} characters` });
-      output.close();
-      stopReading();
+      if (error.type !== "max-buffer-size-exceeded") return;
+      output?.enqueue({
+        type: "error",
+        conversationId: decoder.conversationId,
+        message: `the upstream sent an SSE event longer than ${maxBufferSize} characters`,
+      });
+      output?.terminate();
+      output = undefined;
     },
   });
-
-  /** The current leg ended: the next one when a handoff waits for its answer, else the end of the stream. */
-  const endOfLeg = async (): Promise<void> => {
-    // A blank line ends an unterminated last event; chat2api reads lines, so it honours such an event too (and it
-    // must not run into the next leg's first one).
-    parser.feed(`${text.decode()}\n\n`);
-    if (finished) return;
-    const handoff = watch?.pending;
-    if (!handoff || !follow) {
-      if (heldDone) emit(heldDone);
-      finished = true;
-      stall?.stop();
-      signal?.removeEventListener("abort", onAbort);
-      output.close();
-      return;
-    }
-    if (handoffs >= maxHandoffs) {
-      fail(new UpstreamError("stream", `ChatGPT handed the answer off ${handoffs + 1} times; gave up following it.`));
-      return;
-    }
-    handoffs++;
-    heldDone = null;
-    try {
-      reader = (await follow(handoff, signal)).getReader();
-    } catch (error) {
-      fail(error instanceof UpstreamError ? error : new UpstreamError("stream", "ChatGPT handed the answer off and it could not be followed.", { cause: error }));
-      return;
-    }
-    // cancelled or aborted while the next leg was opening
-    if (finished) reader.cancel().catch(() => {});
-    text = new TextDecoder();
-  };
-
-  return new ReadableStream<UpstreamEvent>(
-    {
-      start(readable) {
-        output = readable;
-        if (signal?.aborted) fail(signal.reason);
-        else signal?.addEventListener("abort", onAbort, { once: true });
-      },
-      async pull() {
-        // a pull that enqueues nothing is not called again: read on until an event comes out or the stream ends
-        enqueued = false;
-        stall?.waiting(true);
-        try {
-          while (!enqueued && !finished) {
-            const next = await reader.read();
-            if (finished) return;
-            stall?.heard();
-            if (next.done) await endOfLeg();
-            else parser.feed(text.decode(next.value, { stream: true }));
-          }
-        } catch (error) {
-          fail(error instanceof UpstreamError ? error : new UpstreamError("stream", "The ChatGPT stream was cut off.", { cause: error }));
-        } finally {
-          stall?.waiting(false);
-        }
-      },
-      cancel(reason) {
-        finished = true;
-        stall?.stop();
-        signal?.removeEventListener("abort", onAbort);
-        return reader.cancel(reason);
-      },
+  const transformer: Transformer<LegChunk, UpstreamEvent> = {
+    start(controller) {
+      output = controller;
     },
-    { highWaterMark: 0 },
-  );
-}
-
-interface StallWatch {
-  /** The stream is (or is no longer) waiting for the body: only a wait counts towards a stall. */
-  waiting(on: boolean): void;
-  /** The body sent something. */
-  heard(): void;
-  stop(): void;
-}
-
-/**
- * One timer per stream, re-armed only when it fires: a chunk only stamps the time, where a timer per read would be
- * set and cleared for every chunk of every stream.
- */
-function stallWatch(stallMs: number, onStall: () => void): StallWatch {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let waitingSince = 0;
-  let isWaiting = false;
-  let stopped = false;
-  const arm = (delay: number): void => {
-    timer = setTimeout(check, delay);
-    // a stalled stream must not keep the process alive on its own
-    (timer as { unref?: () => void }).unref?.();
+    transform(chunk) {
+      if (!output) return;
+      if (chunk !== LEG_END) {
+        parser.feed(text.decode(chunk, { stream: true }));
+        return;
+      }
+      // A blank line ends an unterminated last event; chat2api reads lines, so it honours such an event too (and it
+      // must not run into the next leg's first one).
+      parser.feed(`${text.decode()}\n\n`);
+      text = new TextDecoder();
+    },
+    flush() {
+      if (output && heldDone) emit(heldDone);
+    },
   };
-  function check(): void {
-    timer = null;
-    if (stopped || !isWaiting) return;
-    const silent = performance.now() - waitingSince;
-    if (silent >= stallMs) onStall();
-    else arm(stallMs - silent);
-  }
   return {
-    waiting(on) {
-      isWaiting = on;
-      if (on) waitingSince = performance.now();
-      if (on && timer === null && !stopped) arm(stallMs);
-    },
-    heard() {
-      waitingSince = performance.now();
-    },
-    stop() {
-      stopped = true;
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
+    transformer,
+    leg() {
+      heldDone = null;
     },
   };
 }
