@@ -52,12 +52,13 @@ if (healthcheck) {
 // before anything fetches: Bun reads its fetch cap only at process start, so the process restarts itself with it set,
 // and before the server's modules load, so that restart does not load them twice
 raiseFetchCap(process);
-const [{ createLogger }, { startServer }, { explainStartupFailure }, { describeUnknownSetting, findUnknownSettings }, { startIdleMemoryTrim }] = await Promise.all([
+const [{ createLogger }, { startServer }, { explainStartupFailure }, { describeUnknownSetting, findUnknownSettings }, { startIdleMemoryTrim }, { startBusyCollection }] = await Promise.all([
   import("./logger.ts"),
   import("./server.ts"),
   import("./startup-failure.ts"),
   import("./unknown-settings.ts"),
-  import("./idle-memory-trim.ts"),
+  import("./memory/idle-trim.ts"),
+  import("./memory/busy-collection.ts"),
 ]);
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
 const capWarning = fetchCapWarning(config.maxUpstreamStreams, process.env);
@@ -68,8 +69,10 @@ const server = await startServer(config, { logger }).catch((error: unknown) => {
   logger.error(`chat2api could not start: ${message}`);
   process.exit(exitCode);
 });
-// the process's memory, so the process's entry point: after a burst, what its garbage took is handed back
-startIdleMemoryTrim({ pending: () => server.pendingRequests() });
+// the process's memory, so the process's entry point: garbage collected while busy, and handed back after a burst
+const pending = () => server.pendingRequests();
+startBusyCollection({ pending });
+startIdleMemoryTrim({ pending });
 logger.info(`chat2api ${VERSION} listening on ${server.url}`, {
   bind: `${config.host}:${server.port}`,
   prefix: config.apiPrefix ? "(set)" : null,

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { type IdleMemoryTrim, startIdleMemoryTrim } from "./idle-memory-trim.ts";
+import { type IdleMemoryTrim, startIdleMemoryTrim } from "./idle-trim.ts";
 
 const MIB = 1024 * 1024;
 const QUIET_MS = 30_000;

@@ -1,0 +1,72 @@
+import { afterEach, expect, test } from "bun:test";
+import { type BusyCollection, startBusyCollection } from "./busy-collection.ts";
+
+const MIB = 1024 * 1024;
+let running: BusyCollection | null = null;
+afterEach(() => running?.stop());
+
+/** A collector over a fake heap: the test sets what is in flight and what each kind of collection leaves. */
+function probe() {
+  const state = { pending: 0, afterYoung: 40 * MIB, afterFull: 30 * MIB, young: 0, full: 0 };
+  running = startBusyCollection({
+    pending: () => state.pending,
+    collectYoung: () => {
+      state.young++;
+      return state.afterYoung;
+    },
+    collectFull: () => {
+      state.full++;
+      return state.afterFull;
+    },
+    // the timer never fires within a test
+    intervalMs: 3_600_000,
+    fullGrowthBytes: 16 * MIB,
+  });
+  return { state, look: () => running?.check() ?? null };
+}
+
+test("collects nothing while nothing is in flight", () => {
+  const { state, look } = probe();
+  for (let i = 0; i < 10; i++) expect(look()).toBeNull();
+  expect(state).toMatchObject({ young: 0, full: 0 });
+});
+
+test("a young collection at every look while a request or a stream is in flight", () => {
+  const { state, look } = probe();
+  state.pending = 200;
+  expect([look(), look(), look()]).toEqual(["young", "young", "young"]);
+  expect(state).toMatchObject({ young: 3, full: 0 });
+});
+
+test("a full collection once what survives the young ones grew by the threshold since the last full one", () => {
+  const { state, look } = probe();
+  state.pending = 200;
+  expect(look()).toBe("young"); // the first size is the baseline: 40 MiB
+  state.afterYoung = 55 * MIB;
+  expect(look()).toBe("young"); // +15 MiB
+  state.afterYoung = 56 * MIB;
+  expect(look()).toBe("full"); // +16 MiB
+  expect(state).toMatchObject({ young: 3, full: 1 });
+  // the full collection's result is the new baseline: 30 MiB, so 46 MiB after the next young one is +16 again
+  state.afterYoung = 45 * MIB;
+  expect(look()).toBe("young");
+  state.afterYoung = 46 * MIB;
+  expect(look()).toBe("full");
+});
+
+test("the baseline follows the heap down: growth counts from the smallest size seen since the last full collection", () => {
+  const { state, look } = probe();
+  state.pending = 1;
+  look(); // 40 MiB
+  state.afterYoung = 20 * MIB;
+  look(); // streams ended, their state was young: 20 MiB
+  state.afterYoung = 37 * MIB;
+  expect(look()).toBe("full"); // +17 over 20, though under 40 + 16
+});
+
+test("the defaults are the engine's own collectors (bun:jsc)", () => {
+  running = startBusyCollection({ pending: () => 1, intervalMs: 3_600_000 });
+  const garbage = Array.from({ length: 10_000 }, (_, i) => ({ i, text: `chunk ${i}` }));
+  expect(garbage.length).toBe(10_000);
+  expect(running.check()).toBe("young");
+});
