@@ -113,13 +113,15 @@ export class CodexEngine implements Engine<CodexTurn> {
         });
         if (credential.lease && opened.quota) await this.reportQuota(credential.lease.accountId, opened.quota);
         if (credential.lease) this.deps.catalogs?.noteEtag(credential.lease.accountId, opened.modelsEtag);
-        const reader = codexDeltas(opened.events).getReader();
+        const deltas = codexDeltas(opened.events);
+        const reader = deltas.getReader();
         // the first event proves the backend took the turn: a failure before it may still go to another account
         const first = await reader.read();
         if (first.done) throw new CodexError("stream", "The Codex stream ended before the reply began.");
         const ttftMs = this.now() - startedAt;
         attempts.push({ accountId: credential.lease?.accountId ?? null, outcome: "success", status: 200, kind: null, ms: ttftMs });
-        return { deltas: prepend(first.value, reader), lease: credential.lease, startedAt, ttftMs };
+        reader.releaseLock();
+        return { deltas: prepend(first.value, deltas), lease: credential.lease, startedAt, ttftMs };
       } catch (error) {
         if (!(error instanceof CodexError)) throw error;
         const outcome = codexOutcomeOf(error, model.upstreamSlug);

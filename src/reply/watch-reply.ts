@@ -1,8 +1,10 @@
 /**
  * @module The reply as the client reads it, watched on its way: every delta is seen (and may be amended, e.g. with
  * counts), and the end is told once, however it comes: 200 when the stream ends well, 502 when it failed after the
- * start or broke, 499 when the client went away. Pull-based: nothing is read ahead of the client.
+ * start or broke, 499 when the client went away. A stage of the reply's pipeline (pullThrough): nothing is read ahead
+ * of the client.
  */
+import { pullThrough, type PullThroughStage } from "../streams/pull-through.ts";
 import type { RenderedDelta } from "../translate/rendered-delta.ts";
 
 export interface ReplyWatch {
@@ -13,36 +15,40 @@ export interface ReplyWatch {
 }
 
 export function watchReply(deltas: ReadableStream<RenderedDelta>, watch: ReplyWatch): ReadableStream<RenderedDelta> {
-  const reader = deltas.getReader();
-  let failed = false;
-  let ended = false;
-  const end = (status: 200 | 499 | 502): void => {
-    if (ended) return;
-    ended = true;
-    watch.end(status);
-  };
-  return new ReadableStream<RenderedDelta>(
-    {
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            end(failed ? 502 : 200);
-            controller.close();
-            return;
-          }
-          if (value.type === "failed") failed = true;
-          controller.enqueue(await watch.see(value));
-        } catch (error) {
-          end(502);
-          controller.error(watch.clientError(error));
-        }
-      },
-      cancel(reason) {
-        end(499);
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return pullThrough(deltas, new ReplyWatchStage(watch));
+}
+
+class ReplyWatchStage implements PullThroughStage<RenderedDelta, RenderedDelta> {
+  private failed = false;
+  private ended = false;
+
+  constructor(private readonly watch: ReplyWatch) {}
+
+  transform(delta: RenderedDelta, controller: TransformStreamDefaultController<RenderedDelta>): void | Promise<void> {
+    if (delta.type === "failed") this.failed = true;
+    const seen = this.watch.see(delta);
+    if (seen instanceof Promise) return seen.then((amended) => controller.enqueue(amended));
+    controller.enqueue(seen);
+  }
+
+  flush(): void {
+    this.end(this.failed ? 502 : 200);
+  }
+
+  /** An error from the upstream side: the reply broke. */
+  mapError(error: unknown): unknown {
+    this.end(502);
+    return this.watch.clientError(error);
+  }
+
+  /** Cancelled without an error on its way here: the client went away (or a later stage gave up on it). */
+  cancel(): void {
+    this.end(499);
+  }
+
+  private end(status: 200 | 499 | 502): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.watch.end(status);
+  }
 }

@@ -123,7 +123,8 @@ export class WebEngine implements Engine<WebTurn> {
           resolveAsset: (ref) => this.assetLink(opened.session, ref, turn.assetBase ?? null, signal),
         });
         const served = watchServedModel(opened.events);
-        const reader = pullThrough(served.events, renderer).getReader();
+        const rendered = pullThrough(served.events, renderer);
+        const reader = rendered.getReader();
         const first = await reader.read().catch((error: unknown) => {
           throw isUpstreamError(error) ? error : new UpstreamError("stream", "The ChatGPT stream failed before the reply began.", { cause: error });
         });
@@ -137,7 +138,8 @@ export class WebEngine implements Engine<WebTurn> {
         }
         const ttftMs = this.now() - startedAt;
         attempts.push({ accountId: lease?.accountId ?? null, outcome: "success", status: 200, kind: null, ms: ttftMs });
-        return { deltas: prepend(first.value, reader), session: opened.session, lease, startedAt, ttftMs, servedModel: served.slug };
+        reader.releaseLock();
+        return { deltas: prepend(first.value, rendered), session: opened.session, lease, startedAt, ttftMs, servedModel: served.slug };
       } catch (error) {
         if (!isUpstreamError(error)) throw error;
         const outcome = outcomeOf(error, model.upstreamSlug);

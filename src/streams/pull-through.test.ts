@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { pullThrough } from "./pull-through.ts";
+import { type PullThroughStage, pullThrough } from "./pull-through.ts";
 
 /** A source that counts its pulls and remembers how it was cancelled. */
 function countingSource(values: number[]) {
@@ -159,4 +159,167 @@ describe("pullThrough", () => {
     await Promise.resolve();
     expect(seen.cancelled).toBe(true);
   });
+});
+
+/** A stage that logs what happens to it under `name`: chunks it takes (`name:chunk`), its flush and its cancel. */
+function loggingStage(name: string, log: string[], map: (chunk: number) => number[] = (chunk) => [chunk]): PullThroughStage<number, number> {
+  return {
+    transform(chunk, controller) {
+      log.push(`${name}:${chunk}`);
+      for (const out of map(chunk)) controller.enqueue(out);
+    },
+    flush() {
+      log.push(`${name}:flush`);
+    },
+    cancel(reason) {
+      log.push(`${name}:cancel(${String(reason)})`);
+    },
+  };
+}
+
+describe("pullThrough stages fused into one pipeline", () => {
+  test("a stage over a pullThrough stream joins its pipeline: the stream it joined is locked, the output the same as piped TransformStreams'", async () => {
+    const double = (chunk: number) => [chunk, chunk * 10];
+    const odd = (chunk: number) => (chunk % 2 === 1 ? [chunk] : []);
+    const inner = pullThrough(countingSource([1, 2, 3]).stream, loggingStage("a", [], double));
+    const fused = pullThrough(inner, loggingStage("b", [], odd));
+    expect(inner.locked).toBe(true);
+    const piped = countingSource([1, 2, 3])
+      .stream.pipeThrough(new TransformStream(loggingStage("a", [], double)))
+      .pipeThrough(new TransformStream(loggingStage("b", [], odd)));
+    expect(await collect(fused)).toEqual(await collect(piped));
+  });
+
+  test("reads nothing ahead of its reader through all its stages", async () => {
+    const { stream, seen } = countingSource([1, 2, 3]);
+    const log: string[] = [];
+    const out = pullThrough(pullThrough(pullThrough(stream, loggingStage("a", log)), loggingStage("b", log)), loggingStage("c", log));
+    const reader = out.getReader();
+    expect((await reader.read()).value).toBe(1);
+    expect(seen.pulls).toBe(1);
+    expect(log).toEqual(["a:1", "b:1", "c:1"]);
+  });
+
+  test("a stage added after a read and a released lock goes on from there, and what its start enqueued comes first", async () => {
+    const log: string[] = [];
+    const rendered = pullThrough(countingSource([1, 2, 3]).stream, loggingStage("a", log));
+    const reader = rendered.getReader();
+    const first = await reader.read();
+    reader.releaseLock();
+    const rest = pullThrough<number, number>(rendered, { start: (controller) => controller.enqueue(first.value as number) });
+    expect(rendered.locked).toBe(true);
+    expect(await collect(pullThrough(rest, loggingStage("b", log)))).toEqual([1, 2, 3]);
+    expect(log).toEqual(["a:1", "b:1", "a:2", "b:2", "a:3", "b:3", "a:flush", "b:flush"]);
+  });
+
+  test("an asynchronous stage between synchronous ones keeps the order of every chunk", async () => {
+    const log: string[] = [];
+    const slow: PullThroughStage<number, number> = {
+      async transform(chunk, controller) {
+        await Bun.sleep(chunk === 1 ? 5 : 0);
+        controller.enqueue(chunk);
+        controller.enqueue(chunk + 100);
+      },
+    };
+    const out = pullThrough(pullThrough(pullThrough(countingSource([1, 2]).stream, loggingStage("a", log)), slow), loggingStage("c", log));
+    expect(await collect(out)).toEqual([1, 101, 2, 102]);
+    expect(log).toEqual(["a:1", "c:1", "c:101", "a:2", "c:2", "c:102", "a:flush", "c:flush"]);
+  });
+
+  test("a stage that terminates: the stages before it are cancelled, the source too, the stages after it flush", async () => {
+    const { stream, seen } = countingSource([1, 2, 3, 4]);
+    const log: string[] = [];
+    const limit: PullThroughStage<number, number> = {
+      transform(chunk, controller) {
+        controller.enqueue(chunk);
+        if (chunk === 2) controller.terminate();
+      },
+    };
+    const out = pullThrough(pullThrough(pullThrough(stream, loggingStage("a", log)), limit), loggingStage("c", log));
+    expect(await collect(out)).toEqual([1, 2]);
+    expect(log).toEqual(["a:1", "c:1", "a:2", "a:cancel(undefined)", "c:2", "c:flush"]);
+    expect(seen.cancelled).toBe(true);
+  });
+
+  test("a source that fails: each later stage maps the error in turn, every stage is told, the reader gets the last mapping", async () => {
+    const broken = new ReadableStream<number>({
+      start(controller) {
+        controller.enqueue(1);
+      },
+      pull(controller) {
+        controller.error(new Error("cut"));
+      },
+    });
+    const log: string[] = [];
+    const mapping = (name: string): PullThroughStage<number, number> => ({
+      ...loggingStage(name, log),
+      mapError: (error) => new Error(`${name}(${(error as Error).message})`),
+    });
+    const reader = pullThrough(pullThrough(broken, mapping("a")), mapping("b")).getReader();
+    expect((await reader.read()).value).toBe(1);
+    await expect(reader.read()).rejects.toThrow("b(a(cut))");
+    expect(log).toEqual(["a:1", "b:1", "a:cancel(Error: a(cut))", "b:cancel(Error: b(a(cut)))"]);
+  });
+
+  test("a stage that fails: the stages before it are told with its error, the later ones map it", async () => {
+    const { stream, seen } = countingSource([1, 2]);
+    const log: string[] = [];
+    const failing: PullThroughStage<number, number> = {
+      transform() {
+        throw new Error("bad chunk");
+      },
+      cancel: () => void log.push("failing stage told"),
+    };
+    const last: PullThroughStage<number, number> = { ...loggingStage("c", log), mapError: (error) => `client sees ${(error as Error).message}` };
+    const out = pullThrough(pullThrough(pullThrough(stream, loggingStage("a", log)), failing), last);
+    await expect(out.getReader().read()).rejects.toBe("client sees bad chunk");
+    expect(log).toEqual(["a:1", "a:cancel(Error: bad chunk)", "c:cancel(client sees bad chunk)"]);
+    expect(seen.reason).toEqual(new Error("bad chunk"));
+  });
+
+  test("cancelling the output tells every stage, from the last, then cancels the source", async () => {
+    const { stream, seen } = countingSource([1, 2, 3]);
+    const log: string[] = [];
+    const reader = pullThrough(pullThrough(stream, loggingStage("a", log)), loggingStage("b", log)).getReader();
+    await reader.read();
+    await reader.cancel("gone");
+    expect(log).toEqual(["a:1", "b:1", "b:cancel(gone)", "a:cancel(gone)"]);
+    expect(seen.reason).toBe("gone");
+  });
+
+  test("a stage's signal aborting errors the pipeline past it and tells the others", async () => {
+    const { stream, seen } = countingSource([1, 2, 3]);
+    const log: string[] = [];
+    const controller = new AbortController();
+    const reader = pullThrough(pullThrough(stream, loggingStage("a", log)), loggingStage("b", log), { signal: controller.signal }).getReader();
+    await reader.read();
+    controller.abort(new Error("request aborted"));
+    await expect(reader.read()).rejects.toThrow("request aborted");
+    expect(log).toEqual(["a:1", "b:1", "a:cancel(Error: request aborted)"]);
+    expect(seen.cancelled).toBe(true);
+  });
+
+  test("a stream being read does not grow: a stage over it wraps it, and the reader's lock makes that an error as before", () => {
+    const inner = pullThrough(countingSource([1]).stream, loggingStage("a", []));
+    inner.getReader();
+    expect(() => pullThrough(inner, loggingStage("b", []))).toThrow();
+  });
+});
+
+test("fused stages read their source once per chunk, with no stream between them to read", async () => {
+  const read = ReadableStreamDefaultReader.prototype.read;
+  let reads = 0;
+  ReadableStreamDefaultReader.prototype.read = function (this: ReadableStreamDefaultReader<unknown>) {
+    reads++;
+    return read.call(this);
+  } as typeof read;
+  try {
+    const out = pullThrough(pullThrough(pullThrough(countingSource([1, 2, 3]).stream, loggingStage("a", [])), loggingStage("b", [])), loggingStage("c", []));
+    expect(await collect(out)).toEqual([1, 2, 3]);
+  } finally {
+    ReadableStreamDefaultReader.prototype.read = read;
+  }
+  // the source's 3 chunks and its end (the collector reads through the stream's iterator, not counted here); three
+  // stages each over the last one's stream would read 3 × 4
+  expect(reads).toBe(4);
 });

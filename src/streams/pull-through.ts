@@ -1,128 +1,323 @@
 /**
- * @module `source.pipeThrough(new TransformStream(transformer))` without the pipe: the transformer runs inside one
- * pull-based ReadableStream that reads its source only when its own reader asks. A TransformStream is two streams
- * and a pipe, with several promises per chunk between them; the reply pipeline has a stage for each of its jobs, and
- * in Bun 1.4.4 a TransformStream stage costs ~0.74 µs per chunk against ~0.26 µs for this one (bench/RESULTS.md,
+ * @module `source.pipeThrough(new TransformStream(transformer))` without the pipe: the transformer runs inside a
+ * pull-based ReadableStream that reads its source only when its own reader asks. A TransformStream is two streams and
+ * a pipe, with several promises per chunk between them; the reply pipeline has a stage for each of its jobs, and in
+ * Bun 1.4.4 a TransformStream stage costs ~0.74 µs per chunk against ~0.26 µs for a pull wrapper (bench/RESULTS.md,
  * "Issue 12, fourth session").
  *
+ * Stages fuse: `pullThrough` over a stream that `pullThrough` returned, while nobody reads it, adds the transformer to
+ * that stream's pipeline instead of wrapping it, and the old stream is locked for good. A chunk read from the source
+ * then goes through every stage by plain calls (a promise only where a transform returns one) and comes out of one
+ * ReadableStream, where a wrapper per stage cost a stream, a reader, a read request and an async pull per chunk per
+ * stage, and kept them alive for as long as the reply streamed (bench/RESULTS.md, "Issue 12, fifth session").
+ *
  * The transformer contract is the platform's (`Transformer`): `start`, `transform` and `flush` with a controller that
- * enqueues, errors or terminates. What differs from a TransformStream: nothing is read ahead of the consumer (the
- * pipe reads one chunk ahead), and there is no writable side to hand around.
+ * enqueues, errors or terminates, and `cancel`, told once when the stage ends without its flush (its reader cancelled,
+ * or the source or another stage failed). One addition, {@link PullThroughStage.mapError}: what an error from before a
+ * stage becomes past it. What differs from a TransformStream: nothing is read ahead of the consumer (the pipe reads one
+ * chunk ahead), and a stage hands what it enqueued during one call on after that call returns.
  */
+
+export interface PullThroughStage<I, O> extends Transformer<I, O> {
+  /** The stage ends without its flush: its reader cancelled (the reason is the cancel's) or a failure (the error). */
+  cancel?: (reason: unknown) => void | PromiseLike<void>;
+  /** An error of the source or of an earlier stage on its way past this stage: what later stages and the reader get. */
+  mapError?: (reason: unknown) => unknown;
+}
 
 export interface PullThroughOptions {
   /** Aborting cancels the source and errors the returned stream with the signal's reason, as `pipeThrough` does. */
   signal?: AbortSignal;
 }
 
-export function pullThrough<I, O>(source: ReadableStream<I>, transformer: Transformer<I, O>, options: PullThroughOptions = {}): ReadableStream<O> {
-  return new ReadableStream<O>(new PullThroughSource(source.getReader(), transformer, options.signal), { highWaterMark: 0 });
+/** The pipeline behind each stream `pullThrough` returned, while that stream is its pipeline's output. */
+const pipelines = new WeakMap<ReadableStream<unknown>, Pipeline>();
+
+export function pullThrough<I, O>(source: ReadableStream<I>, transformer: PullThroughStage<I, O>, options: PullThroughOptions = {}): ReadableStream<O> {
+  const existing = pipelines.get(source);
+  const fuses = existing !== undefined && existing.canGrow(source);
+  const pipeline = fuses ? existing : new Pipeline(source.getReader());
+  // the stream the stage joins is read through the pipeline from now on: locked, nobody else reads it
+  if (fuses) source.getReader();
+  const stage = new Stage(pipeline, pipeline.stages.length, transformer as PullThroughStage<unknown, unknown>, options.signal);
+  pipeline.stages.push(stage);
+  const output = new PipelineOutput(pipeline);
+  pipeline.output = output;
+  const stream = new ReadableStream<O>(output as unknown as UnderlyingDefaultSource<O>, { highWaterMark: 0 });
+  pipelines.set(stream, pipeline);
+  pipeline.outputStream = stream;
+  return stream;
+}
+
+type State = "open" | "closing" | "done";
+
+/**
+ * The source's reader and the stages after it. Each stage's controller puts what the stage enqueues in the stage's
+ * buffer; the pump passes buffers on, stage by stage, and the last stage's buffer is what the output hands out, one
+ * chunk per pull.
+ */
+class Pipeline {
+  readonly stages: Stage[] = [];
+  output!: PipelineOutput;
+  outputStream!: ReadableStream<unknown>;
+  state: State = "open";
+  /** A pull is under way: the pipeline does not grow until it is over. */
+  pulling = false;
+
+  constructor(readonly reader: ReadableStreamDefaultReader<unknown>) {}
+
+  canGrow(stream: ReadableStream<unknown>): boolean {
+    return this.outputStream === stream && !stream.locked && !this.pulling && this.state === "open";
+  }
+
+  get last(): Stage {
+    return this.stages[this.stages.length - 1] as Stage;
+  }
+
+  /** Runs the pipeline until the last stage holds a chunk or the pipeline is over. */
+  async fill(): Promise<void> {
+    const last = this.last;
+    try {
+      while (last.isEmpty() && this.state === "open") {
+        // what a stage enqueued outside a transform of the pump's (its start, or a chunk left by an earlier pull)
+        await this.passOn(0);
+        if (!last.isEmpty() || this.state !== "open") return;
+        const next = await this.reader.read();
+        if (this.state !== "open") return;
+        if (next.done) {
+          await this.finishFrom(0);
+          return;
+        }
+        const first = this.stages[0] as Stage;
+        if (!(await first.take(next.value))) return;
+        await this.passOn(0);
+      }
+    } catch (error) {
+      this.fail(-1, error);
+    }
+  }
+
+  /** Passes the buffers of stage `from` and the stages after it on through the later stages, in order. */
+  async passOn(from: number): Promise<void> {
+    const { stages } = this;
+    for (let index = from; index < stages.length - 1; index++) {
+      const stage = stages[index] as Stage;
+      const next = stages[index + 1] as Stage;
+      while (!stage.isEmpty()) {
+        if (this.state === "done") return;
+        const chunk = stage.shift();
+        if (next.finished) continue;
+        if (!(await next.take(chunk))) return;
+      }
+    }
+  }
+
+  /** The source ended, or stage `from - 1` terminated: the stages from `from` on flush in order, then the output closes. */
+  async finishFrom(from: number): Promise<void> {
+    for (let index = from; index < this.stages.length; index++) {
+      const stage = this.stages[index] as Stage;
+      if (stage.finished) continue;
+      if (!(await stage.flush())) return;
+      await this.passOn(index);
+      if (this.state === "done") return;
+    }
+    if (this.state === "open") this.state = "closing";
+  }
+
+  /** Stage `index` terminated: the source and the stages before it stop, the later ones finish. */
+  terminate(index: number): void {
+    for (let before = 0; before < index; before++) tell((this.stages[before] as Stage).cancel(undefined));
+    (this.stages[index] as Stage).end();
+    this.reader.cancel().catch(ignore);
+    if (this.state !== "open") return;
+    this.state = "closing";
+    // what is left to do (the later stages' flushes) is done by the pull under way, or by the next one
+    this.finishing = index + 1;
+  }
+
+  /** Set by `terminate`: the first stage still to flush. */
+  finishing: number | null = null;
+
+  /**
+   * The stage at `index` (-1: the source) failed with `reason`: the output errors with the reason as the later stages
+   * map it, every stage not yet ended is told, and the source is cancelled.
+   */
+  fail(index: number, reason: unknown): void {
+    if (this.state === "done") return;
+    this.state = "done";
+    let seen = reason;
+    for (const stage of this.stages) {
+      if (stage.index === index) stage.end();
+      else if (stage.index < index) tell(stage.cancel(reason));
+      else {
+        if (stage.transformer.mapError) seen = stage.transformer.mapError(seen);
+        tell(stage.cancel(seen));
+      }
+    }
+    this.output.error(seen);
+    this.reader.cancel(reason).catch(ignore);
+  }
+
+  /** The reader cancelled the output: every stage not yet ended is told, from the last, then the source. */
+  async cancel(reason: unknown): Promise<void> {
+    if (this.state === "done") return;
+    this.state = "done";
+    for (let index = this.stages.length - 1; index >= 0; index--) await (this.stages[index] as Stage).cancel(reason);
+    await this.reader.cancel(reason);
+  }
 }
 
 /**
- * The stream's source and, through {@link StageController}, its transformer's controller. Classes rather than closures:
- * a reply runs through half a dozen stages, each of them built per request, and prototype methods are not allocated
- * again for every one (a closure per callback was some 60 of the ~120 functions a reply held).
+ * One transformer in a pipeline, with its controller (the stage is both: classes rather than closures, so a reply's
+ * half-dozen stages do not allocate their callbacks again for every request) and the buffer of what it enqueued.
  */
-class PullThroughSource<I, O> implements UnderlyingDefaultSource<O> {
-  output!: ReadableStreamDefaultController<O>;
-  /** Closed, errored, terminated or cancelled: nothing more is read or written. */
+class Stage implements TransformStreamDefaultController<unknown> {
+  /** Flushed, terminated, cancelled or failed: it takes nothing more. */
   finished = false;
-  enqueued = false;
-  private readonly controller: StageController<I, O>;
+  private buffer: unknown[] = [];
+  private head = 0;
 
   constructor(
-    private readonly reader: ReadableStreamDefaultReader<I>,
-    private readonly transformer: Transformer<I, O>,
+    readonly pipeline: Pipeline,
+    readonly index: number,
+    readonly transformer: PullThroughStage<unknown, unknown>,
     private readonly signal: AbortSignal | undefined,
-  ) {
-    this.controller = new StageController(this);
-  }
+  ) {}
 
-  start(readable: ReadableStreamDefaultController<O>): void | PromiseLike<void> {
-    this.output = readable;
+  /** Runs the transformer's start. */
+  start(): void | PromiseLike<void> {
     const { signal } = this;
-    if (signal?.aborted) {
-      this.fail(signal.reason);
-      return;
-    }
+    if (signal?.aborted) return this.pipeline.fail(this.index, signal.reason);
     signal?.addEventListener("abort", this, { once: true });
-    return this.transformer.start?.(this.controller);
-  }
-
-  async pull(): Promise<void> {
-    const { reader, transformer, controller } = this;
-    // a pull that enqueues nothing is not called again: read on until something comes out or the stream ends
-    this.enqueued = false;
     try {
-      while (!this.enqueued && !this.finished) {
-        const next = await reader.read();
-        if (this.finished) return;
-        if (next.done) {
-          const flushed = transformer.flush?.(controller);
-          if (flushed) await flushed;
-          if (this.finished) return;
-          this.finished = true;
-          this.signal?.removeEventListener("abort", this);
-          this.output.close();
-          return;
-        }
-        // a synchronous transform is not awaited: an await costs a turn of the microtask queue per chunk
-        const transformed = transformer.transform ? transformer.transform(next.value, controller) : controller.enqueue(next.value as unknown as O);
-        if (transformed) await transformed;
-      }
+      const started = this.transformer.start?.(this);
+      if (started) return Promise.resolve(started).catch((error: unknown) => this.pipeline.fail(this.index, error));
     } catch (error) {
-      this.fail(error);
+      this.pipeline.fail(this.index, error);
     }
   }
 
-  cancel(reason?: unknown): Promise<void> {
+  /** Transforms one chunk; false when the pipeline is over (this stage or another failed). */
+  async take(chunk: unknown): Promise<boolean> {
+    const { transformer, pipeline } = this;
+    try {
+      // a synchronous transform is not awaited: an await costs a turn of the microtask queue per chunk
+      const transformed = transformer.transform ? transformer.transform(chunk, this) : this.enqueue(chunk);
+      if (transformed) await transformed;
+    } catch (error) {
+      pipeline.fail(this.index, error);
+    }
+    return pipeline.state !== "done";
+  }
+
+  async flush(): Promise<boolean> {
+    const { transformer, pipeline } = this;
+    this.end();
+    try {
+      const flushed = transformer.flush?.(this);
+      if (flushed) await flushed;
+    } catch (error) {
+      pipeline.fail(this.index, error);
+    }
+    return pipeline.state !== "done";
+  }
+
+  /** Tells an unfinished stage that it ends without its flush. */
+  cancel(reason: unknown): void | PromiseLike<void> {
+    if (this.finished) return;
+    this.end();
+    return this.transformer.cancel?.(reason);
+  }
+
+  end(): void {
     this.finished = true;
     this.signal?.removeEventListener("abort", this);
-    return this.reader.cancel(reason);
+  }
+
+  isEmpty(): boolean {
+    return this.head === this.buffer.length;
+  }
+
+  shift(): unknown {
+    const chunk = this.buffer[this.head];
+    this.buffer[this.head++] = undefined;
+    if (this.head === this.buffer.length) {
+      this.buffer.length = 0;
+      this.head = 0;
+    }
+    return chunk;
+  }
+
+  // the transformer's controller
+
+  get desiredSize(): number | null {
+    return this.isEmpty() ? 0 : this.head - this.buffer.length;
+  }
+
+  enqueue(chunk?: unknown): void {
+    this.buffer.push(chunk);
+  }
+
+  error(reason?: unknown): void {
+    this.pipeline.fail(this.index, reason);
+  }
+
+  terminate(): void {
+    this.pipeline.terminate(this.index);
   }
 
   /** The abort signal's listener (an EventListenerObject, so no closure is made for it). */
   handleEvent(): void {
-    this.fail(this.signal?.reason);
-  }
-
-  fail(reason: unknown): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.output.error(reason);
-    this.stopReading(reason);
-  }
-
-  stopReading(reason?: unknown): void {
-    this.signal?.removeEventListener("abort", this);
-    this.reader.cancel(reason).catch(ignore);
+    this.pipeline.fail(this.index, this.signal?.reason);
   }
 }
 
-class StageController<I, O> implements TransformStreamDefaultController<O> {
-  constructor(private readonly stage: PullThroughSource<I, O>) {}
+/** The underlying source of a pipeline's output stream: the last stage's buffer, one chunk per pull. */
+class PipelineOutput implements UnderlyingDefaultSource<unknown> {
+  private controller!: ReadableStreamDefaultController<unknown>;
 
-  get desiredSize(): number | null {
-    return this.stage.output.desiredSize;
+  constructor(private readonly pipeline: Pipeline) {}
+
+  start(controller: ReadableStreamDefaultController<unknown>): void | PromiseLike<void> {
+    this.controller = controller;
+    return this.pipeline.last.start();
   }
 
-  enqueue(chunk?: O): void {
-    this.stage.output.enqueue(chunk as O);
-    this.stage.enqueued = true;
+  async pull(): Promise<void> {
+    const { pipeline } = this;
+    pipeline.pulling = true;
+    try {
+      await pipeline.fill();
+      if (pipeline.finishing !== null) {
+        const from = pipeline.finishing;
+        pipeline.finishing = null;
+        await pipeline.passOn(from - 1);
+        await pipeline.finishFrom(from);
+      }
+    } finally {
+      pipeline.pulling = false;
+    }
+    const last = pipeline.last;
+    if (pipeline.state === "done") return;
+    if (!last.isEmpty()) this.controller.enqueue(last.shift());
+    else if (pipeline.state === "closing") {
+      pipeline.state = "done";
+      this.controller.close();
+    }
   }
 
-  error(reason?: unknown): void {
-    this.stage.fail(reason);
+  cancel(reason: unknown): Promise<void> {
+    return this.pipeline.cancel(reason);
   }
 
-  terminate(): void {
-    const { stage } = this;
-    if (stage.finished) return;
-    stage.finished = true;
-    stage.output.close();
-    stage.stopReading();
+  error(reason: unknown): void {
+    this.controller.error(reason);
   }
 }
 
 function ignore(): void {}
+
+/** A cancel hook's promise, from a failure nobody awaits: its rejection must not go unhandled. */
+function tell(told: void | PromiseLike<void>): void {
+  if (told) Promise.resolve(told).catch(ignore);
+}

@@ -5,6 +5,7 @@
  * whose bucket streams the least, so one bucket's slow streams cannot keep the others waiting.
  */
 import { ApiError, RateLimitError } from "../../errors.ts";
+import { pullThrough, type PullThroughStage } from "../../streams/pull-through.ts";
 
 export interface StreamSlotsOptions {
   /** `MAX_UPSTREAM_STREAMS`. */
@@ -162,32 +163,34 @@ function capitalize(text: string): string {
  * request aborted. A high-water mark of 0 so nothing is read ahead of the consumer.
  */
 export function holdSlotUntilEnd<T>(stream: ReadableStream<T>, slot: StreamSlot, signal?: AbortSignal): ReadableStream<T> {
-  const reader = stream.getReader();
-  const release = (): void => {
-    signal?.removeEventListener("abort", release);
-    slot.release();
-  };
-  if (signal?.aborted) release();
-  else signal?.addEventListener("abort", release, { once: true });
-  return new ReadableStream<T>(
-    {
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            release();
-            controller.close();
-          } else controller.enqueue(value);
-        } catch (error) {
-          release();
-          controller.error(error);
-        }
-      },
-      cancel(reason) {
-        release();
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return pullThrough(stream, new SlotHold<T>(slot, signal));
+}
+
+/** A pass-through stage that releases its slot at the stream's end, its failure, its cancel or the request's abort. */
+class SlotHold<T> implements PullThroughStage<T, T> {
+  constructor(
+    private readonly slot: StreamSlot,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    if (signal?.aborted) slot.release();
+    else signal?.addEventListener("abort", this, { once: true });
+  }
+
+  flush(): void {
+    this.release();
+  }
+
+  cancel(): void {
+    this.release();
+  }
+
+  /** The request's abort (an EventListenerObject, so no closure is made for it). */
+  handleEvent(): void {
+    this.release();
+  }
+
+  private release(): void {
+    this.signal?.removeEventListener("abort", this);
+    this.slot.release();
+  }
 }

@@ -10,6 +10,7 @@ import type { UpstreamEvent } from "../events.ts";
 import { awaitLateImages, type LateImageWait, type Sleep } from "./await-late-image.ts";
 import type { ReadConversationTree } from "./conversation-tree.ts";
 import { answersPending, hasImage, type PendingImage, pendingImageOf } from "./image-task.ts";
+import { pullThrough, type PullThroughStage } from "../../../streams/pull-through.ts";
 
 export interface LateImagesOptions {
   readTree: ReadConversationTree;
@@ -21,7 +22,6 @@ export interface LateImagesOptions {
 }
 
 export function followLateImages(events: ReadableStream<UpstreamEvent>, options: LateImagesOptions): ReadableStream<UpstreamEvent> {
-  const reader = events.getReader();
   const cancelled = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, cancelled.signal]) : cancelled.signal;
   const pending: PendingImage[] = [];
@@ -59,24 +59,22 @@ export function followLateImages(events: ReadableStream<UpstreamEvent>, options:
     return outcome.messages.map((message) => ({ type: "message", message, conversationId: cid }));
   };
 
-  return new ReadableStream<UpstreamEvent>(
-    {
-      async pull(controller) {
-        const { done, value } = await reader.read();
-        if (done) {
-          if (!settled && completed) for (const event of await settle()) controller.enqueue(event);
-          controller.close();
-          return;
-        }
-        see(value);
-        if (value.type === "done" && !settled) for (const event of await settle()) controller.enqueue(event);
-        controller.enqueue(value);
-      },
-      cancel(reason) {
-        cancelled.abort(reason);
-        return reader.cancel(reason);
-      },
+  const follow: PullThroughStage<UpstreamEvent, UpstreamEvent> = {
+    transform(event, controller) {
+      see(event);
+      // only a turn's end waits (for its images); every other event passes without a promise
+      if (event.type !== "done" || settled) return controller.enqueue(event);
+      return settle().then((settling) => {
+        for (const message of settling) controller.enqueue(message);
+        controller.enqueue(event);
+      });
     },
-    { highWaterMark: 0 },
-  );
+    async flush(controller) {
+      if (!settled && completed) for (const settling of await settle()) controller.enqueue(settling);
+    },
+    cancel(reason) {
+      cancelled.abort(reason);
+    },
+  };
+  return pullThrough(events, follow);
 }
