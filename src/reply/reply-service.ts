@@ -272,14 +272,21 @@ export class ReplyService {
     const limited = pullThrough(turn.deltas, limitOutput({ model: model.requested, ...(maxTokens ? { maxTokens } : {}), ...(stop && stop.length > 0 ? { stop } : {}) }));
     const { owners } = this;
     const { logger } = this.deps;
+    const counted = (delta: RenderedDelta): RenderedDelta | Promise<RenderedDelta> => {
+      // recorded before the client can read the id, so its next turn finds it
+      if (delta.type === "start" && delta.conversationId && !plan.historyDisabled) {
+        return owners
+          .record(delta.conversationId, { caller, bearer: context.bearer, lease: turn.lease })
+          .catch((error: unknown) => logger.warn("conversation owner write failed", { error }))
+          .then(() => delta);
+      }
+      return delta.type === "finish" ? { ...delta, tokens: replyTokens.finish() } : delta;
+    };
     const deltas = watchReply(limited, {
-      async see(delta) {
-        await replyTokens.add(delta);
-        // recorded before the client can read the id, so its next turn finds it
-        if (delta.type === "start" && delta.conversationId && !plan.historyDisabled) {
-          await owners.record(delta.conversationId, { caller, bearer: context.bearer, lease: turn.lease }).catch((error: unknown) => logger.warn("conversation owner write failed", { error }));
-        }
-        return delta.type === "finish" ? { ...delta, tokens: replyTokens.finish() } : delta;
+      // synchronous unless the count lets the event loop run or the owner is recorded: most chunks make no promise
+      see(delta) {
+        const counting = replyTokens.add(delta);
+        return counting ? counting.then(() => counted(delta)) : counted(delta);
       },
       end,
       clientError: (error) => (isUpstreamError(error) ? toApiError(error, turn.lease !== null) : error),

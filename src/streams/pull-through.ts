@@ -80,7 +80,8 @@ class Pipeline {
     try {
       while (last.isEmpty() && this.state === "open") {
         // what a stage enqueued outside a transform of the pump's (its start, or a chunk left by an earlier pull)
-        await this.passOn(0);
+        const left = this.passOn(0);
+        if (left) await left;
         if (!last.isEmpty() || this.state !== "open") return;
         const next = await this.reader.read();
         if (this.state !== "open") return;
@@ -88,28 +89,35 @@ class Pipeline {
           await this.finishFrom(0);
           return;
         }
-        const first = this.stages[0] as Stage;
-        if (!(await first.take(next.value))) return;
-        await this.passOn(0);
+        const taken = (this.stages[0] as Stage).take(next.value);
+        if (taken === false || (taken !== true && !(await taken))) return;
+        const passed = this.passOn(0);
+        if (passed) await passed;
       }
     } catch (error) {
       this.fail(-1, error);
     }
   }
 
-  /** Passes the buffers of stage `from` and the stages after it on through the later stages, in order. */
-  async passOn(from: number): Promise<void> {
+  /**
+   * Passes the buffers of stage `from` and the stages after it on through the later stages, in order. Synchronous
+   * while the transforms are; a promise from the first one that is not, after which it goes on from there.
+   */
+  passOn(from: number): Promise<void> | undefined {
     const { stages } = this;
     for (let index = from; index < stages.length - 1; index++) {
       const stage = stages[index] as Stage;
       const next = stages[index + 1] as Stage;
       while (!stage.isEmpty()) {
-        if (this.state === "done") return;
+        if (this.state === "done") return undefined;
         const chunk = stage.shift();
         if (next.finished) continue;
-        if (!(await next.take(chunk))) return;
+        const taken = next.take(chunk);
+        if (taken === false) return undefined;
+        if (taken !== true) return taken.then((open) => (open ? this.passOn(index) : undefined));
       }
     }
+    return undefined;
   }
 
   /** The source ended, or stage `from - 1` terminated: the stages from `from` on flush in order, then the output closes. */
@@ -118,7 +126,8 @@ class Pipeline {
       const stage = this.stages[index] as Stage;
       if (stage.finished) continue;
       if (!(await stage.flush())) return;
-      await this.passOn(index);
+      const passed = this.passOn(index);
+      if (passed) await passed;
       if (this.state === "done") return;
     }
     if (this.state === "open") this.state = "closing";
@@ -197,17 +206,27 @@ class Stage implements TransformStreamDefaultController<unknown> {
     }
   }
 
-  /** Transforms one chunk; false when the pipeline is over (this stage or another failed). */
-  async take(chunk: unknown): Promise<boolean> {
+  /**
+   * Transforms one chunk: whether the pipeline goes on (false: this stage or another failed), at once when the
+   * transform is synchronous — an await would cost a promise and a turn of the microtask queue per chunk per stage.
+   */
+  take(chunk: unknown): boolean | Promise<boolean> {
     const { transformer, pipeline } = this;
+    let transformed: void | PromiseLike<void>;
     try {
-      // a synchronous transform is not awaited: an await costs a turn of the microtask queue per chunk
-      const transformed = transformer.transform ? transformer.transform(chunk, this) : this.enqueue(chunk);
-      if (transformed) await transformed;
+      transformed = transformer.transform ? transformer.transform(chunk, this) : this.enqueue(chunk);
     } catch (error) {
       pipeline.fail(this.index, error);
+      return false;
     }
-    return pipeline.state !== "done";
+    if (!transformed) return pipeline.state !== "done";
+    return Promise.resolve(transformed).then(
+      () => pipeline.state !== "done",
+      (error: unknown) => {
+        pipeline.fail(this.index, error);
+        return false;
+      },
+    );
   }
 
   async flush(): Promise<boolean> {

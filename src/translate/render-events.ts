@@ -95,6 +95,10 @@ function generationProgress(pointer: ImageAssetPointer): number | null {
   return Math.min(100, (done / pointer.height) * 100);
 }
 
+function enqueueAll(controller: TransformStreamDefaultController<RenderedDelta>, deltas: RenderedDelta[]): void {
+  for (const delta of deltas) controller.enqueue(delta);
+}
+
 export function createRenderer(options: RendererOptions): Transformer<UpstreamEvent, RenderedDelta> {
   const { reasoningDisplay, resolveAsset, reasoningModel = false, meter } = options;
   const content = createBlockWriter();
@@ -130,13 +134,20 @@ export function createRenderer(options: RendererOptions): Transformer<UpstreamEv
     if (written !== "") out.push({ type: "reasoning", text: written });
   }
 
-  async function sandboxRewritten(text: string, state: MessageState): Promise<string> {
-    for (const path of sandboxPaths(text)) {
-      if (sandboxUrls.has(path)) continue;
-      const ref: AssetRef = { kind: "sandbox", id: path, conversationId: state.conversationId, messageId: state.last.id };
-      sandboxUrls.set(path, await resolve(ref));
-    }
-    return rewriteSandboxLinks(text, sandboxUrls);
+  /** The text with its sandbox links rewritten: a promise only while a link it names is still to be resolved. */
+  function sandboxRewritten(text: string, state: MessageState): string | Promise<string> {
+    // most growth names no sandbox file: no pattern to run over it then
+    if (!text.includes("(sandbox:")) return text;
+    const unresolved = sandboxPaths(text).filter((path) => !sandboxUrls.has(path));
+    if (unresolved.length === 0) return rewriteSandboxLinks(text, sandboxUrls);
+    return (async () => {
+      for (const path of unresolved) {
+        if (sandboxUrls.has(path)) continue;
+        const ref: AssetRef = { kind: "sandbox", id: path, conversationId: state.conversationId, messageId: state.last.id };
+        sandboxUrls.set(path, await resolve(ref));
+      }
+      return rewriteSandboxLinks(text, sandboxUrls);
+    })();
   }
 
   function reasoningRaw(message: UpstreamMessage, final: boolean): string[] {
@@ -150,13 +161,25 @@ export function createRenderer(options: RendererOptions): Transformer<UpstreamEv
     return empty && final && typeof finished === "string" ? [finished] : raw;
   }
 
-  async function renderText(out: RenderedDelta[], state: MessageState, kind: MessageKind, final: boolean): Promise<void> {
+  /**
+   * A text message's growth: synchronous unless a sandbox link in it is to be resolved. Every chunk of a reply comes
+   * through here, and an async function per level was a promise and a generator each (bench/RESULTS.md, "Issue 12,
+   * fifth session").
+   */
+  function renderText(out: RenderedDelta[], state: MessageState, kind: MessageKind, final: boolean): void | Promise<void> {
+    const added = textAfter(kind === "reasoning" ? reasoningRaw(state.last, final) : messageRawSegments(state.last), state.taken);
+    state.taken += added.length;
+    const growth = state.visible.push(added, final);
+    if (kind !== "text") return emitText(out, state, kind, final, growth);
+    const rewritten = sandboxRewritten(growth, state);
+    if (typeof rewritten === "string") return emitText(out, state, kind, final, rewritten);
+    return rewritten.then((text) => emitText(out, state, kind, final, text));
+  }
+
+  function emitText(out: RenderedDelta[], state: MessageState, kind: MessageKind, final: boolean, text: string): void {
     const message = state.last;
     const owner = `${message.id}:${kind}`;
-    const added = textAfter(kind === "reasoning" ? reasoningRaw(message, final) : messageRawSegments(message), state.taken);
-    state.taken += added.length;
-    let growth = state.visible.push(added, final);
-    if (kind === "text") growth = await sandboxRewritten(growth, state);
+    let growth = text;
     if (kind === "reasoning" && reasoningDisplay === "inline") growth = quoteMore(growth, state);
     if (kind === "code" && final && message.recipient !== "all") toolPrompt = toolCallPrompt(message) ?? toolPrompt;
     if (kind === "reasoning") emitReasoning(out, owner, growth);
@@ -193,11 +216,15 @@ export function createRenderer(options: RendererOptions): Transformer<UpstreamEv
     emitContent(out, `${state.last.id}:image`, growth);
   }
 
-  async function render(out: RenderedDelta[], state: MessageState, final: boolean): Promise<void> {
+  function render(out: RenderedDelta[], state: MessageState, final: boolean): void | Promise<void> {
     const kind = classifyMessage(state.last, reasoningModel);
     if (kind === "skip") return;
-    if (kind === "image") await renderImages(out, state, final);
-    else await renderText(out, state, kind, final);
+    const rendering = kind === "image" ? renderImages(out, state, final) : renderText(out, state, kind, final);
+    if (!rendering) return markFinal(state, final);
+    return rendering.then(() => markFinal(state, final));
+  }
+
+  function markFinal(state: MessageState, final: boolean): void {
     if (final) state.final = true;
   }
 
@@ -218,12 +245,17 @@ export function createRenderer(options: RendererOptions): Transformer<UpstreamEv
     reported = { messageId, conversationId };
   }
 
-  async function onMessage(out: RenderedDelta[], message: UpstreamMessage, conversationId: string | null): Promise<void> {
+  function onMessage(out: RenderedDelta[], message: UpstreamMessage, conversationId: string | null): void | Promise<void> {
     const role = message.author.role;
     if (role === "user" || role === "system") return;
     report(out, message.id, conversationId);
     // a message superseded without its finished event is over all the same: show what it held back
-    if (current && current.last.id !== message.id && !current.final) await render(out, current, true);
+    const superseded = current && current.last.id !== message.id && !current.final ? render(out, current, true) : undefined;
+    if (superseded) return superseded.then(() => onMessageNow(out, message, conversationId));
+    return onMessageNow(out, message, conversationId);
+  }
+
+  function onMessageNow(out: RenderedDelta[], message: UpstreamMessage, conversationId: string | null): void | Promise<void> {
     let state = messages.get(message.id);
     if (!state) {
       state = {
@@ -243,11 +275,16 @@ export function createRenderer(options: RendererOptions): Transformer<UpstreamEv
     state.conversationId = conversationId ?? state.conversationId;
     current = state;
     const final = message.status !== "in_progress";
-    await render(out, state, final);
+    const rendering = render(out, state, final);
+    if (!rendering) return endTurn(out, message, final);
+    return rendering.then(() => endTurn(out, message, final));
+  }
+
+  function endTurn(out: RenderedDelta[], message: UpstreamMessage, final: boolean): void {
     if (final && message.end_turn === true) finish(out, "stop");
   }
 
-  async function onEvent(out: RenderedDelta[], event: UpstreamEvent): Promise<void> {
+  function onEvent(out: RenderedDelta[], event: UpstreamEvent): void | Promise<void> {
     switch (event.type) {
       case "message":
         return onMessage(out, event.message, event.conversationId);
@@ -274,11 +311,12 @@ export function createRenderer(options: RendererOptions): Transformer<UpstreamEv
   }
 
   return {
-    async transform(event, controller) {
+    transform(event, controller) {
       if (ended) return;
       const out: RenderedDelta[] = [];
-      await onEvent(out, event);
-      for (const delta of out) controller.enqueue(delta);
+      const rendering = onEvent(out, event);
+      if (!rendering) return enqueueAll(controller, out);
+      return rendering.then(() => enqueueAll(controller, out));
     },
     async flush(controller) {
       if (ended || !started) return;

@@ -21,10 +21,11 @@ export class ReplyTokens {
     this.reasoning = new TokenCounter(model, budget);
   }
 
-  /** Counts one delta's text, letting the event loop run during a long one. */
-  async add(delta: RenderedDelta): Promise<void> {
-    if (delta.type === "content" || delta.type === "refusal") await appendInTurns(this.content, delta.text, this.turns);
-    else if (delta.type === "reasoning") await appendInTurns(this.reasoning, delta.text, this.turns);
+  /** Counts one delta's text, letting the event loop run during a long one: a promise only if it did. */
+  add(delta: RenderedDelta): Promise<void> | undefined {
+    if (delta.type === "content" || delta.type === "refusal") return appendInTurns(this.content, delta.text, this.turns);
+    if (delta.type === "reasoning") return appendInTurns(this.reasoning, delta.text, this.turns);
+    return undefined;
   }
 
   /** The counts of what was added: the reply is over (later calls give the same answer). */

@@ -211,21 +211,30 @@ export const SLICE = 4096;
 /** Work between two turns of the event loop. */
 const TURN_MS = 8;
 
-/** Lets timers and sockets run: a long count never holds the event loop for more than about {@link TURN_MS}. */
+/**
+ * Lets timers and sockets run: a long count never holds the event loop for more than about {@link TURN_MS}. A look
+ * that finds no turn due returns nothing rather than a settled promise: a reply's every chunk looks, and a promise
+ * and an await per chunk were a good part of what streaming a reply allocated (bench/RESULTS.md, "Issue 12, fifth
+ * session").
+ */
 export class EventLoopTurns {
   private last = performance.now();
 
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.last < TURN_MS) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.last = performance.now();
+  /** A promise of the event loop's turn when one is due, else nothing. */
+  maybeYield(): Promise<void> | undefined {
+    if (performance.now() - this.last < TURN_MS) return undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.last = performance.now();
+    });
   }
 }
 
-/** Appends `text` in slices, letting the event loop run between them. */
-export async function appendInTurns(counter: TokenCounter, text: string, turns: EventLoopTurns): Promise<void> {
-  for (let at = 0; at < text.length; at += SLICE) {
+/** Appends `text` in slices, letting the event loop run between them: a promise only once a turn was due. */
+export function appendInTurns(counter: TokenCounter, text: string, turns: EventLoopTurns, from = 0): Promise<void> | undefined {
+  for (let at = from; at < text.length; at += SLICE) {
     counter.append(text.slice(at, at + SLICE));
-    await turns.maybeYield();
+    const turn = turns.maybeYield();
+    if (turn) return turn.then(() => appendInTurns(counter, text, turns, at + SLICE));
   }
+  return undefined;
 }
