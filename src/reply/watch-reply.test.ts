@@ -49,3 +49,21 @@ test("a failed delta makes it a 502; a broken stream a 502 with the client's err
   await reader.cancel();
   expect(left.ends).toEqual([499]);
 });
+
+test("a watch that fails on a delta ends the reply as a 502 with the client's error, as a broken stream does", async () => {
+  for (const see of [
+    () => {
+      throw new Error("count failed");
+    },
+    () => Promise.reject(new Error("count failed")),
+  ]) {
+    const ends: number[] = [];
+    const stream = watchReply(source([start, { type: "content", text: "a" }]), {
+      see: (delta) => (delta.type === "content" ? see() : delta),
+      end: (status) => ends.push(status),
+      clientError: (error) => new Error(`client sees: ${(error as Error).message}`),
+    });
+    const error = await Array.fromAsync(stream as unknown as AsyncIterable<RenderedDelta>).catch((caught: unknown) => caught);
+    expect([(error as Error).message, ends]).toEqual(["client sees: count failed", [502]]);
+  }
+});

@@ -26,9 +26,19 @@ class ReplyWatchStage implements PullThroughStage<RenderedDelta, RenderedDelta> 
 
   transform(delta: RenderedDelta, controller: TransformStreamDefaultController<RenderedDelta>): void | Promise<void> {
     if (delta.type === "failed") this.failed = true;
-    const seen = this.watch.see(delta);
-    if (seen instanceof Promise) return seen.then((amended) => controller.enqueue(amended));
-    controller.enqueue(seen);
+    let seen: RenderedDelta | Promise<RenderedDelta>;
+    try {
+      seen = this.watch.see(delta);
+    } catch (error) {
+      throw this.broke(error);
+    }
+    if (!(seen instanceof Promise)) return controller.enqueue(seen);
+    return seen.then(
+      (amended) => controller.enqueue(amended),
+      (error: unknown) => {
+        throw this.broke(error);
+      },
+    );
   }
 
   flush(): void {
@@ -37,6 +47,11 @@ class ReplyWatchStage implements PullThroughStage<RenderedDelta, RenderedDelta> 
 
   /** An error from the upstream side: the reply broke. */
   mapError(error: unknown): unknown {
+    return this.broke(error);
+  }
+
+  /** The reply broke, upstream or in the watch itself: a 502, and the error as the client should see it. */
+  private broke(error: unknown): unknown {
     this.end(502);
     return this.watch.clientError(error);
   }

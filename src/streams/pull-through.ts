@@ -63,6 +63,8 @@ class Pipeline {
   state: State = "open";
   /** A pull is under way: the pipeline does not grow until it is over. */
   pulling = false;
+  /** Set by `terminate`: the first stage still to flush, which the pull under way or the next one does. */
+  private finishing: number | null = null;
 
   constructor(readonly reader: ReadableStreamDefaultReader<unknown>) {}
 
@@ -76,26 +78,36 @@ class Pipeline {
 
   /** Runs the pipeline until the last stage holds a chunk or the pipeline is over. */
   async fill(): Promise<void> {
-    const last = this.last;
     try {
-      while (last.isEmpty() && this.state === "open") {
-        // what a stage enqueued outside a transform of the pump's (its start, or a chunk left by an earlier pull)
-        const left = this.passOn(0);
-        if (left) await left;
-        if (!last.isEmpty() || this.state !== "open") return;
-        const next = await this.reader.read();
-        if (this.state !== "open") return;
-        if (next.done) {
-          await this.finishFrom(0);
-          return;
-        }
-        const taken = (this.stages[0] as Stage).take(next.value);
-        if (taken === false || (taken !== true && !(await taken))) return;
-        const passed = this.passOn(0);
-        if (passed) await passed;
-      }
+      await this.pump();
+      if (this.finishing === null) return;
+      const from = this.finishing;
+      this.finishing = null;
+      // what the terminating stage enqueued outside the pump's transforms (its start or flush) goes on first
+      await this.passOn(from - 1);
+      await this.finishFrom(from);
     } catch (error) {
       this.fail(-1, error);
+    }
+  }
+
+  private async pump(): Promise<void> {
+    const last = this.last;
+    while (last.isEmpty() && this.state === "open") {
+      // what a stage enqueued outside a transform of the pump's (its start, or a chunk left by an earlier pull)
+      const left = this.passOn(0);
+      if (left) await left;
+      if (!last.isEmpty() || this.state !== "open") return;
+      const next = await this.reader.read();
+      if (this.state !== "open") return;
+      if (next.done) {
+        await this.finishFrom(0);
+        return;
+      }
+      const taken = (this.stages[0] as Stage).take(next.value);
+      if (taken === false || (taken !== true && !(await taken))) return;
+      const passed = this.passOn(0);
+      if (passed) await passed;
     }
   }
 
@@ -109,12 +121,12 @@ class Pipeline {
       const stage = stages[index] as Stage;
       const next = stages[index + 1] as Stage;
       while (!stage.isEmpty()) {
-        if (this.state === "done") return undefined;
-        const chunk = stage.shift();
-        if (next.finished) continue;
-        const taken = next.take(chunk);
-        if (taken === false) return undefined;
-        if (taken !== true) return taken.then((open) => (open ? this.passOn(index) : undefined));
+      if (this.state === "done") return undefined;
+      const chunk = stage.shift();
+      if (next.finished) continue;
+      const taken = next.take(chunk);
+      if (taken === false) return undefined;
+      if (taken !== true) return taken.then((open) => (open ? this.passOn(index) : undefined));
       }
     }
     return undefined;
@@ -140,12 +152,8 @@ class Pipeline {
     this.reader.cancel().catch(ignore);
     if (this.state !== "open") return;
     this.state = "closing";
-    // what is left to do (the later stages' flushes) is done by the pull under way, or by the next one
     this.finishing = index + 1;
   }
-
-  /** Set by `terminate`: the first stage still to flush. */
-  finishing: number | null = null;
 
   /**
    * The stage at `index` (-1: the source) failed with `reason`: the output errors with the reason as the later stages
@@ -307,12 +315,6 @@ class PipelineOutput implements UnderlyingDefaultSource<unknown> {
     pipeline.pulling = true;
     try {
       await pipeline.fill();
-      if (pipeline.finishing !== null) {
-        const from = pipeline.finishing;
-        pipeline.finishing = null;
-        await pipeline.passOn(from - 1);
-        await pipeline.finishFrom(from);
-      }
     } finally {
       pipeline.pulling = false;
     }
