@@ -33,6 +33,8 @@ export interface AppOptions {
   onRefusedBeforeService?: (request: Request, error: ApiError, body: unknown) => void;
   /** Told of every answered request, by route pattern. */
   metrics?: Pick<Metrics, "observeRequest">;
+  /** Told as each request comes in, before anything else is done with it. */
+  onRequest?: () => void;
 }
 
 function errorResponse(error: ApiError, headers: Record<string, string>): Response {
@@ -53,7 +55,7 @@ function unprefixed(path: string, prefix: string): string {
   return prefix && path.startsWith(prefix) ? path.slice(prefix.length) || "/" : path;
 }
 
-export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, rawBodyModules = [], adminOrigins = [], metrics, onRefusedBeforeService }: AppOptions) {
+export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, rawBodyModules = [], adminOrigins = [], metrics, onRefusedBeforeService, onRequest }: AppOptions) {
   const prefix = apiPrefix ? `/${apiPrefix}` : "";
   let app = new Elysia({ prefix }).use(docsModule({ prefix, version }));
   for (const module of modules) app = app.use(module);
@@ -82,6 +84,7 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, r
   };
   return new Elysia()
     .onRequest(({ request, set }) => {
+      onRequest?.();
       startedAt.set(request, performance.now());
       const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
       rememberRequestId(request, requestId);

@@ -64,14 +64,15 @@ const logger = createLogger({ level: config.logLevel, format: config.logFormat }
 const capWarning = fetchCapWarning(config.maxUpstreamStreams, process.env);
 if (capWarning) logger.warn(capWarning);
 for (const unknown of findUnknownSettings(Object.keys(process.env), settingNames())) logger.warn(describeUnknownSetting(unknown));
-const server = await startServer(config, { logger }).catch((error: unknown) => {
+// the process's memory, so the process's entry point: garbage collected while busy, and handed back after a burst
+let wakeCollector = (): void => {};
+const server = await startServer(config, { logger, onRequest: () => wakeCollector() }).catch((error: unknown) => {
   const { message, exitCode } = explainStartupFailure(error, config);
   logger.error(`chat2api could not start: ${message}`);
   process.exit(exitCode);
 });
-// the process's memory, so the process's entry point: garbage collected while busy, and handed back after a burst
 const pending = () => server.pendingRequests();
-startBusyCollection({ pending });
+wakeCollector = startBusyCollection({ pending }).wake;
 startIdleMemoryTrim({ pending });
 logger.info(`chat2api ${VERSION} listening on ${server.url}`, {
   bind: `${config.host}:${server.port}`,

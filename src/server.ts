@@ -47,6 +47,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Outbound fetch (tests may wrap it); Bun's by default. */
   fetch?: FetchLike;
+  /** Told as each request comes in, before anything else is done with it (main.ts wakes its busy collection). */
+  onRequest?: () => void;
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -121,6 +123,7 @@ export function buildApp(config: Readonly<Config>, deps: ServerDeps) {
     logger,
     version: VERSION,
     metrics,
+    ...(deps.onRequest ? { onRequest: deps.onRequest } : {}),
     modules: [
       // first: its hooks cover the API routes registered after it
       keyGate({

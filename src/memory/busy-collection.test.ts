@@ -70,3 +70,36 @@ test("the defaults are the engine's own collectors (bun:jsc)", () => {
   expect(garbage.length).toBe(10_000);
   expect(running.check()).toBe("young");
 });
+
+test("the timer runs from a request's wake until a look finds nothing in flight, then waits for the next wake", () => {
+  const { state, look } = probe();
+  const collection = running as BusyCollection;
+  expect(collection.ticking()).toBe(false);
+  state.pending = 1;
+  collection.wake();
+  collection.wake();
+  expect(collection.ticking()).toBe(true);
+  expect(look()).toBe("young");
+  expect(collection.ticking()).toBe(true);
+  state.pending = 0;
+  expect(look()).toBeNull();
+  expect(collection.ticking()).toBe(false);
+  collection.wake();
+  expect(collection.ticking()).toBe(true);
+});
+
+test("the timer itself looks while busy", async () => {
+  let looks = 0;
+  running = startBusyCollection({
+    pending: () => 1,
+    collectYoung: () => {
+      looks++;
+      return 0;
+    },
+    collectFull: () => 0,
+    intervalMs: 1,
+  });
+  running.wake();
+  while (looks < 3) await Bun.sleep(1);
+  expect(running.ticking()).toBe(true);
+});

@@ -10,7 +10,8 @@
  * {@link BusyCollectionOptions.fullGrowthBytes} since the last full one: the state of streams that have since ended,
  * which a young collection promoted while they were open. The peak fell to ~123 MiB and the CPU per request by a fifth
  * (a smaller heap for the engine's own collectors to walk); a lower threshold (8 MiB) bought 4 MiB more for more CPU.
- * With nothing in flight it does nothing (idle-trim.ts looks after the quiet).
+ * With nothing in flight its timer stops, and the next request starts it again ({@link BusyCollection.wake}): an idle
+ * server is not woken ten times a second to find nothing to do (idle-trim.ts looks after the quiet).
  */
 import { edenGC, fullGC } from "bun:jsc";
 
@@ -28,8 +29,12 @@ export interface BusyCollectionOptions {
 }
 
 export interface BusyCollection {
+  /** A request came in: the timer runs from now on until a look finds nothing in flight. */
+  wake(): void;
   /** Looks once (the timer calls it; tests call it directly). Returns which collection it ran, if any. */
   check(): "young" | "full" | null;
+  /** Whether the timer is running. */
+  ticking(): boolean;
   stop(): void;
 }
 
@@ -43,8 +48,16 @@ export function startBusyCollection({
   fullGrowthBytes = 16 * MIB,
 }: BusyCollectionOptions): BusyCollection {
   let afterFull: number | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const stop = (): void => {
+    if (timer) clearInterval(timer);
+    timer = null;
+  };
   const check = (): "young" | "full" | null => {
-    if (pending() === 0) return null;
+    if (pending() === 0) {
+      stop();
+      return null;
+    }
     const size = collectYoung();
     afterFull ??= size;
     if (size - afterFull < fullGrowthBytes) {
@@ -54,7 +67,10 @@ export function startBusyCollection({
     afterFull = collectFull();
     return "full";
   };
-  const timer = setInterval(check, intervalMs);
-  timer.unref();
-  return { check, stop: () => clearInterval(timer) };
+  const wake = (): void => {
+    if (timer) return;
+    timer = setInterval(check, intervalMs);
+    timer.unref();
+  };
+  return { wake, check, ticking: () => timer !== null, stop };
 }

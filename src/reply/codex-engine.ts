@@ -22,7 +22,7 @@ import type { ResolvedModel } from "../translate/model-names.ts";
 import { codexDeltas } from "./codex-deltas.ts";
 import { codexApiError, codexOutcomeOf } from "./codex-failure.ts";
 import type { Engine, OpenedTurn } from "./engine.ts";
-import { prepend } from "./prepend.ts";
+import { peek } from "../streams/pull-through.ts";
 
 /** What the Codex engine answers: the body for the backend, and the session key the prompt cache follows. */
 export interface CodexTurn {
@@ -113,15 +113,12 @@ export class CodexEngine implements Engine<CodexTurn> {
         });
         if (credential.lease && opened.quota) await this.reportQuota(credential.lease.accountId, opened.quota);
         if (credential.lease) this.deps.catalogs?.noteEtag(credential.lease.accountId, opened.modelsEtag);
-        const deltas = codexDeltas(opened.events);
-        const reader = deltas.getReader();
         // the first event proves the backend took the turn: a failure before it may still go to another account
-        const first = await reader.read();
+        const { first, stream: deltas } = await peek(codexDeltas(opened.events));
         if (first.done) throw new CodexError("stream", "The Codex stream ended before the reply began.");
         const ttftMs = this.now() - startedAt;
         attempts.push({ accountId: credential.lease?.accountId ?? null, outcome: "success", status: 200, kind: null, ms: ttftMs });
-        reader.releaseLock();
-        return { deltas: prepend(first.value, deltas), lease: credential.lease, startedAt, ttftMs };
+        return { deltas, lease: credential.lease, startedAt, ttftMs };
       } catch (error) {
         if (!(error instanceof CodexError)) throw error;
         const outcome = codexOutcomeOf(error, model.upstreamSlug);

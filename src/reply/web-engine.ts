@@ -4,7 +4,7 @@
  * model where CHECK_MODEL asks, opens the conversation through the web client and renders its events, and resolves
  * at the first rendered delta. Failures before it are reported to the pool and may move to another account.
  */
-import { pullThrough } from "../streams/pull-through.ts";
+import { peek, pullThrough } from "../streams/pull-through.ts";
 import type { Config } from "../config.ts";
 import { ApiError, ModelNotFoundError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -21,7 +21,6 @@ import { createRenderer } from "../translate/render-events.ts";
 import type { AccountModels } from "./account-models.ts";
 import type { ConversationPlan } from "./conversation-plan.ts";
 import type { Engine, OpenedTurn } from "./engine.ts";
-import { prepend } from "./prepend.ts";
 import { resolveAssetUrl } from "./resolve-asset-url.ts";
 import { watchServedModel } from "./served-model.ts";
 import { leaseWithFreeSlot, streamBucketOf } from "./stream-bucket.ts";
@@ -123,13 +122,11 @@ export class WebEngine implements Engine<WebTurn> {
           resolveAsset: (ref) => this.assetLink(opened.session, ref, turn.assetBase ?? null, signal),
         });
         const served = watchServedModel(opened.events);
-        const rendered = pullThrough(served.events, renderer);
-        const reader = rendered.getReader();
-        const first = await reader.read().catch((error: unknown) => {
+        const { first, stream: deltas } = await peek(pullThrough(served.events, renderer)).catch((error: unknown) => {
           throw isUpstreamError(error) ? error : new UpstreamError("stream", "The ChatGPT stream failed before the reply began.", { cause: error });
         });
         if (first.done || first.value.type === "failed") {
-          await reader.cancel().catch(() => {});
+          await deltas.cancel().catch(() => {});
           const said = !first.done && first.value.type === "failed" ? ` (${first.value.message})` : "";
           throw new UpstreamError(
             "unusual-activity",
@@ -138,8 +135,7 @@ export class WebEngine implements Engine<WebTurn> {
         }
         const ttftMs = this.now() - startedAt;
         attempts.push({ accountId: lease?.accountId ?? null, outcome: "success", status: 200, kind: null, ms: ttftMs });
-        reader.releaseLock();
-        return { deltas: prepend(first.value, rendered), session: opened.session, lease, startedAt, ttftMs, servedModel: served.slug };
+        return { deltas, session: opened.session, lease, startedAt, ttftMs, servedModel: served.slug };
       } catch (error) {
         if (!isUpstreamError(error)) throw error;
         const outcome = outcomeOf(error, model.upstreamSlug);

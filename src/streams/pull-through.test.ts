@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type PullThroughStage, pullThrough } from "./pull-through.ts";
+import { type PullThroughStage, peek, pullThrough } from "./pull-through.ts";
 
 /** A source that counts its pulls and remembers how it was cancelled. */
 function countingSource(values: number[]) {
@@ -322,4 +322,106 @@ test("fused stages read their source once per chunk, with no stream between them
   // the source's 3 chunks and its end (the collector reads through the stream's iterator, not counted here); three
   // stages each over the last one's stream would read 3 × 4
   expect(reads).toBe(4);
+});
+
+describe("peek", () => {
+  test("over a pullThrough stream: the first chunk stays in front, nothing more is read, no reader is taken", async () => {
+    const { stream, seen } = countingSource([1, 2, 3]);
+    const log: string[] = [];
+    const rendered = pullThrough(stream, loggingStage("a", log, (chunk) => [chunk, chunk * 10]));
+    const getReader = ReadableStream.prototype.getReader;
+    let readers = 0;
+    ReadableStream.prototype.getReader = function (this: ReadableStream, ...args: []) {
+      readers++;
+      return getReader.apply(this, args);
+    } as typeof getReader;
+    let peeked: Awaited<ReturnType<typeof peek<number>>>;
+    try {
+      peeked = await peek(rendered);
+    } finally {
+      ReadableStream.prototype.getReader = getReader;
+    }
+    expect(readers).toBe(0);
+    expect(peeked.first).toEqual({ done: false, value: 1 });
+    expect(peeked.stream).toBe(rendered);
+    expect(rendered.locked).toBe(false);
+    expect(seen.pulls).toBe(1);
+    expect(await collect(rendered)).toEqual([1, 10, 2, 20, 3, 30]);
+    expect(log).toEqual(["a:1", "a:2", "a:3", "a:flush"]);
+  });
+
+  test("a stage added after a peek takes the peeked chunk first", async () => {
+    const log: string[] = [];
+    const rendered = pullThrough(countingSource([1, 2]).stream, loggingStage("a", log));
+    const { first, stream } = await peek(rendered);
+    expect(first.value).toBe(1);
+    const fused = pullThrough(stream, loggingStage("b", log));
+    expect(rendered.locked).toBe(true);
+    expect(await collect(fused)).toEqual([1, 2]);
+    expect(log).toEqual(["a:1", "b:1", "a:2", "b:2", "a:flush", "b:flush"]);
+  });
+
+  test("a pullThrough stream that ends empty peeks as done and can still be cancelled", async () => {
+    const { stream, seen } = countingSource([]);
+    const log: string[] = [];
+    const peeked = await peek(pullThrough(stream, loggingStage("a", log)));
+    expect(peeked.first.done).toBe(true);
+    await peeked.stream.cancel("gone");
+    expect(log).toEqual(["a:flush"]);
+    expect(seen.pulls).toBe(1);
+  });
+
+  test("a failure before the first chunk rejects with the error as the stages map it, the source cancelled", async () => {
+    const { stream, seen } = countingSource([1]);
+    const failing = pullThrough<number, number>(stream, {
+      transform() {
+        throw new Error("bad first event");
+      },
+    });
+    const mapped = pullThrough<number, number>(failing, { mapError: (reason) => new Error(`mapped: ${(reason as Error).message}`) });
+    await expect(peek(mapped)).rejects.toThrow("mapped: bad first event");
+    expect(seen.cancelled).toBe(true);
+    await expect(mapped.getReader().read()).rejects.toThrow("mapped: bad first event");
+  });
+
+  test("waits for the last stage's asynchronous start, as a read would", async () => {
+    const log: string[] = [];
+    const started = Promise.withResolvers<void>();
+    const rendered = pullThrough<number, number>(countingSource([1]).stream, {
+      start: () => started.promise.then(() => void log.push("started")),
+      transform: (chunk, controller) => {
+        log.push(`t:${chunk}`);
+        controller.enqueue(chunk);
+      },
+    });
+    const peeked = peek(rendered);
+    await Bun.sleep(0);
+    expect(log).toEqual([]);
+    started.resolve();
+    expect((await peeked).first.value).toBe(1);
+    expect(log).toEqual(["started", "t:1"]);
+  });
+
+  test("a read that comes during a peek waits for it and gets the same first chunk", async () => {
+    const gate = Promise.withResolvers<void>();
+    const rendered = pullThrough<number, number>(countingSource([1, 2]).stream, {
+      transform: async (chunk, controller) => {
+        await gate.promise;
+        controller.enqueue(chunk);
+      },
+    });
+    const peeked = peek(rendered);
+    const read = rendered.getReader().read();
+    gate.resolve();
+    expect((await peeked).first.value).toBe(1);
+    expect(await read).toEqual({ done: false, value: 1 });
+  });
+
+  test("any other stream is read once and given back with the chunk in front", async () => {
+    const { stream, seen } = countingSource([1, 2, 3]);
+    const peeked = await peek(stream);
+    expect(peeked.first).toEqual({ done: false, value: 1 });
+    expect(seen.pulls).toBe(1);
+    expect(await collect(peeked.stream)).toEqual([1, 2, 3]);
+  });
 });

@@ -16,6 +16,8 @@
  * or the source or another stage failed). One addition, {@link PullThroughStage.mapError}: what an error from before a
  * stage becomes past it. What differs from a TransformStream: nothing is read ahead of the consumer (the pipe reads one
  * chunk ahead), and a stage hands what it enqueued during one call on after that call returns.
+ *
+ * {@link peek} looks at a stream's first chunk and leaves it there (the reply's head check).
  */
 
 export interface PullThroughStage<I, O> extends Transformer<I, O> {
@@ -49,6 +51,44 @@ export function pullThrough<I, O>(source: ReadableStream<I>, transformer: PullTh
   return stream;
 }
 
+/** What {@link peek} saw, and the stream to read from now on: the first chunk is still at its front. */
+export interface Peeked<T> {
+  first: ReadableStreamDefaultReadValueResult<T> | ReadableStreamDefaultReadDoneResult;
+  stream: ReadableStream<T>;
+}
+
+/**
+ * The first chunk of `stream`, left in front of the rest for whoever reads it next; `done` when it ends with none, a
+ * rejection with its error. Over a stream `pullThrough` returned that nobody reads, the pipeline runs until its last
+ * stage holds a chunk and the chunk waits there: no reader is taken and released (a released reader costs an error
+ * object with its stack, the platform's "Reader released") and the stream stays open to more stages. Any other stream
+ * is read once with a reader, and the stream returned puts the chunk back in front of the rest.
+ */
+export async function peek<T>(stream: ReadableStream<T>): Promise<Peeked<T>> {
+  const pipeline = pipelines.get(stream);
+  if (pipeline === undefined || !pipeline.canGrow(stream)) {
+    const reader = stream.getReader();
+    const first = await reader.read();
+    reader.releaseLock();
+    return { first, stream: first.done ? stream : pullThrough(stream, new StartingWith(first.value)) };
+  }
+  await pipeline.output.peekFill();
+  if (!pipeline.last.isEmpty()) return { first: { done: false, value: pipeline.last.front() as T }, stream };
+  if (pipeline.failure !== NO_FAILURE) throw pipeline.failure;
+  return { first: { done: true, value: undefined }, stream };
+}
+
+/** A stage that puts one chunk, read before the stage joined, in front of the rest. */
+class StartingWith<T> implements Transformer<T, T> {
+  constructor(private readonly first: T) {}
+
+  start(controller: TransformStreamDefaultController<T>): void {
+    controller.enqueue(this.first);
+  }
+}
+
+const NO_FAILURE: unique symbol = Symbol("no failure");
+
 type State = "open" | "closing" | "done";
 
 /**
@@ -65,6 +105,8 @@ class Pipeline {
   pulling = false;
   /** Set by `terminate`: the first stage still to flush, which the pull under way or the next one does. */
   private finishing: number | null = null;
+  /** What the output errored with, once the source or a stage failed. */
+  failure: unknown = NO_FAILURE;
 
   constructor(readonly reader: ReadableStreamDefaultReader<unknown>) {}
 
@@ -171,6 +213,7 @@ class Pipeline {
         tell(stage.cancel(seen));
       }
     }
+    this.failure = seen;
     this.output.error(seen);
     this.reader.cancel(reason).catch(ignore);
   }
@@ -265,6 +308,10 @@ class Stage implements TransformStreamDefaultController<unknown> {
     return this.head === this.buffer.length;
   }
 
+  front(): unknown {
+    return this.buffer[this.head];
+  }
+
   shift(): unknown {
     const chunk = this.buffer[this.head];
     this.buffer[this.head++] = undefined;
@@ -302,28 +349,51 @@ class Stage implements TransformStreamDefaultController<unknown> {
 /** The underlying source of a pipeline's output stream: the last stage's buffer, one chunk per pull. */
 class PipelineOutput implements UnderlyingDefaultSource<unknown> {
   private controller!: ReadableStreamDefaultController<unknown>;
+  /** The last stage's start while it is under way: the stream pulls only after it, and so does a peek. */
+  private starting: PromiseLike<void> | undefined;
+  /** A peek's fill under way: a pull that comes meanwhile waits for it rather than filling beside it. */
+  private peeking: Promise<void> | undefined;
 
   constructor(private readonly pipeline: Pipeline) {}
 
   start(controller: ReadableStreamDefaultController<unknown>): void | PromiseLike<void> {
     this.controller = controller;
-    return this.pipeline.last.start();
+    const started = this.pipeline.last.start();
+    if (started) this.starting = Promise.resolve(started).then(() => { this.starting = undefined; });
+    return started;
   }
 
   async pull(): Promise<void> {
     const { pipeline } = this;
-    pipeline.pulling = true;
-    try {
-      await pipeline.fill();
-    } finally {
-      pipeline.pulling = false;
-    }
+    if (this.peeking) await this.peeking;
+    await this.fill();
     const last = pipeline.last;
     if (pipeline.state === "done") return;
     if (!last.isEmpty()) this.controller.enqueue(last.shift());
     else if (pipeline.state === "closing") {
       pipeline.state = "done";
       this.controller.close();
+    }
+  }
+
+  /** Fills the pipeline for a peek, leaving what it yields in the last stage's buffer. */
+  peekFill(): Promise<void> {
+    this.peeking = (async () => {
+      if (this.starting) await this.starting;
+      await this.fill();
+    })();
+    return this.peeking.finally(() => {
+      this.peeking = undefined;
+    });
+  }
+
+  private async fill(): Promise<void> {
+    const { pipeline } = this;
+    pipeline.pulling = true;
+    try {
+      await pipeline.fill();
+    } finally {
+      pipeline.pulling = false;
     }
   }
 

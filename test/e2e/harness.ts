@@ -27,6 +27,8 @@ export interface HarnessOptions {
   /** chat2api's environment; a function receives the emulator (for its solver URLs). */
   env?: Record<string, string> | ((emulator: Emulator) => Record<string, string>);
   emulator?: EmulatorOptions;
+  /** The server's per-request hook (main.ts wakes its busy collection with it). */
+  onRequest?: () => void;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -35,7 +37,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = e2eConfig(emulator, dataDir, typeof options.env === "function" ? options.env(emulator) : options.env);
   const logs: string[] = [];
   const logger = createLogger({ level: config.logLevel, format: "json", write: (line) => logs.push(line) });
-  const server = await startServer(config, { logger });
+  const server = await startServer(config, { logger, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
   const prefix = config.apiPrefix ? `/${config.apiPrefix}` : "";
   const close = async (): Promise<void> => {
     await server.stop();
