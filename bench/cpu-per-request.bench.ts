@@ -6,7 +6,8 @@
  * ~16 attempts, solved inline). chat2api runs as a child process of its own so that its CPU (utime + stime of all its
  * threads, from /proc/PID/stat) is apart from this load generator's and the emulator's. After `--warmup` requests,
  * per run:
- *   - CPU per non-stream chat completion through chat2api at c=16 (CPU ticks over the run / requests);
+ *   - CPU per non-stream chat completion through chat2api at c=16 (CPU ticks over the run / requests), and its minor
+ *     page faults per request (a machine where faults are dear pays for every page the allocator gave back);
  *   - req/s through chat2api and "direct" (this process doing the upstream protocol itself) at c=16 and c=64;
  * then RSS of the chat2api process 0.5 s and 40 s after the runs (quiet: the idle trim's 30 s passed) and at the peak
  * of 200 streams open at once, for each of `--bursts` bursts one after the other (3 by default: the peak depends on
@@ -45,11 +46,20 @@ const bursts = Number(argument("--bursts") ?? 3);
 const IDLE_WAIT_MS = 40_000;
 const TICK_MS = 1000 / 100; // USER_HZ
 
+/** Fields of /proc/PID/stat after "pid (comm) ": state is field 0, minflt 7, utime 11, stime 12. */
+function statFields(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+}
+
 /** CPU milliseconds (user + system) a process has used so far. */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  // after "pid (comm) ": state is field 0, utime 11, stime 12
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** Minor page faults of a process so far: pages the allocator handed back and the next request touched again count here. */
+function minorFaults(pid: number): number {
+  return Number(statFields(pid)[7]);
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -87,13 +97,15 @@ try {
   await load(direct, 200, 16);
   await load(viaChat2api, warmup, 16);
 
-  const figures = { cpu: [] as number[], c16: [] as number[], c64: [] as number[], d16: [] as number[], d64: [] as number[] };
+  const figures = { cpu: [] as number[], faults: [] as number[], c16: [] as number[], c64: [] as number[], d16: [] as number[], d64: [] as number[] };
   const loads: string[] = [];
   for (let run = 0; run < runs; run++) {
     loads.push(loadavg()[0]?.toFixed(1) ?? "?");
     const before = cpuMs(chat.pid);
+    const faultsBefore = minorFaults(chat.pid);
     const c16 = await load(viaChat2api, requests, 16);
     const cpu = (cpuMs(chat.pid) - before) / requests;
+    figures.faults.push((minorFaults(chat.pid) - faultsBefore) / requests);
     const c64 = await load(viaChat2api, requests, 64);
     const d16 = await load(direct, requests, 16);
     const d64 = await load(direct, requests, 64);
@@ -102,7 +114,7 @@ try {
     figures.c64.push(c64.rps);
     figures.d16.push(d16.rps);
     figures.d64.push(d64.rps);
-    console.log(`run ${run + 1} (load ${loads.at(-1)}): CPU ${cpu.toFixed(3)} ms/request; chat2api ${c16.rps.toFixed(0)} / ${c64.rps.toFixed(0)} req/s, direct ${d16.rps.toFixed(0)} / ${d64.rps.toFixed(0)} req/s (c=16 / c=64)`);
+    console.log(`run ${run + 1} (load ${loads.at(-1)}): CPU ${cpu.toFixed(3)} ms/request, ${figures.faults.at(-1)?.toFixed(1)} minor faults/request; chat2api ${c16.rps.toFixed(0)} / ${c64.rps.toFixed(0)} req/s, direct ${d16.rps.toFixed(0)} / ${d64.rps.toFixed(0)} req/s (c=16 / c=64)`);
   }
 
   // RSS just after the runs, then once quiet long enough for main.ts's idle memory trim (30 s, looks every 5 s);
