@@ -18,11 +18,11 @@ import type { CodexCatalogs } from "../pool/codex-catalogs.ts";
 import { type AttemptOutcome, shouldFailover, shouldRetrySameCredential } from "../pool/attempt-outcome.ts";
 import type { Caller } from "../pool/resolve-caller.ts";
 import type { RequestAttempt } from "../store/store.ts";
+import { peek } from "../streams/pull-through.ts";
 import type { ResolvedModel } from "../translate/model-names.ts";
 import { codexDeltas } from "./codex-deltas.ts";
 import { codexApiError, codexOutcomeOf } from "./codex-failure.ts";
 import type { Engine, OpenedTurn } from "./engine.ts";
-import { peek } from "../streams/pull-through.ts";
 
 /** What the Codex engine answers: the body for the backend, and the session key the prompt cache follows. */
 export interface CodexTurn {
