@@ -359,14 +359,24 @@ class PipelineOutput implements UnderlyingDefaultSource<unknown> {
   start(controller: ReadableStreamDefaultController<unknown>): void | PromiseLike<void> {
     this.controller = controller;
     const started = this.pipeline.last.start();
-    if (started) this.starting = Promise.resolve(started).then(() => { this.starting = undefined; });
+    if (started) {
+      this.starting = Promise.resolve(started).then(() => {
+        this.starting = undefined;
+      });
+    }
     return started;
   }
 
   async pull(): Promise<void> {
     const { pipeline } = this;
     if (this.peeking) await this.peeking;
-    await this.fill();
+    // inline rather than a shared helper: one async call less per chunk
+    pipeline.pulling = true;
+    try {
+      await pipeline.fill();
+    } finally {
+      pipeline.pulling = false;
+    }
     const last = pipeline.last;
     if (pipeline.state === "done") return;
     if (!last.isEmpty()) this.controller.enqueue(last.shift());
@@ -378,17 +388,15 @@ class PipelineOutput implements UnderlyingDefaultSource<unknown> {
 
   /** Fills the pipeline for a peek, leaving what it yields in the last stage's buffer. */
   peekFill(): Promise<void> {
-    this.peeking = (async () => {
-      if (this.starting) await this.starting;
-      await this.fill();
-    })();
-    return this.peeking.finally(() => {
+    this.peeking = this.fillForPeek().finally(() => {
       this.peeking = undefined;
     });
+    return this.peeking;
   }
 
-  private async fill(): Promise<void> {
+  private async fillForPeek(): Promise<void> {
     const { pipeline } = this;
+    if (this.starting) await this.starting;
     pipeline.pulling = true;
     try {
       await pipeline.fill();
