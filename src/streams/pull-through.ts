@@ -118,8 +118,9 @@ class Pipeline {
     return this.stages[this.stages.length - 1] as Stage;
   }
 
-  /** Runs the pipeline until the last stage holds a chunk or the pipeline is over. */
+  /** Runs the pipeline until the last stage holds a chunk or the pipeline is over; it does not grow meanwhile. */
   async fill(): Promise<void> {
+    this.pulling = true;
     try {
       await this.pump();
       if (this.finishing === null) return;
@@ -130,6 +131,8 @@ class Pipeline {
       await this.finishFrom(from);
     } catch (error) {
       this.fail(-1, error);
+    } finally {
+      this.pulling = false;
     }
   }
 
@@ -370,13 +373,7 @@ class PipelineOutput implements UnderlyingDefaultSource<unknown> {
   async pull(): Promise<void> {
     const { pipeline } = this;
     if (this.peeking) await this.peeking;
-    // inline rather than a shared helper: one async call less per chunk
-    pipeline.pulling = true;
-    try {
-      await pipeline.fill();
-    } finally {
-      pipeline.pulling = false;
-    }
+    await pipeline.fill();
     const last = pipeline.last;
     if (pipeline.state === "done") return;
     if (!last.isEmpty()) this.controller.enqueue(last.shift());
@@ -395,14 +392,8 @@ class PipelineOutput implements UnderlyingDefaultSource<unknown> {
   }
 
   private async fillForPeek(): Promise<void> {
-    const { pipeline } = this;
     if (this.starting) await this.starting;
-    pipeline.pulling = true;
-    try {
-      await pipeline.fill();
-    } finally {
-      pipeline.pulling = false;
-    }
+    await this.pipeline.fill();
   }
 
   cancel(reason: unknown): Promise<void> {
