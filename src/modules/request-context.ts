@@ -71,7 +71,8 @@ export function replyContextOf(request: Request, bodyTeamAccountId?: string | nu
   return {
     bearer,
     teamAccountId: request.headers.get("chatgpt-account-id") ?? bodyTeamAccountId ?? null,
-    clientAddress: server?.requestIP(request)?.address ?? null,
+    // asked of the socket only when a budget needs it: a system call and an object per request otherwise
+    clientAddress: () => server?.requestIP(request)?.address ?? null,
     signal: aborter.signal,
     clientKey: bearer ? clientKeyLabel(bearer) : null,
     assetBase: assetBaseOf(request),

@@ -137,3 +137,32 @@ test("ADMIN_KEY is the operator's own session on the pool, with or without AUTHO
   expect(await open({ bearer: "admin-secret-2", teamAccountId: null })).toEqual({ kind: "anonymous" });
   expect(apiErrorOf(await closed({ bearer: "admin-secret-2", teamAccountId: null }).catch((e: unknown) => e))).toBeInstanceOf(AuthenticationError);
 });
+
+test("the client's address is asked for only by an exchange, which is budgeted by it", async () => {
+  const seen: Array<string | null | undefined> = [];
+  const resolve = createCallerResolver({
+    config: { authorizationKeys: ["sk-pool"] },
+    refresher: {
+      exchange: async (_token, options) => {
+        seen.push(options?.clientAddress);
+        return { type: "ok", accessToken: exchanged };
+      },
+      exchangeSession: async (_token, options) => {
+        seen.push(options?.clientAddress);
+        return { type: "ok", accessToken: exchanged };
+      },
+    },
+  });
+  let asked = 0;
+  const clientAddress = () => {
+    asked++;
+    return "203.0.113.9";
+  };
+  await resolve({ bearer: "sk-pool", teamAccountId: null, clientAddress });
+  await resolve({ bearer: jwt, teamAccountId: null, clientAddress });
+  expect(asked).toBe(0);
+  await resolve({ bearer: rt, teamAccountId: null, clientAddress });
+  await resolve({ bearer: session, teamAccountId: null, clientAddress });
+  expect(asked).toBe(2);
+  expect(seen).toEqual(["203.0.113.9", "203.0.113.9"]);
+});

@@ -22,8 +22,8 @@ export interface ResolveCallerInput {
   bearer: string | null;
   /** From the ChatGPT-Account-ID header or the body's `Chatgpt-Account-Id`; wins over a `,<id>` suffix. */
   teamAccountId: string | null;
-  /** The client's network address: refresh-token exchanges are budgeted per address. */
-  clientAddress?: string | null;
+  /** The client's network address, asked only for an exchange: refresh- and session-token exchanges are budgeted per address. */
+  clientAddress?: () => string | null;
 }
 
 export interface ResolveCallerDeps {
@@ -68,7 +68,7 @@ function ownSessionCaller(exchanged: OwnSessionExchange, { team, label }: { team
 }
 
 export function createCallerResolver({ config, refresher }: ResolveCallerDeps): CallerResolver {
-  return async function resolveCaller({ bearer, teamAccountId, clientAddress = null }) {
+  return async function resolveCaller({ bearer, teamAccountId, clientAddress = () => null }) {
     const raw = bearer?.trim() ?? "";
     if (raw === "") {
       // with AUTHORIZATION set the server is private: a request without a key is not let through as anonymous
@@ -88,7 +88,7 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
     if (session && "problem" in session) throw new PoolRefusal({ kind: "malformed-bearer" }, `The bearer is ${session.problem}.`);
     if (session) {
       const label = maskSecret(session.token);
-      return ownSessionCaller(await refresher.exchangeSession(session.token, { clientAddress, teamAccountId: team }), { team, label });
+      return ownSessionCaller(await refresher.exchangeSession(session.token, { clientAddress: clientAddress(), teamAccountId: team }), { team, label });
     }
     if (!isRefreshToken(token) && !isJwt(token) && !isShareToken(token)) {
       // Not a ChatGPT credential. SDKs insist on some API key, so with no AUTHORIZATION set this is how a client asks
@@ -97,7 +97,7 @@ export function createCallerResolver({ config, refresher }: ResolveCallerDeps): 
       return { kind: "anonymous" };
     }
     if (!isRefreshToken(token)) return { kind: "own", accessToken: token, teamAccountId: team, label: maskSecret(token) };
-    const exchanged = await refresher.exchange(token, { clientAddress });
+    const exchanged = await refresher.exchange(token, { clientAddress: clientAddress() });
     switch (exchanged.type) {
       case "ok":
         return { kind: "own", accessToken: exchanged.accessToken, teamAccountId: team, label: maskSecret(token) };

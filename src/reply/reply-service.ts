@@ -81,8 +81,8 @@ export interface ReplyServiceDeps {
 export interface ReplyContext {
   bearer: string | null;
   teamAccountId: string | null;
-  /** The client's network address, when known (budgets per client). */
-  clientAddress?: string | null;
+  /** The client's network address, when known (budgets per client); read only while the request is in flight. */
+  clientAddress?: () => string | null;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   /** The client key's short hash (request-context.ts), for the request log. */
@@ -192,7 +192,7 @@ export class ReplyService {
    */
   async codexModelForTools(context: ReplyContext): Promise<string | null> {
     if (!this.deps.config.toolsPreferCodex) return null;
-    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
+    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress });
     if (caller.kind !== "pool") return null;
     const accounts = await this.deps.store.listAccounts();
     if (!accounts.some((account) => account.status === "active" && mayServeCodex(account))) return null;
@@ -204,7 +204,7 @@ export class ReplyService {
   async codexReply(request: CodexRequest, context: ReplyContext): Promise<Reply> {
     const attempts: RequestAttempt[] = [];
     return this.loggingRefusal(context, { model: request.body.model, engine: "codex", attempts }, async () => {
-      const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
+      const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress });
       return this.codex.reply(request, caller, context, attempts);
     });
   }
@@ -244,7 +244,7 @@ export class ReplyService {
   private async webReply(request: ReplyRequest, context: ReplyContext, attempts: RequestAttempt[]): Promise<Reply> {
     // the log's latency and first-token time count from here, failed attempts included: what the client waited
     const receivedAt = this.now();
-    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress ?? null });
+    const caller = await this.deps.resolveCaller({ bearer: context.bearer, teamAccountId: context.teamAccountId, clientAddress: context.clientAddress });
     const model = await this.resolveModelFor(request.model, caller, context.signal);
     // a continuation goes to the account holding the conversation, and only for the caller who made it
     const holder = request.conversationId ? await this.owners.holderFor(request.conversationId, caller, context.bearer) : null;

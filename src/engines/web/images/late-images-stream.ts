@@ -22,8 +22,8 @@ export interface LateImagesOptions {
 }
 
 export function followLateImages(events: ReadableStream<UpstreamEvent>, options: LateImagesOptions): ReadableStream<UpstreamEvent> {
-  const cancelled = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, cancelled.signal]) : cancelled.signal;
+  // made only for a wait (a turn whose image is still pending), which few turns have: most replies need no signal
+  let cancelled: AbortController | null = null;
   const pending: PendingImage[] = [];
   let conversationId: string | null = null;
   let completed = false;
@@ -45,6 +45,8 @@ export function followLateImages(events: ReadableStream<UpstreamEvent>, options:
   const settle = async (): Promise<UpstreamEvent[]> => {
     settled = true;
     if (pending.length === 0 || conversationId === null) return [];
+    cancelled = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, cancelled.signal]) : cancelled.signal;
     const outcome = await awaitLateImages({
       conversationId,
       pending,
@@ -73,7 +75,7 @@ export function followLateImages(events: ReadableStream<UpstreamEvent>, options:
       if (!settled && completed) for (const settling of await settle()) controller.enqueue(settling);
     },
     cancel(reason) {
-      cancelled.abort(reason);
+      cancelled?.abort(reason);
     },
   };
   return pullThrough(events, follow);

@@ -168,6 +168,22 @@ describe("followLateImages", () => {
     await next;
     expect(sawAbort).toBe(true);
   });
+
+  test("the request's signal ends the wait too", async () => {
+    const client = new AbortController();
+    let sawAbort = false;
+    // never answers: only an abort of the signal it is given ends the look
+    const hanging: ReadConversationTree = (_id, signal) =>
+      new Promise((_resolve, reject) => {
+        signal?.addEventListener("abort", () => {
+          sawAbort = true;
+          reject(signal.reason);
+        });
+        client.abort(new Error("client left"));
+      });
+    await collect(followLateImages(events(msg(placeholder()), DONE), { readTree: hanging, signal: client.signal, ...fakeTime() })).catch(() => null);
+    expect(sawAbort).toBe(true);
+  });
 });
 
 describe("treeMessages", () => {
