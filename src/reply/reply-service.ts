@@ -228,7 +228,7 @@ export class ReplyService {
   async reply(request: ReplyRequest, context: ReplyContext): Promise<Reply> {
     const { tools, responseFormat } = request;
     // compiled first: a schema that cannot be compiled is a 400 before anything is sent
-    const check = responseFormat ? replyChecker(responseFormat.format, { schemaParam: responseFormat.schemaParam }) : null;
+    const check = responseFormat ? await replyChecker(responseFormat.format, { schemaParam: responseFormat.schemaParam }) : null;
     const added = [tools ? toolInstructions(tools) : null, responseFormat ? responseFormatInstructions(responseFormat.format) : null];
     const instructions = [...(request.instructions ?? []), ...added.filter((text): text is string => text !== null)];
     const prompted: ReplyRequest = { ...request, instructions };

@@ -37,7 +37,7 @@ async function run(format: Format, replies: RenderedDelta[][], options: { histor
   const requests: RetriableRequest[] = [];
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", format: "json", write: (line) => logs.push(line) });
-  const check = replyChecker(format);
+  const check = await replyChecker(format);
   if (!check) throw new Error("no checker");
   const request: RetriableRequest = { messages: [{ role: "user", content: "count" }], ...options.request };
   const reply = await structuredReply(request, {

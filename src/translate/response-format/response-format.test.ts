@@ -23,8 +23,8 @@ function refusal(run: () => unknown): InvalidInputError {
   throw new Error("expected an InvalidInputError");
 }
 
-function checker(format: ResponseFormat): ReplyChecker {
-  const check = replyChecker(format);
+async function checker(format: ResponseFormat): Promise<ReplyChecker> {
+  const check = await replyChecker(format);
   if (!check) throw new Error("expected a checker");
   return check;
 }
@@ -81,7 +81,7 @@ describe("responseFormatInstructions", () => {
   });
 });
 
-describe("replyChecker", () => {
+describe("replyChecker", async () => {
   test.each([
     ['{"a": 1}', '{"a": 1}'],
     ['  {"a": 1}\n', '{"a": 1}'],
@@ -93,26 +93,26 @@ describe("replyChecker", () => {
     expect(stripFence(reply)).toBe(json);
   });
 
-  test("json_object: an object passes, fenced or not", () => {
-    expect(checker({ type: "json_object" })('```json\n{"a": [1]}\n```')).toEqual({ ok: true, json: '{"a": [1]}', value: { a: [1] } });
+  test("json_object: an object passes, fenced or not", async () => {
+    expect((await checker({ type: "json_object" }))('```json\n{"a": [1]}\n```')).toEqual({ ok: true, json: '{"a": [1]}', value: { a: [1] } });
   });
 
-  test("json_object: prose or a non-object fails with a reason", () => {
-    const check = checker({ type: "json_object" });
+  test("json_object: prose or a non-object fails with a reason", async () => {
+    const check = await checker({ type: "json_object" });
     expect(check("Sure! Here it is.")).toMatchObject({ ok: false, problem: "not-json" });
     expect(check("[1, 2]")).toEqual({ ok: false, problem: "not-object", reason: "the reply is JSON but not an object" });
   });
 
-  test("json_schema: a valid reply passes", () => {
-    expect(checker(cityFormat)('{"city": "Paris", "temp": 21, "day": "2025-06-01"}')).toEqual({
+  test("json_schema: a valid reply passes", async () => {
+    expect((await checker(cityFormat))('{"city": "Paris", "temp": 21, "day": "2025-06-01"}')).toEqual({
       ok: true,
       json: '{"city": "Paris", "temp": 21, "day": "2025-06-01"}',
       value: { city: "Paris", temp: 21, day: "2025-06-01" },
     });
   });
 
-  test("json_schema: an invalid reply fails, saying where and why", () => {
-    const check = checker(cityFormat);
+  test("json_schema: an invalid reply fails, saying where and why", async () => {
+    const check = await checker(cityFormat);
     expect(check('{"city": "Paris", "temp": "warm", "wind": 3, "day": "June"}')).toEqual({
       ok: false,
       problem: "schema",
@@ -122,7 +122,7 @@ describe("replyChecker", () => {
     expect(check("not json")).toMatchObject({ ok: false, problem: "not-json" });
   });
 
-  test("the draft follows $schema; refs and $defs resolve", () => {
+  test("the draft follows $schema; refs and $defs resolve", async () => {
     const schema = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       $defs: { point: { type: "array", prefixItems: [{ type: "number" }, { type: "number" }], items: false } },
@@ -130,30 +130,34 @@ describe("replyChecker", () => {
       properties: { at: { $ref: "#/$defs/point" } },
       required: ["at"],
     };
-    const check = checker({ ...cityFormat, schema });
+    const check = await checker({ ...cityFormat, schema });
     expect(check('{"at": [1, 2]}').ok).toBe(true);
     expect(check('{"at": [1, 2, 3]}').ok).toBe(false);
-    const draft7 = checker({ ...cityFormat, schema: { $schema: "http://json-schema.org/draft-07/schema#", definitions: { n: { type: "integer" } }, $ref: "#/definitions/n" } });
+    const draft7 = await checker({ ...cityFormat, schema: { $schema: "http://json-schema.org/draft-07/schema#", definitions: { n: { type: "integer" } }, $ref: "#/definitions/n" } });
     expect(draft7("3").ok).toBe(true);
     expect(draft7("3.5").ok).toBe(false);
     // a draft Ajv lacks is read as draft-07
-    expect(checker({ ...cityFormat, schema: { $schema: "http://json-schema.org/draft-04/schema#", type: "string" } })('"x"').ok).toBe(true);
+    expect((await checker({ ...cityFormat, schema: { $schema: "http://json-schema.org/draft-04/schema#", type: "string" } }))('"x"').ok).toBe(true);
   });
 
-  test("two schemas with the same $id compile side by side, each checking its own", () => {
-    const first = checker({ ...cityFormat, schema: { $id: "https://example.com/s", type: "string" } });
-    const second = checker({ ...cityFormat, schema: { $id: "https://example.com/s", type: "number" } });
+  test("two schemas with the same $id compile side by side, each checking its own", async () => {
+    const first = await checker({ ...cityFormat, schema: { $id: "https://example.com/s", type: "string" } });
+    const second = await checker({ ...cityFormat, schema: { $id: "https://example.com/s", type: "number" } });
     expect([first('"a"').ok, second('"a"').ok, second("1").ok]).toEqual([true, false, true]);
   });
 
-  test("a schema that cannot be compiled is refused, naming the field", () => {
-    const error = refusal(() => replyChecker({ ...cityFormat, schema: { type: "strnig" } }, { schemaParam: "text.format.schema" }));
+  test("a schema that cannot be compiled is refused, naming the field", async () => {
+    const error = await replyChecker({ ...cityFormat, schema: { type: "strnig" } }, { schemaParam: "text.format.schema" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (!(error instanceof InvalidInputError)) throw new Error("expected an InvalidInputError");
     expect(error.param).toBe("text.format.schema");
     expect(error.code).toBe("invalid_json_schema");
     expect(error.message).toStartWith("Invalid schema for response_format 'text.format.schema': schema is invalid");
   });
 
-  test("text is not checked", () => {
-    expect(replyChecker({ type: "text" })).toBeNull();
+  test("text is not checked", async () => {
+    expect(await replyChecker({ type: "text" })).toBeNull();
   });
 });
