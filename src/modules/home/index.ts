@@ -7,25 +7,31 @@
  */
 import { Elysia, t } from "elysia";
 import { NotFoundError } from "../../errors.ts";
-import { consoleAsset, consolePage } from "../../web/console/assets.ts";
+import type { ConsolePage } from "../../web/console/assets.ts";
+
+type ConsoleFiles = typeof import("../../web/console/assets.ts");
 
 export function homeModule({ prefix, version }: { prefix: string; version: string }) {
-  const playground = consolePage("playground", prefix, version);
-  const keys = consolePage("keys", prefix, version);
-  const overview = consolePage("overview", prefix, version);
-  const accounts = consolePage("accounts", prefix, version);
-  const requests = consolePage("requests", prefix, version);
+  // the console's files are ~140 KB of text and every page is built from them: loaded with the first one asked for,
+  // not at start, since a server may never be visited by a browser (issue 12)
+  let loading: Promise<{ files: ConsoleFiles; pages: Record<ConsolePage, () => Response> }> | null = null;
+  const consoleFiles = () =>
+    (loading ??= import("../../web/console/assets.ts").then((files) => {
+      const build = (page: ConsolePage) => files.consolePage(page, prefix, version);
+      return { files, pages: { playground: build("playground"), keys: build("keys"), overview: build("overview"), accounts: build("accounts"), requests: build("requests") } };
+    }));
+  const page = (name: ConsolePage) => async () => (await consoleFiles()).pages[name]();
   const detail = { hide: true };
   return new Elysia({ name: "home" })
-    .get("/", playground, { detail })
-    .get("/console", overview, { detail })
-    .get("/console/accounts", accounts, { detail })
-    .get("/console/keys", keys, { detail })
-    .get("/console/requests", requests, { detail })
+    .get("/", page("playground"), { detail })
+    .get("/console", page("overview"), { detail })
+    .get("/console/accounts", page("accounts"), { detail })
+    .get("/console/keys", page("keys"), { detail })
+    .get("/console/requests", page("requests"), { detail })
     .get(
       "/console/assets/:name",
-      ({ params }) => {
-        const asset = consoleAsset(params.name);
+      async ({ params }) => {
+        const asset = (await consoleFiles()).files.consoleAsset(params.name);
         if (!asset) throw new NotFoundError(`The console has no file ${JSON.stringify(params.name)}.`, { param: "name" });
         return asset;
       },
