@@ -103,3 +103,54 @@ test("the timer itself looks while busy", async () => {
   while (looks < 3) await Bun.sleep(1);
   expect(running.ticking()).toBe(true);
 });
+
+test("a wave's end: once fewer than half of the most in flight since the last full collection are left, a full one", () => {
+  const { state, look } = probe();
+  state.pending = 200;
+  expect(look()).toBe("young"); // 40 MiB
+  state.afterYoung = 45 * MIB;
+  expect(look()).toBe("young"); // +5 MiB, still 200 in flight
+  state.pending = 101;
+  expect(look()).toBe("young"); // not yet under half
+  state.pending = 99;
+  expect(look()).toBe("full");
+  expect(state).toMatchObject({ young: 4, full: 1 });
+  // the crest starts again from what is in flight then (99): the rest of the wave ending is collected again only once
+  // it has left 4 MiB over the full collection's 30
+  state.afterYoung = 33 * MIB;
+  state.pending = 10;
+  expect(look()).toBe("young");
+  state.afterYoung = 34 * MIB;
+  expect(look()).toBe("full");
+});
+
+test("no full collection at the end of a small wave, nor of a wave that left under 4 MiB", () => {
+  const { state, look } = probe();
+  state.pending = 20; // under 32 in flight: not a wave
+  look();
+  state.afterYoung = 50 * MIB;
+  state.pending = 2;
+  expect(look()).toBe("young");
+  state.afterYoung = 40 * MIB;
+  state.pending = 200;
+  look();
+  state.afterYoung = 43 * MIB; // +3 MiB over the smallest size seen
+  state.pending = 50;
+  expect(look()).toBe("young");
+  expect(state.full).toBe(0);
+});
+
+test("the timer outlives a wave's last request until the look that collects what it left", () => {
+  const { state, look } = probe();
+  const collection = running as BusyCollection;
+  state.pending = 200;
+  collection.wake();
+  expect(look()).toBe("young");
+  state.pending = 0;
+  state.afterYoung = 48 * MIB;
+  expect(collection.ticking()).toBe(true);
+  expect(look()).toBe("full");
+  expect(collection.ticking()).toBe(false);
+  expect(look()).toBeNull(); // nothing in flight, no wave: nothing to do
+  expect(state).toMatchObject({ young: 2, full: 1 });
+});

@@ -10,6 +10,9 @@
  * {@link BusyCollectionOptions.fullGrowthBytes} since the last full one: the state of streams that have since ended,
  * which a young collection promoted while they were open. The peak fell to ~123 MiB and the CPU per request by a fifth
  * (a smaller heap for the engine's own collectors to walk); a lower threshold (8 MiB) bought 4 MiB more for more CPU.
+ * When a wave of requests ends (fewer than half of the most in flight since the last full collection are left, and
+ * the heap grew 4 MiB since), the state of the ended ones is collected at once rather than when the next wave has
+ * added its own: 0.5 s after a load the binary was at 106 MiB instead of 132–139 (bench/RESULTS.md, seventh session).
  * With nothing in flight its timer stops, and the next request starts it again ({@link BusyCollection.wake}): an idle
  * server is not woken ten times a second to find nothing to do (idle-trim.ts looks after the quiet).
  */
@@ -26,6 +29,14 @@ export interface BusyCollectionOptions {
   intervalMs?: number;
   /** Growth of the heap after a young collection, over its size after the last full one, that calls for a full one. */
   fullGrowthBytes?: number;
+  /**
+   * A wave of requests: when at least this many were in flight at once since the last full collection and fewer than
+   * half of that are now, the wave's state has mostly ended and a full collection follows (given
+   * {@link BusyCollectionOptions.waveGrowthBytes} of growth) rather than waiting for the next wave to add its own.
+   */
+  waveMinInFlight?: number;
+  /** Growth since the last full collection that a wave's end must have left to be worth one. */
+  waveGrowthBytes?: number;
 }
 
 export interface BusyCollection {
@@ -46,25 +57,39 @@ export function startBusyCollection({
   collectFull = fullGC,
   intervalMs = 100,
   fullGrowthBytes = 16 * MIB,
+  waveMinInFlight = 32,
+  waveGrowthBytes = 4 * MIB,
 }: BusyCollectionOptions): BusyCollection {
   let afterFull: number | null = null;
+  /** The most requests in flight at once since the last full collection. */
+  let crest = 0;
   let timer: ReturnType<typeof setInterval> | null = null;
   const stop = (): void => {
     if (timer) clearInterval(timer);
     timer = null;
   };
   const check = (): "young" | "full" | null => {
-    if (pending() === 0) {
+    const inFlight = pending();
+    if (inFlight === 0 && crest < waveMinInFlight) {
       stop();
       return null;
     }
     const size = collectYoung();
     afterFull ??= size;
-    if (size - afterFull < fullGrowthBytes) {
+    const waveEnded = crest >= waveMinInFlight && inFlight * 2 < crest && size - afterFull >= waveGrowthBytes;
+    crest = Math.max(crest, inFlight);
+    if (size - afterFull < fullGrowthBytes && !waveEnded) {
       afterFull = Math.min(afterFull, size);
+      if (inFlight === 0) {
+        // a wave that ended with too little left to collect
+        crest = 0;
+        stop();
+      }
       return "young";
     }
     afterFull = collectFull();
+    crest = inFlight;
+    if (inFlight === 0) stop();
     return "full";
   };
   const wake = (): void => {
