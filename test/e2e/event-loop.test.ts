@@ -31,15 +31,21 @@ const PROBES = 3;
 
 /**
  * Probes `/v1/models` one after another until `request` settles (and at least {@link PROBES} times), recording how
- * long each took and how many answered while the request was still in flight.
+ * long each took and how many answered while the request was still in flight. With `heldUpstream` (a `hold` fault
+ * injected for the request's conversation), the held stream is let go only once {@link PROBES} probes were answered
+ * while it was held: how long the request lasts then no longer depends on how fast the machine counts tokens.
  */
-async function probeDuring(request: Promise<Response>): Promise<{ response: Response; body: string; probeMs: number[]; duringFlight: number }> {
+async function probeDuring(
+  request: Promise<Response>,
+  { heldUpstream = false }: { heldUpstream?: boolean } = {},
+): Promise<{ response: Response; body: string; probeMs: number[]; duringFlight: number }> {
   let inFlight = true;
   const settled = request.then(async (response) => ({ response, body: await response.text() })).finally(() => {
     inFlight = false;
   });
   const probeMs: number[] = [];
   let duringFlight = 0;
+  let whileHeld = 0;
   while (inFlight || probeMs.length < PROBES) {
     const started = performance.now();
     const models = await h.fetch("/v1/models");
@@ -47,19 +53,21 @@ async function probeDuring(request: Promise<Response>): Promise<{ response: Resp
     expect(models.status).toBe(200);
     probeMs.push(performance.now() - started);
     if (inFlight) duringFlight++;
+    if (heldUpstream && h.emulator.stats().held > 0 && ++whileHeld >= PROBES) h.emulator.releaseHeld();
   }
   return { ...(await settled), probeMs, duringFlight };
 }
 
-/** Several probes answered while the request was in flight, none slower than a second. */
-function expectServedMeanwhile(probeMs: number[], duringFlight: number): void {
-  expect(duringFlight).toBeGreaterThanOrEqual(PROBES);
+/** Probes answered while the request was in flight (several, when its stream was held), none slower than a second. */
+function expectServedMeanwhile(probeMs: number[], duringFlight: number, atLeast = 1): void {
+  expect(duringFlight).toBeGreaterThanOrEqual(atLeast);
   expect(Math.max(...probeMs)).toBeLessThan(1000);
 }
 
 /** A chat of one user message `content`, and the probes made while it ran. */
-function chatWhileProbing(content: string, extra: Record<string, unknown> = {}) {
-  return probeDuring(h.fetch("/v1/chat/completions", post({ model: "gpt-4o-mini", messages: [{ role: "user", content }], ...extra })));
+function chatWhileProbing(content: string, extra: Record<string, unknown> = {}, options: { heldUpstream?: boolean } = {}) {
+  if (options.heldUpstream) h.emulator.inject({ endpoint: "conversation", kind: { type: "hold", afterEvents: 1 } });
+  return probeDuring(h.fetch("/v1/chat/completions", post({ model: "gpt-4o-mini", messages: [{ role: "user", content }], ...extra })), options);
 }
 
 test(
@@ -80,7 +88,7 @@ test(
   "the longest message the upstream takes, 400,000 unbroken characters, is echoed with a 200 and counted while /v1/models answers",
   async () => {
     const run = randomText(UPSTREAM_MAX_CHARACTERS - "You said: ".length);
-    const { response, body, probeMs, duringFlight } = await chatWhileProbing(run);
+    const { response, body, probeMs, duringFlight } = await chatWhileProbing(run, {}, { heldUpstream: true });
     expect(response.status).toBe(200);
     const completion = JSON.parse(body) as { choices: { message: { content: string } }[]; usage: { prompt_tokens: number; completion_tokens: number } };
     expect(completion.choices[0]?.message.content).toBe(`You said: ${run}`);
@@ -88,7 +96,7 @@ test(
     expect(completion.usage.prompt_tokens).toBeGreaterThan(run.length * 0.4);
     expect(completion.usage.prompt_tokens).toBeLessThan(run.length * 0.65);
     expect(completion.usage.completion_tokens).toBeGreaterThan(run.length * 0.4);
-    expectServedMeanwhile(probeMs, duringFlight);
+    expectServedMeanwhile(probeMs, duringFlight, PROBES);
   },
   60_000,
 );
@@ -97,7 +105,7 @@ test(
   "the same streamed with max_tokens: cut at exactly that many tokens while /v1/models keeps answering",
   async () => {
     const run = randomText(UPSTREAM_MAX_CHARACTERS - "You said: ".length);
-    const { response, body, probeMs, duringFlight } = await chatWhileProbing(run, { stream: true, stream_options: { include_usage: true }, max_tokens: 150_000 });
+    const { response, body, probeMs, duringFlight } = await chatWhileProbing(run, { stream: true, stream_options: { include_usage: true }, max_tokens: 150_000 }, { heldUpstream: true });
     expect(response.status).toBe(200);
     const events = body
       .split("\n\n")
@@ -105,7 +113,7 @@ test(
       .map((line) => JSON.parse(line.slice("data: ".length)) as { choices: { finish_reason: string | null }[]; usage?: { completion_tokens: number } | null });
     expect(events.some((event) => event.choices[0]?.finish_reason === "length")).toBe(true);
     expect(events.at(-1)?.usage?.completion_tokens).toBe(150_000);
-    expectServedMeanwhile(probeMs, duringFlight);
+    expectServedMeanwhile(probeMs, duringFlight, PROBES);
   },
   60_000,
 );
