@@ -70,27 +70,29 @@ export function startBusyCollection({
   };
   const check = (): "young" | "full" | null => {
     const inFlight = pending();
-    if (inFlight === 0 && crest < waveMinInFlight) {
+    const waveOpen = crest >= waveMinInFlight;
+    if (inFlight === 0 && !waveOpen) {
       stop();
       return null;
     }
     const size = collectYoung();
     afterFull ??= size;
-    const waveEnded = crest >= waveMinInFlight && inFlight * 2 < crest && size - afterFull >= waveGrowthBytes;
+    const waveEnded = waveOpen && inFlight * 2 < crest && size - afterFull >= waveGrowthBytes;
     crest = Math.max(crest, inFlight);
-    if (size - afterFull < fullGrowthBytes && !waveEnded) {
+    let collected: "young" | "full" = "young";
+    if (waveEnded || size - afterFull >= fullGrowthBytes) {
+      afterFull = collectFull();
+      crest = inFlight;
+      collected = "full";
+    } else {
       afterFull = Math.min(afterFull, size);
-      if (inFlight === 0) {
-        // a wave that ended with too little left to collect
-        crest = 0;
-        stop();
-      }
-      return "young";
     }
-    afterFull = collectFull();
-    crest = inFlight;
-    if (inFlight === 0) stop();
-    return "full";
+    // the look after a wave's last request has collected what it could: nothing is left to wait for
+    if (inFlight === 0) {
+      crest = 0;
+      stop();
+    }
+    return collected;
   };
   const wake = (): void => {
     if (timer) return;

@@ -1,9 +1,8 @@
 /**
  * @module Whether a finished reply is what `response_format` asked for (tool-calls.md §5): JSON (a Markdown fence
- * around it is stripped), an object for `json_object`, valid against the schema for `json_schema` (schema-validator.ts:
- * Ajv, loaded with the first schema to check). The result is typed:
- * the JSON text and value, or what is wrong, in words fit to quote back to the model on a retry and to a client
- * in an error.
+ * around it is stripped), an object for `json_object`, valid against the schema for `json_schema` (Ajv, in
+ * schema-validator.ts, loaded with the first schema to check). The result is typed: the JSON text and value, or what
+ * is wrong, in words fit to quote back to the model on a retry and to a client in an error.
  */
 import type { ResponseFormat } from "./read-response-format.ts";
 
