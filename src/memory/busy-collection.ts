@@ -13,17 +13,20 @@
  * When a wave of requests ends (fewer than half of the most in flight since the last full collection are left, and
  * the heap grew 4 MiB since), the state of the ended ones is collected at once rather than when the next wave has
  * added its own: 0.5 s after a load the binary was at 106 MiB instead of 132–139 (bench/RESULTS.md, seventh session).
+ * A full collection sweeps the heap at once rather than leaving it to the engine's incremental sweeper, so the blocks
+ * it emptied go back to the allocator before the next wave asks for memory: three bursts of 200 streams peaked
+ * ~4 MiB lower (bench/RESULTS.md, eighth session).
  * With nothing in flight its timer stops, and the next request starts it again ({@link BusyCollection.wake}): an idle
  * server is not woken ten times a second to find nothing to do (idle-trim.ts looks after the quiet).
  */
-import { edenGC, fullGC } from "bun:jsc";
+import { edenGC, gcAndSweep } from "bun:jsc";
 
 export interface BusyCollectionOptions {
   /** Requests the HTTP server is still answering, streams included (`Bun.Server.pendingRequests`). */
   pending: () => number;
   /** A young-generation collection; returns the heap's size after it. */
   collectYoung?: () => number;
-  /** A full collection; returns the heap's size after it. */
+  /** A full collection and a sweep of the whole heap; returns the heap's size after it. */
   collectFull?: () => number;
   /** How often a busy server is collected. */
   intervalMs?: number;
@@ -54,7 +57,7 @@ const MIB = 1024 * 1024;
 export function startBusyCollection({
   pending,
   collectYoung = edenGC,
-  collectFull = fullGC,
+  collectFull = gcAndSweep,
   intervalMs = 100,
   fullGrowthBytes = 16 * MIB,
   waveMinInFlight = 32,
