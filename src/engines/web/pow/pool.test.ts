@@ -8,6 +8,7 @@ import { verifyProofOfWork } from "./verify.ts";
 
 const crashingWorker = new URL("./__fixtures__/crashing-worker.ts", import.meta.url).href;
 const missingWorker = new URL("./__fixtures__/missing-worker.ts", import.meta.url).href;
+const queueWaitingWorker = new URL("./__fixtures__/queue-waiting-worker.ts", import.meta.url).href;
 /** Sends every challenge to the workers, however easy: the tests of the pool's own machinery. */
 const NO_INLINE = { sha3: 0, fnv: 0 };
 
@@ -72,6 +73,16 @@ describe("PowWorkerPool", () => {
     const easy = pool.solve({ seed: "0.2", difficulty: "7", config: VECTOR_CONFIG }).then(() => order.push("easy"));
     await Promise.all([hard, easy]);
     expect(order).toEqual(["easy", "hard"]);
+  });
+
+  test("a worker has its next chunk queued before it answers the one it works on", async () => {
+    // the fixture answers a chunk only when the next one has arrived: four chunks of 100 nonces, then 50
+    await using pool = new PowWorkerPool({ size: 1, chunkSize: 100, workerUrl: queueWaitingWorker, inlineMaxExpectedAttempts: NO_INLINE });
+    expect(await pool.solve({ seed: "0.3", difficulty: "000000000", config: VECTOR_CONFIG, maxAttempts: 450 })).toEqual({
+      solved: false,
+      token: failureToken("0.3"),
+      attempts: 450,
+    });
   });
 
   test("maxAttempts left undefined means the default budget, not none", async () => {

@@ -5,7 +5,9 @@
  * of the next solve in turn (round robin), so one hard challenge cannot starve the easy ones queued behind it and
  * one solve spreads over every idle worker. Chunks are striped (worker lane k of n tries k, k+n, k+2n… of a block)
  * so the workers together sweep the low nonces first. The first answer wins; the other workers on that solve are
- * told through their cancel cell to stop.
+ * told through their cancel cell to stop. Each worker holds a second chunk in its queue while it works on one, so it
+ * starts the next the moment it posts an answer instead of waiting for the main thread to be scheduled and reply: with
+ * as many workers as cores that wait cost each worker a tenth of its hashes (bench/RESULTS.md, eighth session).
  *
  * Easy challenges never reach a worker: their expected work is below the cost of the round trip (inline-routing.ts),
  * so the calling thread solves them, and the requirements token always. The workers start with the first solve
@@ -26,6 +28,8 @@ export interface PowWorkerPoolOptions {
   workerUrl?: string | URL;
   /** Nonces per chunk (default 5 000, some 15 ms of work): the unit of fairness between concurrent solves. */
   chunkSize?: number;
+  /** Chunks sent to a worker ahead of its answers (default 2: one running, one queued); at least 1. */
+  chunksPerWorker?: number;
   /** Draws the requirements-token seeds. */
   random?: () => number;
   /** Challenges expected to take at most this many attempts are solved on the calling thread (0: none; tests). */
@@ -57,7 +61,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   cancel: Int32Array;
-  job: Job | null;
+  /** The solves of the chunks sent to this worker and not answered yet, in the order sent (it answers in that order). */
+  chunks: Job[];
   exited: Promise<void>;
 }
 
@@ -73,6 +78,7 @@ function defaultWorkerUrl(): string {
 export class PowWorkerPool {
   private readonly size: number;
   private readonly chunkSize: number;
+  private readonly chunksPerWorker: number;
   private readonly workerUrl: string | URL | undefined;
   private readonly random: () => number;
   private readonly inlineLimits: Readonly<Record<PowHash, number>>;
@@ -90,6 +96,7 @@ export class PowWorkerPool {
   constructor(options: PowWorkerPoolOptions) {
     this.size = Math.max(1, Math.floor(options.size));
     this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 5_000));
+    this.chunksPerWorker = Math.max(1, Math.floor(options.chunksPerWorker ?? 2));
     this.workerUrl = options.workerUrl;
     this.random = options.random ?? Math.random;
     this.inlineLimits = options.inlineMaxExpectedAttempts ?? INLINE_MAX_EXPECTED_ATTEMPTS;
@@ -152,7 +159,7 @@ export class PowWorkerPool {
     const worker = new Worker(this.workerUrl ?? defaultWorkerUrl());
     const cancel = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const { promise: exited, resolve: onExit } = Promise.withResolvers<void>();
-    const slot: Slot = { worker, cancel: new Int32Array(cancel), job: null, exited };
+    const slot: Slot = { worker, cancel: new Int32Array(cancel), chunks: [], exited };
     worker.addEventListener("message", (event: MessageEvent<PowWorkerResponse>) => this.onResponse(slot, event.data));
     // Bun ends a Worker after an uncaught error ("error", then "close"); an exit from inside only fires "close".
     worker.addEventListener("error", (event) => this.onCrash(slot, event.message));
@@ -167,13 +174,12 @@ export class PowWorkerPool {
   private onCrash(slot: Slot, reason: string): void {
     const index = this.slots.indexOf(slot);
     if (this.closed || index < 0) return;
-    const job = slot.job;
-    slot.job = null;
+    const jobs = slot.chunks.splice(0);
     slot.worker.terminate();
     if (++this.crashStreak <= 2 * this.size) this.slots[index] = this.spawn();
     else this.slots.splice(index, 1);
-    if (job) {
-      job.inFlight--;
+    for (const job of jobs) job.inFlight--;
+    for (const job of new Set(jobs)) {
       this.fail(job, new PowWorkerError(`A proof-of-work worker crashed while solving (${reason}); the solve was abandoned and the worker replaced.`));
     }
     if (this.slots.length === 0) {
@@ -184,8 +190,7 @@ export class PowWorkerPool {
 
   private onResponse(slot: Slot, response: PowWorkerResponse): void {
     this.crashStreak = 0;
-    const job = slot.job;
-    slot.job = null;
+    const job = slot.chunks.shift();
     if (job && job.id === response.jobId) {
       job.inFlight--;
       if (this.jobs.includes(job)) {
@@ -210,16 +215,18 @@ export class PowWorkerPool {
     this.dispatch();
   }
 
-  /** Gives every idle worker the next chunk, taking solves in turn. */
+  /** Tops every worker up to its chunks in flight, taking solves in turn: first one chunk each, then the next. */
   private dispatch(): void {
     if (this.closed) return;
-    for (const slot of this.slots) {
-      if (slot.job) continue;
-      const job = this.nextJobWithChunks();
-      if (!job) return;
-      slot.job = job;
-      job.inFlight++;
-      slot.worker.postMessage(this.takeChunk(job));
+    for (let depth = 1; depth <= this.chunksPerWorker; depth++) {
+      for (const slot of this.slots) {
+        if (slot.chunks.length >= depth) continue;
+        const job = this.nextJobWithChunks();
+        if (!job) return;
+        slot.chunks.push(job);
+        job.inFlight++;
+        slot.worker.postMessage(this.takeChunk(job));
+      }
     }
   }
 
@@ -266,12 +273,16 @@ export class PowWorkerPool {
     job.reject(error);
   }
 
-  /** Drops a finished solve and stops the chunks of it still running. */
+  /**
+   * Drops a finished solve and stops its chunks: the running one at its next look at the cancel cell, a queued one
+   * before it starts. A cell holds one solve, so when a worker's two chunks belong to two solves that both end, the
+   * first one's may run on to its end (one chunk of wasted work, its answer ignored).
+   */
   private remove(job: Job): void {
     const index = this.jobs.indexOf(job);
     if (index < 0) return;
     this.jobs.splice(index, 1);
     if (index < this.turn) this.turn--;
-    for (const slot of this.slots) if (slot.job === job) Atomics.store(slot.cancel, 0, job.id);
+    for (const slot of this.slots) if (slot.chunks.includes(job)) Atomics.store(slot.cancel, 0, job.id);
   }
 }
