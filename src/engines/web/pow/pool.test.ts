@@ -111,6 +111,17 @@ describe("PowWorkerPool", () => {
     });
   });
 
+  test("a crash fails only the solve the worker was on: another solve's chunk queued behind it is solved elsewhere", async () => {
+    await using pool = new PowWorkerPool({ size: 1, chunkSize: 1_000, workerUrl: crashingWorker, inlineMaxExpectedAttempts: NO_INLINE });
+    // one chunk each, so the worker holds the crashing solve's chunk and the other's queued behind it
+    const crashing = pool.solve({ seed: "throw", difficulty: "0fffff", config: VECTOR_CONFIG, maxAttempts: 1_000 }).catch((error: unknown) => error);
+    const queued = pool.solve({ seed: VECTOR_SEED, difficulty: "0fffff", config: VECTOR_CONFIG, maxAttempts: 1_000 });
+    expect({ crashed: (await crashing) instanceof PowWorkerError, queued: await queued }).toEqual({
+      crashed: true,
+      queued: solveProofOfWork(VECTOR_SEED, "0fffff", VECTOR_CONFIG, { maxAttempts: 1_000 }),
+    });
+  });
+
   test("a worker script that cannot start fails the solves instead of respawning forever", async () => {
     await using pool = new PowWorkerPool({ size: 1, workerUrl: missingWorker });
     await expect(pool.solve({ seed: "0.1", difficulty: "00ffff", config: VECTOR_CONFIG })).rejects.toThrow(PowWorkerError);

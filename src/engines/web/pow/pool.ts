@@ -52,17 +52,25 @@ interface Job {
   /** Epoch ms: FNV answers report the time since in slot 9. */
   startedAt: number;
   nextChunk: number;
+  /** Chunks sent to a worker that crashed before it reached them: sent again before `nextChunk`. */
+  returned: number[];
   inFlight: number;
   attempts: number;
   resolve(result: SolveResult): void;
   reject(error: Error): void;
 }
 
+interface SentChunk {
+  job: Job;
+  /** The chunk's number in its solve (see `chunkStart`). */
+  chunk: number;
+}
+
 interface Slot {
   worker: Worker;
   cancel: Int32Array;
-  /** The solves of the chunks sent to this worker and not answered yet, in the order sent (it answers in that order). */
-  chunks: Job[];
+  /** The chunks sent to this worker and not answered yet, in the order sent (it answers in that order). */
+  chunks: SentChunk[];
   exited: Promise<void>;
 }
 
@@ -124,6 +132,7 @@ export class PowWorkerPool {
         input: { ...input, maxAttempts: input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, hash },
         startedAt: Date.now(),
         nextChunk: 0,
+        returned: [],
         inFlight: 0,
         attempts: 0,
         resolve,
@@ -174,13 +183,18 @@ export class PowWorkerPool {
   private onCrash(slot: Slot, reason: string): void {
     const index = this.slots.indexOf(slot);
     if (this.closed || index < 0) return;
-    const jobs = slot.chunks.splice(0);
+    const [running, ...queued] = slot.chunks.splice(0);
     slot.worker.terminate();
     if (++this.crashStreak <= 2 * this.size) this.slots[index] = this.spawn();
     else this.slots.splice(index, 1);
-    for (const job of jobs) job.inFlight--;
-    for (const job of new Set(jobs)) {
-      this.fail(job, new PowWorkerError(`A proof-of-work worker crashed while solving (${reason}); the solve was abandoned and the worker replaced.`));
+    // the chunk it was on takes its solve down with it; chunks of other solves queued behind it go to another worker
+    for (const { job, chunk } of queued) {
+      job.inFlight--;
+      if (job !== running?.job) job.returned.push(chunk);
+    }
+    if (running) {
+      running.job.inFlight--;
+      this.fail(running.job, new PowWorkerError(`A proof-of-work worker crashed while solving (${reason}); the solve was abandoned and the worker replaced.`));
     }
     if (this.slots.length === 0) {
       for (const queued of [...this.jobs]) this.fail(queued, new PowWorkerError(`The proof-of-work workers keep crashing (${reason}); none is left.`));
@@ -190,7 +204,7 @@ export class PowWorkerPool {
 
   private onResponse(slot: Slot, response: PowWorkerResponse): void {
     this.crashStreak = 0;
-    const job = slot.chunks.shift();
+    const job = slot.chunks.shift()?.job;
     if (job && job.id === response.jobId) {
       job.inFlight--;
       if (this.jobs.includes(job)) {
@@ -223,9 +237,10 @@ export class PowWorkerPool {
         if (slot.chunks.length >= depth) continue;
         const job = this.nextJobWithChunks();
         if (!job) return;
-        slot.chunks.push(job);
+        const chunk = job.returned.shift() ?? job.nextChunk++;
+        slot.chunks.push({ job, chunk });
         job.inFlight++;
-        slot.worker.postMessage(this.takeChunk(job));
+        slot.worker.postMessage(this.chunkMessage(job, chunk));
       }
     }
   }
@@ -248,11 +263,11 @@ export class PowWorkerPool {
   }
 
   private hasChunks(job: Job): boolean {
-    return this.chunkStart(job.nextChunk) < job.input.maxAttempts;
+    return job.returned.length > 0 || this.chunkStart(job.nextChunk) < job.input.maxAttempts;
   }
 
-  private takeChunk(job: Job): PowChunkMessage {
-    const startNonce = this.chunkStart(job.nextChunk++);
+  private chunkMessage(job: Job, chunk: number): PowChunkMessage {
+    const startNonce = this.chunkStart(chunk);
     const count = Math.min(this.chunkSize, Math.ceil((job.input.maxAttempts - startNonce) / this.size));
     const { seed, difficulty, config, hash } = job.input;
     return { type: "chunk", jobId: job.id, hash, startedAt: job.startedAt, seed, difficulty, config, startNonce, step: this.size, count };
@@ -283,6 +298,6 @@ export class PowWorkerPool {
     if (index < 0) return;
     this.jobs.splice(index, 1);
     if (index < this.turn) this.turn--;
-    for (const slot of this.slots) if (slot.chunks.includes(job)) Atomics.store(slot.cancel, 0, job.id);
+    for (const slot of this.slots) if (slot.chunks.some((sent) => sent.job === job)) Atomics.store(slot.cancel, 0, job.id);
   }
 }
