@@ -74,6 +74,9 @@ export function createSqliteStore({
   // NORMAL loses at most the last transactions on power loss, never on a process crash (SIGKILL): the WAL is in the OS
   sqlite.run("PRAGMA synchronous = NORMAL");
   sqlite.run("PRAGMA busy_timeout = 5000");
+  // 256 KiB of page cache instead of SQLite's 2 MiB: the writes append to the request log's last pages, and a query
+  // over the log reads more than 2 MiB anyway (the OS caches the file); idle RSS 1.0–1.3 MiB lower (RESULTS.md)
+  sqlite.run("PRAGMA cache_size = -256");
   migrateSqlite(sqlite);
   const db = drizzle(sqlite, { schema: { accounts, cooldowns, requestLog, conversations, poolChanges, usedRefreshTokens, quotaWindows } });
   type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
