@@ -6,8 +6,9 @@
  * ~16 attempts, solved inline). chat2api runs as a child process of its own so that its CPU (utime + stime of all its
  * threads, from /proc/PID/stat) is apart from this load generator's and the emulator's. After `--warmup` requests,
  * per run:
- *   - CPU per non-stream chat completion through chat2api at c=16 (CPU ticks over the run / requests), and its minor
- *     page faults per request (a machine where faults are dear pays for every page the allocator gave back);
+ *   - CPU per non-stream chat completion through chat2api at c=16 (CPU ticks over the run / requests), split by thread
+ *     (the main thread, Bun's HTTP client thread, the JIT's and the collector's), and its minor page faults per
+ *     request (a machine where faults are dear pays for every page the allocator gave back);
  *   - req/s through chat2api and "direct" (this process doing the upstream protocol itself) at c=16 and c=64;
  * then RSS of the chat2api process 0.5 s and 40 s after the runs (quiet: the idle trim's 30 s passed) and at the peak
  * of 200 streams open at once, for each of `--bursts` bursts one after the other (3 by default: the peak depends on
@@ -18,7 +19,7 @@
  * and leaves the profile in DIR (written at SIGTERM's graceful exit).
  * `--write LABEL` adds the medians as a row labelled LABEL to the table of the "CPU and memory per request" section.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { directClient } from "./direct-client.ts";
@@ -35,8 +36,12 @@ const binary = argument("--binary");
 const difficulty = argument("--difficulty") ?? "0fffff";
 const runs = Number(argument("--runs") ?? 3);
 const requests = Number(argument("--requests") ?? 2000);
-/** Requests before measuring: the JIT's optimising tier keeps compiling for thousands of requests (see RESULTS.md). */
-const warmup = Number(argument("--warmup") ?? 5000);
+/**
+ * Requests before measuring: the JIT's compiler threads keep compiling for some 25 000 chats (their CPU per chat falls
+ * from 0.18 ms in the first 5000 to 0.02 at 20 000 and ~0 after; RESULTS.md, eighth session), and what a run should
+ * show is the cost of a chat once that is done. `--warmup 5000` measures what earlier sessions did.
+ */
+const warmup = Number(argument("--warmup") ?? 25_000);
 /** `--soak N`: after the rest, N more requests at c=16 with the RSS read after every tenth of them (is it flat?). */
 const soak = Number(argument("--soak") ?? 0);
 const profileDir = argument("--profile");
@@ -55,6 +60,31 @@ function statFields(pid: number): string[] {
 function cpuMs(pid: number): number {
   const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** CPU milliseconds per thread of a process so far, by thread name (threads of one name summed: Bun's JIT workers). */
+function threadCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      const name = readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").trim();
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return byName;
+}
+
+/** Each thread's share of the CPU per request between two readings, largest first, e.g. "main 0.43, HTTP Client 0.08". */
+function threadShares(before: Map<string, number>, after: Map<string, number>, requests: number, mainName: string): string {
+  return [...after]
+    .map(([name, ms]) => [name === mainName ? "main" : name, (ms - (before.get(name) ?? 0)) / requests] as const)
+    .filter(([, ms]) => ms >= 0.0005)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${ms.toFixed(3)}`)
+    .join(", ");
 }
 
 /** Minor page faults of a process so far: pages the allocator handed back and the next request touched again count here. */
@@ -102,9 +132,11 @@ try {
   for (let run = 0; run < runs; run++) {
     loads.push(loadavg()[0]?.toFixed(1) ?? "?");
     const before = cpuMs(chat.pid);
+    const threadsBefore = threadCpuMs(chat.pid);
     const faultsBefore = minorFaults(chat.pid);
     const c16 = await load(viaChat2api, requests, 16);
     const cpu = (cpuMs(chat.pid) - before) / requests;
+    const shares = threadShares(threadsBefore, threadCpuMs(chat.pid), requests, readFileSync(`/proc/${chat.pid}/comm`, "utf8").trim());
     figures.faults.push((minorFaults(chat.pid) - faultsBefore) / requests);
     const c64 = await load(viaChat2api, requests, 64);
     const d16 = await load(direct, requests, 16);
@@ -114,7 +146,7 @@ try {
     figures.c64.push(c64.rps);
     figures.d16.push(d16.rps);
     figures.d64.push(d64.rps);
-    console.log(`run ${run + 1} (load ${loads.at(-1)}): CPU ${cpu.toFixed(3)} ms/request, ${figures.faults.at(-1)?.toFixed(1)} minor faults/request; chat2api ${c16.rps.toFixed(0)} / ${c64.rps.toFixed(0)} req/s, direct ${d16.rps.toFixed(0)} / ${d64.rps.toFixed(0)} req/s (c=16 / c=64)`);
+    console.log(`run ${run + 1} (load ${loads.at(-1)}): CPU ${cpu.toFixed(3)} ms/request, ${figures.faults.at(-1)?.toFixed(1)} minor faults/request (by thread, ms: ${shares}); chat2api ${c16.rps.toFixed(0)} / ${c64.rps.toFixed(0)} req/s, direct ${d16.rps.toFixed(0)} / ${d64.rps.toFixed(0)} req/s (c=16 / c=64)`);
   }
 
   // RSS just after the runs, then once quiet long enough for main.ts's idle memory trim (30 s, looks every 5 s);
