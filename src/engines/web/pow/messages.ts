@@ -2,8 +2,9 @@
  * @module The messages between the proof-of-work pool (main thread) and its Workers, imported by both sides.
  *
  * The pool hands out chunks of nonces, at most two ahead of a worker's answers, so it can interleave concurrent solves
- * and stop handing out work for a solved challenge. A chunk already running is stopped through a shared cancel cell: the pool writes the
- * job id there and the worker checks it between small batches, as a message could not reach its busy loop.
+ * and stop handing out work for a solved challenge. A chunk already running is stopped through a shared cancel cell:
+ * the pool writes the job id there and the worker checks it between small batches, as a message could not reach its
+ * busy loop; a chunk still queued sees the cell before it starts.
  */
 import type { PowConfig } from "./config.ts";
 import type { PowHash } from "./proof-search.ts";
