@@ -51,15 +51,20 @@ const bursts = Number(argument("--bursts") ?? 3);
 const IDLE_WAIT_MS = 40_000;
 const TICK_MS = 1000 / 100; // USER_HZ
 
-/** Fields of /proc/PID/stat after "pid (comm) ": state is field 0, minflt 7, utime 11, stime 12. */
-function statFields(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+/**
+ * Fields of /proc/PID/stat (or /proc/PID/task/TID/stat, one thread's) after "pid (comm) ": state is field 0, minflt
+ * 7, utime 11, stime 12.
+ */
+function statFields(pid: number, task?: string): string[] {
+  return readFileSync(task ? `/proc/${pid}/task/${task}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
 }
+
+/** User + system CPU milliseconds in stat fields. */
+const ticksMs = (fields: string[]): number => (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 
 /** CPU milliseconds (user + system) a process has used so far. */
 function cpuMs(pid: number): number {
-  const fields = statFields(pid);
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  return ticksMs(statFields(pid));
 }
 
 /** CPU milliseconds per thread of a process so far, by thread name (threads of one name summed: Bun's JIT workers). */
@@ -67,9 +72,8 @@ function threadCpuMs(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const fields = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
       const name = readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").trim();
-      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+      byName.set(name, (byName.get(name) ?? 0) + ticksMs(statFields(pid, task)));
     } catch {
       // the thread ended between the listing and the read
     }

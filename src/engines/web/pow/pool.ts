@@ -28,8 +28,6 @@ export interface PowWorkerPoolOptions {
   workerUrl?: string | URL;
   /** Nonces per chunk (default 5 000, some 15 ms of work): the unit of fairness between concurrent solves. */
   chunkSize?: number;
-  /** Chunks sent to a worker ahead of its answers (default 2: one running, one queued); at least 1. */
-  chunksPerWorker?: number;
   /** Draws the requirements-token seeds. */
   random?: () => number;
   /** Challenges expected to take at most this many attempts are solved on the calling thread (0: none; tests). */
@@ -60,6 +58,9 @@ interface Job {
   reject(error: Error): void;
 }
 
+/** Chunks sent to a worker ahead of its answers: one running, one queued. */
+const CHUNKS_PER_WORKER = 2;
+
 interface SentChunk {
   job: Job;
   /** The chunk's number in its solve (see `chunkStart`). */
@@ -86,7 +87,6 @@ function defaultWorkerUrl(): string {
 export class PowWorkerPool {
   private readonly size: number;
   private readonly chunkSize: number;
-  private readonly chunksPerWorker: number;
   private readonly workerUrl: string | URL | undefined;
   private readonly random: () => number;
   private readonly inlineLimits: Readonly<Record<PowHash, number>>;
@@ -104,7 +104,6 @@ export class PowWorkerPool {
   constructor(options: PowWorkerPoolOptions) {
     this.size = Math.max(1, Math.floor(options.size));
     this.chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 5_000));
-    this.chunksPerWorker = Math.max(1, Math.floor(options.chunksPerWorker ?? 2));
     this.workerUrl = options.workerUrl;
     this.random = options.random ?? Math.random;
     this.inlineLimits = options.inlineMaxExpectedAttempts ?? INLINE_MAX_EXPECTED_ATTEMPTS;
@@ -232,7 +231,7 @@ export class PowWorkerPool {
   /** Tops every worker up to its chunks in flight, taking solves in turn: first one chunk each, then the next. */
   private dispatch(): void {
     if (this.closed) return;
-    for (let depth = 1; depth <= this.chunksPerWorker; depth++) {
+    for (let depth = 1; depth <= CHUNKS_PER_WORKER; depth++) {
       for (const slot of this.slots) {
         if (slot.chunks.length >= depth) continue;
         const job = this.nextJobWithChunks();
