@@ -52,13 +52,14 @@ if (healthcheck) {
 // before anything fetches: Bun reads its fetch cap only at process start, so the process restarts itself with it set,
 // and before the server's modules load, so that restart does not load them twice
 raiseFetchCap(process);
-const [{ createLogger }, { startServer }, { explainStartupFailure }, { describeUnknownSetting, findUnknownSettings }, { startIdleMemoryTrim }, { startBusyCollection }] = await Promise.all([
+const [{ createLogger }, { startServer }, { explainStartupFailure }, { describeUnknownSetting, findUnknownSettings }, { startIdleMemoryTrim }, { startBusyCollection }, { releaseTokenizers }] = await Promise.all([
   import("./logger.ts"),
   import("./server.ts"),
   import("./startup-failure.ts"),
   import("./unknown-settings.ts"),
   import("./memory/idle-trim.ts"),
   import("./memory/busy-collection.ts"),
+  import("./translate/token-counter.ts"),
 ]);
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
 const capWarning = fetchCapWarning(config.maxUpstreamStreams, process.env);
@@ -73,7 +74,7 @@ const server = await startServer(config, { logger, onRequest: () => wakeCollecto
 });
 const pending = () => server.pendingRequests();
 wakeCollector = startBusyCollection({ pending }).wake;
-startIdleMemoryTrim({ pending });
+startIdleMemoryTrim({ pending, release: releaseTokenizers });
 logger.info(`chat2api ${VERSION} listening on ${server.url}`, {
   bind: `${config.host}:${server.port}`,
   prefix: config.apiPrefix ? "(set)" : null,

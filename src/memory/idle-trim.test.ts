@@ -77,6 +77,31 @@ test("growth is measured from the look after the last trim: no second collection
   expect(state.trims).toBe(2);
 });
 
+test("what can be rebuilt is let go just before each trim, and never while the server is busy or merely paused", () => {
+  const { state, look } = probe(60 * MIB);
+  const events: string[] = [];
+  running?.stop();
+  running = startIdleMemoryTrim({
+    pending: () => state.pending,
+    rss: () => state.rss,
+    now: () => state.at,
+    trim: () => events.push("trim"),
+    release: () => events.push("release"),
+    intervalMs: 3_600_000,
+    idleMs: QUIET_MS,
+    minGrowthBytes: 16 * MIB,
+  });
+  state.rss = 150 * MIB;
+  state.pending = 1;
+  look();
+  state.pending = 0;
+  look(0);
+  look(QUIET_MS - 1);
+  expect(events).toEqual([]);
+  look(1);
+  expect(events).toEqual(["release", "trim"]);
+});
+
 test("the real trim runs: a full collection and JSC's shrink, without error", () => {
   // not in Bun's typings: if a Bun release drops it, the trim would quietly only collect
   expect(typeof (Bun as unknown as { shrink?: unknown }).shrink).toBe("function");

@@ -5,7 +5,9 @@
  * (bench/RESULTS.md, "Issue 12 on the final tree"). The shrink also drops the JIT's compiled code, so the next burst
  * runs its first few thousand requests ~15 % slower while it is compiled again: it is done only after a long quiet
  * spell (no request in flight at every look for {@link IdleMemoryTrimOptions.idleMs}), never between the requests
- * of a busy client, and only when the process grew by a threshold since the last trim. main.ts starts it for the
+ * of a busy client, and only when the process grew by a threshold since the last trim. Before it, what can be rebuilt
+ * on demand is let go ({@link IdleMemoryTrimOptions.release}): the tokenizer tables, ~4 MiB of an idle server's ~80
+ * (bench/RESULTS.md, ninth session), rebuilt in 50–80 ms by the next chat. main.ts starts it for the
  * process (tests that run many servers in one process do not: one server's quiet is not the process's).
  */
 
@@ -16,6 +18,8 @@ export interface IdleMemoryTrimOptions {
   rss?: () => number;
   /** A full collection, then the heap handing free memory back. */
   trim?: () => void;
+  /** Lets go of what the process can rebuild when next needed (the tokenizer tables), just before a trim. */
+  release?: () => void;
   now?: () => number;
   /** How often the server is looked at. */
   intervalMs?: number;
@@ -43,6 +47,7 @@ export function startIdleMemoryTrim({
   pending,
   rss = () => process.memoryUsage.rss(),
   trim = collectAndShrink,
+  release = () => {},
   now = Date.now,
   intervalMs = 5_000,
   idleMs = 30_000,
@@ -65,6 +70,7 @@ export function startIdleMemoryTrim({
     const at = now();
     quietSince ??= at;
     if (at - quietSince < idleMs || resident - baseline < minGrowthBytes) return false;
+    release();
     trim();
     trimmed = true;
     return true;

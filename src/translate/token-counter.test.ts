@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { randomText } from "./__fixtures__/random-text.ts";
-import { CountBudget, cutSegments, RUN_CHUNK, TokenCounter, tokenizerFor } from "./token-counter.ts";
+import { CountBudget, cutSegments, RUN_CHUNK, releaseTokenizers, TokenCounter, tokenizerFor } from "./token-counter.ts";
 import { countTextTokens, truncateToTokens } from "./usage.ts";
 
 const PLAIN = { allowedSpecial: new Set<string>(), disallowedSpecial: new Set<string>() };
@@ -39,6 +39,22 @@ describe("ordinary text counts exactly as the tokenizer does", () => {
       }
       expect(counter.finish()).toBe(library["gpt-4o"].countTokens(text, PLAIN));
     }
+  });
+});
+
+describe("released tables", () => {
+  test("are built again by the next count, which counts the same; a counter under way keeps its own", () => {
+    const before = tokenizerFor("gpt-4o");
+    const text = ORDINARY["contractions, numbers, line breaks"] as string;
+    const counter = new TokenCounter("gpt-4o");
+    counter.append(text.slice(0, 500));
+    expect(releaseTokenizers()).toBeGreaterThanOrEqual(1);
+    expect(releaseTokenizers()).toBe(0);
+    counter.append(text.slice(500));
+    expect(counter.finish()).toBe(library["gpt-4o"].countTokens(text, PLAIN));
+    const after = tokenizerFor("gpt-4o");
+    expect(after).not.toBe(before);
+    expect(after.count(README)).toBe(before.count(README));
   });
 });
 

@@ -36,6 +36,17 @@ export function tokenizerFor(model: string): Tokenizer {
   return tokenizer;
 }
 
+/**
+ * Lets go of the built tables (o200k_base alone holds ~4 MiB), so a quiet server can hand them back: the next count
+ * builds them again (50–80 ms, once). A counter already holding a table keeps it until it ends. Returns how many
+ * encodings were let go.
+ */
+export function releaseTokenizers(): number {
+  const released = tokenizers.size;
+  tokenizers.clear();
+  return released;
+}
+
 /** Pieces longer than this many UTF-16 units are counted in chunks of it: the merge costs ~length² per piece. */
 export const RUN_CHUNK = 256;
 /** A cut is final once this much text follows it: a contraction (`'ll`) decides a piece 3 characters ahead. */
