@@ -23,7 +23,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { directClient } from "./direct-client.ts";
-import { load, rssKiB, streamsAtOnce, waitFor } from "./load.ts";
+import { cpuMs, load, rssKiB, statFields, streamsAtOnce, ticksMs, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const argument = (name: string): string | undefined => {
@@ -49,24 +49,6 @@ const writeLabel = argument("--write");
 const STREAMS = 200;
 const bursts = Number(argument("--bursts") ?? 3);
 const IDLE_WAIT_MS = 40_000;
-const TICK_MS = 1000 / 100; // USER_HZ
-
-/**
- * Fields of /proc/PID/stat (or /proc/PID/task/TID/stat, one thread's) after "pid (comm) ": state is field 0, minflt
- * 7, utime 11, stime 12.
- */
-function statFields(pid: number, task?: string): string[] {
-  return readFileSync(task ? `/proc/${pid}/task/${task}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-}
-
-/** User + system CPU milliseconds in stat fields. */
-const ticksMs = (fields: string[]): number => (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-
-/** CPU milliseconds (user + system) a process has used so far. */
-function cpuMs(pid: number): number {
-  return ticksMs(statFields(pid));
-}
-
 /** CPU milliseconds per thread of a process so far, by thread name (threads of one name summed: Bun's JIT workers). */
 function threadCpuMs(pid: number): Map<string, number> {
   const byName = new Map<string, number>();

@@ -13,6 +13,24 @@ export async function waitFor(url: string): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
+const TICK_MS = 1000 / 100; // USER_HZ
+
+/**
+ * Fields of /proc/PID/stat (or /proc/PID/task/TID/stat, one thread's) after "pid (comm) ": state is field 0, minflt
+ * 7, utime 11, stime 12.
+ */
+export function statFields(pid: number, task?: string): string[] {
+  return readFileSync(task ? `/proc/${pid}/task/${task}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+}
+
+/** User + system CPU milliseconds in stat fields. */
+export const ticksMs = (fields: string[]): number => (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+
+/** CPU milliseconds (user + system) a process has used so far. */
+export function cpuMs(pid: number): number {
+  return ticksMs(statFields(pid));
+}
+
 export function rssKiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
 }

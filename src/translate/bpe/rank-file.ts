@@ -1,6 +1,7 @@
 /**
  * @module Reads gpt-tokenizer's rank files (esm/bpeRanks/*.js) as data, without running them: importing one keeps
- * its 200,000 strings and the module's source alive for good (~50 MiB for o200k_base). The file is a JS array
+ * its 200,000 strings and the module's source alive for good (~50 MiB for o200k_base). write-rank-data.ts writes the
+ * tables chat2api ships (ranks/) from what it reads, and rank-data.test.ts checks them against it. The file is a JS array
  * literal per chunk (`const c0 = [ … ]; const c1 = [ … ]; const bpe = c0.concat(c1)`), the index of an entry
  * being its rank. An entry is a string literal (the token's text) or an array of byte values (a token that is not
  * UTF-8 text, or begins with a byte order mark). Anything else in that layout is refused loudly: it is gpt-tokenizer's implementation detail, so
