@@ -23,7 +23,7 @@ export interface Tokenizer {
 const tokenizers = new Map<TokenizerEncoding, Tokenizer>();
 
 /**
- * An encoding's table is built on first use (50–80 ms, a few MiB, blocking the thread once): lazily, so the server
+ * An encoding's table is built on first use (25–95 ms, a few MiB, blocking the thread once): lazily, so the server
  * is ready without it, and one that never sees a cl100k model never builds that one (issue 12's start-up).
  */
 export function tokenizerFor(model: string): Tokenizer {
@@ -38,7 +38,7 @@ export function tokenizerFor(model: string): Tokenizer {
 
 /**
  * Lets go of the built tables (o200k_base alone holds ~4 MiB), so a quiet server can hand them back: the next count
- * builds them again (50–80 ms, once). A counter already holding a table keeps it until it ends. Returns how many
+ * builds them again (25–95 ms, once). A counter already holding a table keeps it until it ends. Returns how many
  * encodings were let go.
  */
 export function releaseTokenizers(): number {

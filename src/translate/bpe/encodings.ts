@@ -27,7 +27,7 @@ const SOURCES: Record<TokenizerEncoding, EncodingSource> = {
   cl100k_base: { ranks: cl100kRanks, split: CL100K_TOKEN_SPLIT_REGEX, specials: () => Cl100KBase([]).specialTokensEncoder ?? new Map() },
 };
 
-/** Reads, checks and indexes one encoding's ranks: some 20–30 ms and a few MiB. */
+/** Reads, checks and indexes one encoding's ranks: 25–95 ms (the JIT warm or cold) and a few MiB. */
 export function loadEncoding(name: TokenizerEncoding): BpeEncoding {
   const source = SOURCES[name];
   const table = new RankTable(decodeRankData(readFileSync(source.ranks), source.ranks, RANK_COUNTS[name]));
