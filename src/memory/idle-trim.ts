@@ -6,7 +6,7 @@
  * runs its first few thousand requests ~15 % slower while it is compiled again: it is done only after a long quiet
  * spell (no request in flight at every look for {@link IdleMemoryTrimOptions.idleMs}), never between the requests
  * of a busy client, and only when the process grew by a threshold since the last trim. Before it, what can be rebuilt
- * on demand is let go ({@link IdleMemoryTrimOptions.release}): the tokenizer tables, ~4 MiB of an idle server's ~80
+ * on demand is let go ({@link IdleMemoryTrimOptions.release}): the tokenizer tables, ~5 MiB of an idle server's ~78
  * (bench/RESULTS.md, ninth session), rebuilt in 25–95 ms by the next chat. main.ts starts it for the
  * process (tests that run many servers in one process do not: one server's quiet is not the process's).
  */

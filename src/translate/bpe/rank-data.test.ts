@@ -11,7 +11,7 @@ const bytesOf = (...tokens: string[]): TokenBytes => {
   return { bytes: new Uint8Array(parts.flatMap((part) => [...part])), offsets, hidden: [1] };
 };
 
-describe.each(rankSources())("the shipped $name table", ({ name, size, jsFile, dataFile }) => {
+describe.each(rankSources())("the shipped $name table", ({ size, jsFile, dataFile }) => {
   test("holds gpt-tokenizer's ranks, byte for byte (else: bun src/translate/bpe/write-rank-data.ts)", () => {
     const shipped = decodeRankData(readFileSync(dataFile), dataFile, size);
     const library = parseRankFile(readFileSync(jsFile), jsFile, size);
@@ -19,7 +19,6 @@ describe.each(rankSources())("the shipped $name table", ({ name, size, jsFile, d
     expect(Buffer.from(shipped.bytes).equals(Buffer.from(library.bytes))).toBe(true);
     expect(shipped.hidden).toEqual(library.hidden);
     expect(shipped.hidden.length).toBeGreaterThan(0);
-    expect(name).toMatch(/_base$/);
   });
 });
 
