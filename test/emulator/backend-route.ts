@@ -18,6 +18,8 @@ export interface RouterDeps extends Write2026Deps {
   solvers: ChallengeSolvers;
   fileEndpoints: FileEndpoints;
   log: EmulatorLogEntry[];
+  /** `EmulatorOptions.logLimit`. */
+  logLimit: number | undefined;
   sentinelSettings: SentinelSettings;
   authKey: string | undefined;
   rotateRefreshTokens: () => boolean;

@@ -102,6 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     scripts,
     sentinelSettings: { requirePow: options.requirePow ?? true, difficulty, turnstile: options.turnstile ?? false, arkose: options.arkose ?? false },
     authKey: options.authKey,
+    logLimit: options.logLimit,
     rotateRefreshTokens: () => emulator?.rotateRefreshTokens ?? false,
     sessions,
     codex,

@@ -38,6 +38,15 @@ function redactBody(body: unknown): unknown {
   return redacted;
 }
 
+/**
+ * Adds `entry` to `log`, and when the log has reached twice `limit` drops the oldest entries down to `limit`: the last
+ * `limit` are always there, and dropping costs one splice per `limit` entries.
+ */
+export function appendToLog(log: EmulatorLogEntry[], entry: EmulatorLogEntry, limit = Number.POSITIVE_INFINITY): void {
+  log.push(entry);
+  if (log.length >= 2 * limit) log.splice(0, log.length - limit);
+}
+
 export async function createLogEntry(request: Request, at: number, accounts: AccountRegistry, otherOwner?: OtherOwner): Promise<EmulatorLogEntry> {
   const url = new URL(request.url);
   const headers = headerRecord(request.headers);

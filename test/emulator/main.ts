@@ -1,7 +1,9 @@
 /**
  * @module `bun run emulator`: the emulator by hand, on EMULATOR_PORT (default 5006), speaking the web backend of
  * EMULATOR_WEB_GENERATION (2024 or 2026, default 2024), with plus and free accounts on both sides;
- * EMULATOR_POW_DIFFICULTY sets the proof-of-work difficulty chat-requirements announces (default `0fffff`).
+ * EMULATOR_POW_DIFFICULTY sets the proof-of-work difficulty chat-requirements announces (default `0fffff`),
+ * EMULATOR_LOG_LIMIT how many of the last requests `/_emulator/log` keeps at least (default 10000; `0`: all of them,
+ * which a benchmark's hundreds of thousands of requests grow to gigabytes).
  */
 import { startEmulator } from "./index.ts";
 
@@ -20,7 +22,12 @@ if (powDifficulty !== undefined && !/^[0-9a-f]{1,16}$/.test(powDifficulty)) {
   console.error(`EMULATOR_POW_DIFFICULTY must be lowercase hex, got "${powDifficulty}"`);
   process.exit(2);
 }
-const emulator = await startEmulator({ port, webGeneration: generation, ...(powDifficulty ? { powDifficulty } : {}) });
+const logLimit = Number(process.env.EMULATOR_LOG_LIMIT ?? 10_000);
+if (!Number.isInteger(logLimit) || logLimit < 0) {
+  console.error(`EMULATOR_LOG_LIMIT must be a whole number (0 keeps every request), got "${process.env.EMULATOR_LOG_LIMIT}"`);
+  process.exit(2);
+}
+const emulator = await startEmulator({ port, webGeneration: generation, ...(powDifficulty ? { powDifficulty } : {}), ...(logLimit > 0 ? { logLimit } : {}) });
 const plus = emulator.addAccount({ id: "plus", email: "plus@example.test", plan: "plus" });
 const free = emulator.addAccount({ id: "free", email: "free@example.test", plan: "free" });
 const codex = emulator.addCodexAccount({ id: "codex-plus", email: "codex-plus@example.test", plan: "plus" });

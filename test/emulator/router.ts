@@ -6,7 +6,7 @@ import { type BackendRoute, callerKey, requirementsSettings, type RouterDeps, ta
 import { handleConversation } from "./conversation.ts";
 import { homePage } from "./home.ts";
 import { detail, HttpError, json } from "./http.ts";
-import { createLogEntry } from "./log.ts";
+import { appendToLog, createLogEntry } from "./log.ts";
 import { modelTitle } from "./models.ts";
 import { handleOAuthToken, readOAuthBody } from "./oauth.ts";
 import { RULES_2024 } from "./sentinel.ts";
@@ -135,7 +135,7 @@ export function createRouter(deps: RouterDeps): (request: Request) => Promise<Re
     const url = new URL(request.url);
     const entry = await createLogEntry(request, deps.now(), deps.accounts, (token) => deps.codex.ownerOf(token));
     entry.generation = deps.mode.generation;
-    deps.log.push(entry);
+    appendToLog(deps.log, entry, deps.logLimit);
     let response: Response;
     try {
       response = await route(request, url, deps, entry);

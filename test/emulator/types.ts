@@ -37,6 +37,11 @@ export interface EmulatorOptions extends Partial<Web2026Settings> {
   now?: () => number;
   /** When set, every request to `/`, `/backend-api` and `/backend-anon` must carry header `authkey` with it. */
   authKey?: string;
+  /**
+   * The request log keeps at least the last this many entries and at most twice as many; default unbounded (tests
+   * read all of it). A long benchmark sends hundreds of thousands of requests: ~8 KiB of log each otherwise.
+   */
+  logLimit?: number;
 }
 
 export interface EmulatedAccount {
