@@ -11,57 +11,26 @@
  * their range. Both warm up first, in turns as well (`--warmup`, 25 000 by default: the JIT compiles for that long,
 and a server quiet for 30 s would have its idle trim drop the compiled code).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
-import { cpuMs, load, waitFor } from "./load.ts";
+import { loadavg } from "node:os";
+import { cpuMs, load } from "./load.ts";
+import { argument, startServerPair, twoBinaries } from "./server-pair.ts";
 
-const ROOT = join(import.meta.dir, "..");
-const argument = (name: string): string | undefined => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-};
-const binaries = process.argv.slice(2, 4).map((path) => resolve(path));
-if (binaries.length !== 2 || binaries.some((path) => path.startsWith("--"))) {
-  console.error("usage: bun bench/cpu-pair.bench.ts BINARY_A BINARY_B [--rounds N] [--requests N] [--warmup N] [--difficulty HEX]");
-  process.exit(2);
-}
+const binaries = twoBinaries("bun bench/cpu-pair.bench.ts BINARY_A BINARY_B [--rounds N] [--requests N] [--warmup N] [--difficulty HEX]");
 const rounds = Number(argument("--rounds") ?? 10);
 const requests = Number(argument("--requests") ?? 2000);
 const warmup = Number(argument("--warmup") ?? 25_000);
 const difficulty = argument("--difficulty") ?? "0fffff";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-const emulatorPort = 5346;
-const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
-const emulator = Bun.spawn([process.execPath, "test/emulator/main.ts"], { cwd: ROOT, env: { ...process.env, EMULATOR_PORT: String(emulatorPort), EMULATOR_POW_DIFFICULTY: difficulty }, stdout: "ignore", stderr: "inherit" });
-const dataDirs: string[] = [];
-const servers = binaries.map((binary, i) => {
-  const port = 5347 + i;
-  const dataDir = mkdtempSync(join(tmpdir(), "chat2api-pair-"));
-  dataDirs.push(dataDir);
-  const process_ = Bun.spawn([binary], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", CHATGPT_BASE_URL: emulatorUrl, DATA_DIR: dataDir, LOG_LEVEL: "error", POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },
-    stdout: "ignore",
-    stderr: "inherit",
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const chat = async (n: number): Promise<void> => {
-    const response = await fetch(`${url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
-      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `bench ${n}` }] }),
-    });
-    if (response.status !== 200) throw new Error(`${basename(binary)} answered ${response.status}: ${await response.text()}`);
-    await response.json();
-  };
-  return { name: basename(binary), process: process_, url, chat, cpu: [] as number[] };
+const pair = startServerPair(binaries, {
+  port: 5346,
+  emulatorEnv: { EMULATOR_POW_DIFFICULTY: difficulty },
+  serverEnv: { POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },
 });
+const servers = pair.servers.map((server) => ({ ...server, cpu: [] as number[] }));
 
 try {
-  await waitFor(`${emulatorUrl}/_emulator/stats`);
-  for (const server of servers) await waitFor(`${server.url}/healthz`);
+  await pair.ready();
   // in turns too: a server left alone for 30 s would have its idle trim drop its compiled code before the rounds
   for (let done = 0; done < warmup; done += requests) for (const server of servers) await load(server.chat, Math.min(requests, warmup - done), 16);
   const differences: number[] = [];
@@ -81,7 +50,5 @@ try {
   console.log(`\n| A | B | A ms/chat, median | B ms/chat, median | B − A, median (range) | rounds × chats |\n|---|---|---|---|---|---|`);
   console.log(`| ${a.name} | ${b.name} | ${median(a.cpu).toFixed(3)} | ${median(b.cpu).toFixed(3)} | ${median(differences) >= 0 ? "+" : ""}${median(differences).toFixed(3)} (${sorted[0]?.toFixed(3)} … ${sorted.at(-1)?.toFixed(3)}) | ${rounds} × ${requests} |`);
 } finally {
-  for (const server of servers) server.process.kill();
-  emulator.kill();
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  await pair.stop();
 }
