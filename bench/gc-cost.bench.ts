@@ -34,26 +34,21 @@ export interface CollectionSummary {
 
 /** Sums the collections in a stretch of JSC's `logGC` output. */
 export function summarizeGcLog(text: string): CollectionSummary {
-  const summary: CollectionSummary = { eden: 0, full: 0, cycleMs: 0, sweepMs: 0, heapBeforeKiB: 0, heapAfterKiB: 0 };
-  let sized = 0;
-  for (const match of text.matchAll(/START \S+ (\d+)kb => (EdenCollection|FullCollection),.*?=> (\d+)kb, p=[\d.]+ms/gs)) {
-    if (match[2] === "EdenCollection") summary.eden++;
-    else summary.full++;
-    summary.heapBeforeKiB += Number(match[1]);
-    summary.heapAfterKiB += Number(match[3]);
-    sized++;
-  }
-  // a collection that runs long logs its start and its end on separate lines: count kinds from the starts alone
-  const starts = [...text.matchAll(/START \S+ \d+kb => (EdenCollection|FullCollection)/g)].map((match) => match[1]);
-  summary.eden = starts.filter((kind) => kind === "EdenCollection").length;
-  summary.full = starts.length - summary.eden;
-  for (const match of text.matchAll(/cycle ([\d.]+)ms END/g)) summary.cycleMs += Number(match[1]);
-  for (const match of text.matchAll(/Full sweep: .*?, ([\d.]+)ms/g)) summary.sweepMs += Number(match[1]);
-  if (sized > 0) {
-    summary.heapBeforeKiB /= sized;
-    summary.heapAfterKiB /= sized;
-  }
-  return summary;
+  // a long collection logs its start and its end on lines of their own: kinds are counted from the starts
+  const kinds = [...text.matchAll(/START \S+ \d+kb => (EdenCollection|FullCollection)/g)].map((match) => match[1]);
+  const eden = kinds.filter((kind) => kind === "EdenCollection").length;
+  const sum = (pattern: RegExp) => [...text.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
+  // the heap's size at a collection's start and at its end, wherever the end was logged
+  const sizes = [...text.matchAll(/START \S+ (\d+)kb => \w+Collection,.*?=> (\d+)kb, p=[\d.]+ms/gs)];
+  const mean = (index: 1 | 2) => (sizes.length === 0 ? 0 : sizes.reduce((total, match) => total + Number(match[index]), 0) / sizes.length);
+  return {
+    eden,
+    full: kinds.length - eden,
+    cycleMs: sum(/cycle ([\d.]+)ms END/g),
+    sweepMs: sum(/Full sweep: .*?, ([\d.]+)ms/g),
+    heapBeforeKiB: mean(1),
+    heapAfterKiB: mean(2),
+  };
 }
 
 /** Collects a child's stderr as it comes (a pipe nobody reads would stall the server once full). */
