@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { codexHeaders } from "../src/engines/codex/headers.ts";
-import { load, rssKiB, streamsAtOnce, waitFor } from "./load.ts";
+import { load, median, rssKiB, streamsAtOnce, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const REQUESTS = 300;
@@ -104,7 +104,6 @@ try {
       console.log(`round ${round + 1} ${name}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.rps.toFixed(0)} req/s`);
     }
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
   const rows = Object.entries(medians).map(
     ([name, m]) => `| ${name} | ${median(m.p50).toFixed(1)} | ${median(m.p99).toFixed(1)} | ${median(m.rps).toFixed(0)} | ${m.raw.join("; ")} |`,
   );

@@ -12,8 +12,8 @@
 and a server quiet for 30 s would have its idle trim drop the compiled code).
  */
 import { loadavg } from "node:os";
-import { cpuMs, load } from "./load.ts";
-import { argument, startServerPair, twoBinaries } from "./server-pair.ts";
+import { argument, cpuMs, load, median } from "./load.ts";
+import { startServerPair, twoBinaries } from "./server-pair.ts";
 
 const binaries = twoBinaries("bun bench/cpu-pair.bench.ts BINARY_A BINARY_B [--rounds N] [--requests N] [--warmup N] [--difficulty HEX]");
 const rounds = Number(argument("--rounds") ?? 10);
@@ -21,7 +21,6 @@ const requests = Number(argument("--requests") ?? 2000);
 const warmup = Number(argument("--warmup") ?? 25_000);
 const difficulty = argument("--difficulty") ?? "0fffff";
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const pair = startServerPair(binaries, {
   port: 5346,
   emulatorEnv: { EMULATOR_POW_DIFFICULTY: difficulty },

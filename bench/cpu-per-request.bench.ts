@@ -23,13 +23,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { directClient } from "./direct-client.ts";
-import { cpuMs, load, rssKiB, statFields, streamsAtOnce, ticksMs, waitFor } from "./load.ts";
+import { argument, cpuMs, load, median, rssKiB, statFields, streamsAtOnce, ticksMs, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
-const argument = (name: string): string | undefined => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-};
 const tree = resolve(argument("--tree") ?? ROOT);
 const binary = argument("--binary");
 /** The difficulty the emulator's chat-requirements announces: `0fffff` (16 attempts) by default, `ff` is one attempt. */
@@ -78,7 +74,6 @@ function minorFaults(pid: number): number {
   return Number(statFields(pid)[7]);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 const emulatorPort = 5326;
 const chatPort = 5327;

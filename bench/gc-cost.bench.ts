@@ -14,8 +14,8 @@
  * it writes the profile). Logging costs a little too, so the CPU of these runs is not compared.
  */
 import { loadavg } from "node:os";
-import { load } from "./load.ts";
-import { argument, startServerPair, twoBinaries } from "./server-pair.ts";
+import { argument, load } from "./load.ts";
+import { startServerPair, twoBinaries } from "./server-pair.ts";
 
 const requests = Number(argument("--requests") ?? 8000);
 const warmup = Number(argument("--warmup") ?? 20_000);

@@ -15,8 +15,8 @@
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { basename } from "node:path";
-import { load } from "./load.ts";
-import { argument, startServerPair, twoBinaries } from "./server-pair.ts";
+import { argument, load, median } from "./load.ts";
+import { startServerPair, twoBinaries } from "./server-pair.ts";
 
 const runs = Number(argument("--runs") ?? 3);
 const chats = Number(argument("--chats") ?? 5000);
@@ -73,7 +73,6 @@ export function splitSmaps(smaps: string, binary: string): Split {
 }
 
 const mib = (kib: number) => (kib / 1024).toFixed(1);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function oneRun(binaries: [string, string], run: number): Promise<Split[]> {
   const pair = startServerPair(binaries, { port: 5356 });

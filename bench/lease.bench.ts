@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
 import { silentLogger } from "../src/logger.ts";
 import { createPoolRuntime } from "../src/pool/pool-runtime.ts";
+import { median } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const ACCOUNTS = 10_000;
@@ -55,7 +56,6 @@ try {
     latencies.sort((a, b) => a - b);
     rounds.push({ p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSec: (LEASES / wall) * 1000 });
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
   const p50 = median(rounds.map((r) => r.p50));
   const p99 = median(rounds.map((r) => r.p99));
   const perSec = median(rounds.map((r) => r.perSec));

@@ -1,6 +1,17 @@
 /** @module What the request benches share: a closed-loop load generator, percentiles, readiness and a process's RSS. */
 import { readFileSync } from "node:fs";
 
+/** The value after `--name` on the command line. */
+export function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+/** The middle value (the upper one of an even count), as the bench tables report it. */
+export function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+}
+
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }

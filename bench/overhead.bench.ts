@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { directClient } from "./direct-client.ts";
-import { load, rssKiB, streamsAtOnce, waitFor } from "./load.ts";
+import { load, median, rssKiB, streamsAtOnce, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const REQUESTS = 300;
@@ -68,7 +68,6 @@ try {
       console.log(`round ${round + 1} ${name}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.rps.toFixed(0)} req/s`);
     }
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
   for (const name of ["direct", "chat2api"]) {
     const m = medians[name];
     if (!m) continue;

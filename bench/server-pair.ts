@@ -9,12 +9,6 @@ import { waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
 
-/** The value after `--name` on the command line. */
-export function argument(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
-
 /** The two binaries named first on the command line; prints `usage` and exits when they are not there. */
 export function twoBinaries(usage: string): [string, string] {
   const binaries = process.argv.slice(2, 4).map((path) => resolve(path));
