@@ -41,7 +41,7 @@ const COLUMNS: [keyof Split, string][] = [
 ];
 
 /** The split of one process's smaps; `binary` names the executable's own mappings. */
-export function splitSmaps(smaps: string, binary: string): Split {
+function splitSmaps(smaps: string, binary: string): Split {
   const split: Split = { rss: 0, anonymous: 0, code: 0, readOnly: 0, bundle: 0, otherFiles: 0 };
   let path = "";
   let perms = "";
