@@ -1,6 +1,6 @@
 /**
  * @module CPU per request of two servers measured in turns (issue 12): `bun bench/cpu-pair.bench.ts A B [--rounds N]
- * [--requests N] [--warmup N] [--difficulty HEX]`, where A and B are compiled servers (`npm run build`, or the floor of
+ * [--requests N] [--warmup N] [--difficulty HEX] [--generation 2024|2026]`, where A and B are compiled servers (`npm run build`, or the floor of
  * `upstream-floor-server.ts`).
  *
  * On a machine whose cores are shared, the CPU a chat costs drifts by a third from one minute to the next (the
@@ -13,16 +13,20 @@ and a server quiet for 30 s would have its idle trim drop the compiled code).
  */
 import { loadavg } from "node:os";
 import { argument, cpuMs, load, median } from "./load.ts";
-import { startServerPair, twoBinaries } from "./server-pair.ts";
+import { generationArgument, startServerPair, twoBinaries } from "./server-pair.ts";
 
-const binaries = twoBinaries("bun bench/cpu-pair.bench.ts BINARY_A BINARY_B [--rounds N] [--requests N] [--warmup N] [--difficulty HEX]");
+const USAGE = "bun bench/cpu-pair.bench.ts BINARY_A BINARY_B [--rounds N] [--requests N] [--warmup N] [--difficulty HEX] [--generation 2024|2026]";
+const binaries = twoBinaries(USAGE);
 const rounds = Number(argument("--rounds") ?? 10);
 const requests = Number(argument("--requests") ?? 2000);
 const warmup = Number(argument("--warmup") ?? 25_000);
 const difficulty = argument("--difficulty") ?? "0fffff";
+/** The emulator's web generation: 2026 is a plus account's chat in four calls, 2024 a no-login one in two (server-pair.ts). */
+const generation = generationArgument(argument("--generation"), USAGE);
 
 const pair = startServerPair(binaries, {
   port: 5346,
+  generation,
   emulatorEnv: { EMULATOR_POW_DIFFICULTY: difficulty },
   serverEnv: { POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },
 });
@@ -46,6 +50,7 @@ try {
   }
   const sorted = [...differences].sort((x, y) => x - y);
   const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
+  console.log(`\nweb generation ${generation}, difficulty ${difficulty}`);
   console.log(`\n| A | B | A ms/chat, median | B ms/chat, median | B − A, median (range) | rounds × chats |\n|---|---|---|---|---|---|`);
   console.log(`| ${a.name} | ${b.name} | ${median(a.cpu).toFixed(3)} | ${median(b.cpu).toFixed(3)} | ${median(differences) >= 0 ? "+" : ""}${median(differences).toFixed(3)} (${sorted[0]?.toFixed(3)} … ${sorted.at(-1)?.toFixed(3)}) | ${rounds} × ${requests} |`);
 } finally {

@@ -1,6 +1,11 @@
 /**
  * @module What the benches that compare two compiled servers share (cpu-pair, idle-memory, gc-cost): their command
  * line, one emulator, both servers started against it with a data directory each, and a non-stream chat to send them.
+ *
+ * The web generation is the emulator's: 2024 (the default) answers a no-login chat in two calls (chat-requirements,
+ * conversation); 2026 refuses no-login chats, as chatgpt.com does, so there the chat is a plus account's, with its
+ * access token as the API key (read from the emulator's banner), in four calls (sentinel prepare and finalize,
+ * `f/conversation/prepare`, `f/conversation`) — the path a 2026 user's chat takes.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,11 +50,43 @@ export interface ServerPairOptions {
   serverEnv?: Record<string, string>;
   /** "pipe" to read the servers' stderr (it must then be read, or a full pipe stalls them). */
   stderr?: "inherit" | "pipe";
+  /** The emulator's web generation (2024 by default). */
+  generation?: WebGeneration;
 }
 
-export function startServerPair([first, second]: [string, string], { port, emulatorEnv = {}, serverEnv = {}, stderr = "inherit" }: ServerPairOptions): ServerPair {
+export type WebGeneration = "2024" | "2026";
+
+/** `--generation 2024|2026` from the command line (2024 when absent); exits with `usage` on anything else. */
+export function generationArgument(value: string | undefined, usage: string): WebGeneration {
+  if (value === undefined || value === "2024" || value === "2026") return value ?? "2024";
+  console.error(`usage: ${usage}`);
+  return process.exit(2);
+}
+
+/** The plus account's access token from the emulator's banner (test/emulator/main.ts prints it for this). */
+async function plusAccessToken(stdout: ReadableStream<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  const reader = stdout.getReader();
+  let banner = "";
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    banner += decoder.decode(next.value, { stream: true });
+    const token = /^plus account[^\n]*\n\s*access token:\s*(\S+)/m.exec(banner)?.[1];
+    if (token) return token;
+  }
+  throw new Error("the emulator ended before printing the plus account's access token");
+}
+
+export function startServerPair([first, second]: [string, string], { port, emulatorEnv = {}, serverEnv = {}, stderr = "inherit", generation = "2024" }: ServerPairOptions): ServerPair {
   const emulatorUrl = `http://127.0.0.1:${port}`;
-  const emulator = Bun.spawn([process.execPath, "test/emulator/main.ts"], { cwd: ROOT, env: { ...process.env, EMULATOR_PORT: String(port), ...emulatorEnv }, stdout: "ignore", stderr: "inherit" });
+  const emulator = Bun.spawn([process.execPath, "test/emulator/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, EMULATOR_PORT: String(port), EMULATOR_WEB_GENERATION: generation, ...emulatorEnv },
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  // the rest of the banner is not read: it is written once, and nothing after it goes to stdout
+  const apiKey = generation === "2026" ? plusAccessToken(emulator.stdout) : Promise.resolve("anonymous");
+  const model = generation === "2026" ? "gpt-5-6" : "gpt-4o-mini";
   const dataDirs: string[] = [];
   const start = (binary: string, serverPort: number): PairServer => {
     const dataDir = mkdtempSync(join(tmpdir(), "chat2api-pair-"));
@@ -64,8 +101,8 @@ export function startServerPair([first, second]: [string, string], { port, emula
     const chat = async (n: number): Promise<void> => {
       const response = await fetch(`${url}/v1/chat/completions`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
-        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `bench ${n}` }] }),
+        headers: { "content-type": "application/json", authorization: `Bearer ${await apiKey}` },
+        body: JSON.stringify({ model, messages: [{ role: "user", content: `bench ${n}` }] }),
       });
       if (response.status !== 200) throw new Error(`${basename(binary)} answered ${response.status}: ${await response.text()}`);
       await response.json();
@@ -77,6 +114,7 @@ export function startServerPair([first, second]: [string, string], { port, emula
     servers,
     ready: async () => {
       await waitFor(`${emulatorUrl}/_emulator/stats`);
+      await apiKey;
       for (const server of servers) await waitFor(`${server.url}/healthz`);
     },
     stop: async () => {

@@ -9,16 +9,30 @@
  *       src/engines/web/pow/worker.ts --outfile /tmp/floor/server
  *     bun bench/cpu-per-request.bench.ts --binary /tmp/floor/server
  *
+ * The API key is the upstream's access token, as with chat2api (`anonymous` for no-login), so it speaks whichever
+ * web generation the upstream serves, as chat2api's `WEB_PROTOCOL=auto` does.
+ *
  * Not a product: it answers one shape of request and reports no errors beyond a 502 with the message.
  */
 import type { UpstreamEvent } from "../src/engines/web/events.ts";
-import { createIdentity } from "../src/engines/web/identity.ts";
+import { createIdentity, type UpstreamIdentity } from "../src/engines/web/identity.ts";
 import { PowWorkerPool } from "../src/engines/web/pow/pool.ts";
 import { benchConversationBody, benchUpstreamClient } from "./direct-client.ts";
 
 const pow = new PowWorkerPool({ size: 2 });
 const upstream = benchUpstreamClient(process.env.CHATGPT_BASE_URL ?? "http://127.0.0.1:5326", pow);
-const identity = createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] });
+/** One identity per API key, as chat2api keeps one per account: its device id must stay the same (web-2026.md §1.4). */
+const identities = new Map<string, UpstreamIdentity>();
+
+function identityOf(request: Request): UpstreamIdentity {
+  const key = request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") ?? "anonymous";
+  let identity = identities.get(key);
+  if (!identity) {
+    identity = createIdentity({ accessToken: key === "anonymous" ? null : key, teamAccountId: null }, { userAgents: [], proxyUrls: [] });
+    identities.set(key, identity);
+  }
+  return identity;
+}
 const encoder = new TextEncoder();
 
 interface ChatBody {
@@ -37,7 +51,7 @@ function textOf(event: UpstreamEvent): string | null {
 async function chat(request: Request): Promise<Response> {
   const body = (await request.json()) as ChatBody;
   const conversation = benchConversationBody(body.model, body.messages);
-  const opened = await upstream.openConversation({ identity, prepareBody: async () => conversation, signal: request.signal });
+  const opened = await upstream.openConversation({ identity: identityOf(request), prepareBody: async () => conversation, signal: request.signal });
   const reader = opened.events.getReader();
   if (!body.stream) {
     let text = "";

@@ -27,20 +27,45 @@ function eastMinutes(longOffset: string): number {
   return match[1] === "-" ? -minutes : minutes;
 }
 
+interface ZoneFormats {
+  fields: Intl.DateTimeFormat;
+  long: Intl.DateTimeFormat;
+  longOffset: Intl.DateTimeFormat;
+}
+
+/**
+ * By zone: every 2026 chat reads the clock, and building these three formats took ~100 µs (ICU loads the zone and
+ * the locale's patterns) where formatting with them takes ~8 µs (bench/RESULTS.md, issue 12, eleventh session).
+ */
+const zoneFormats = new Map<string, ZoneFormats>();
+
+function formatsOf(timezone: string): ZoneFormats {
+  let formats = zoneFormats.get(timezone);
+  if (!formats) {
+    formats = {
+      fields: new Intl.DateTimeFormat("en-US", {
+        timeZone: timezone,
+        weekday: "short",
+        month: "short",
+        day: "2-digit",
+        year: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+        hourCycle: "h23",
+      }),
+      long: new Intl.DateTimeFormat("en-US", { timeZone: timezone, timeZoneName: "long" }),
+      longOffset: new Intl.DateTimeFormat("en-US", { timeZone: timezone, timeZoneName: "longOffset" }),
+    };
+    zoneFormats.set(timezone, formats);
+  }
+  return formats;
+}
+
 export function browserClock(timezone: string, now: Date): BrowserClock {
-  const fields = new Intl.DateTimeFormat("en-US", {
-    timeZone: timezone,
-    weekday: "short",
-    month: "short",
-    day: "2-digit",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(now);
-  const zoneName = (style: "long" | "longOffset") =>
-    part(new Intl.DateTimeFormat("en-US", { timeZone: timezone, timeZoneName: style }).formatToParts(now), "timeZoneName");
+  const formats = formatsOf(timezone);
+  const fields = formats.fields.formatToParts(now);
+  const zoneName = (style: "long" | "longOffset") => part(formats[style].formatToParts(now), "timeZoneName");
   const east = eastMinutes(zoneName("longOffset"));
   const abs = Math.abs(east);
   const gmt = `GMT${east < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}${String(abs % 60).padStart(2, "0")}`;

@@ -98,9 +98,17 @@ export function secChUa(major: number, brand: string): string {
 /** New per process: a restart is a new page load, whose `oai-session-id` is new (web-2026.md §1.4). */
 const PAGE_LOAD = crypto.randomUUID();
 
+/** Computed once per identity: a 2026 chat sends it on each of its four backend calls. */
+const sessionIds = new WeakMap<UpstreamIdentity, string>();
+
 /** `oai-session-id`: stable for one device for the life of this process, as a browser tab's is for its page. */
 export function sessionIdOf(identity: UpstreamIdentity): string {
-  return uuidFrom(`session:${PAGE_LOAD}:${identity.deviceId}`);
+  let id = sessionIds.get(identity);
+  if (id === undefined) {
+    id = uuidFrom(`session:${PAGE_LOAD}:${identity.deviceId}`);
+    sessionIds.set(identity, id);
+  }
+  return id;
 }
 
 /** The client hints of each user agent seen: a handful (USER_AGENTS or the defaults), asked for on every call. */
