@@ -80,6 +80,8 @@ export function createSqliteStore({
   migrateSqlite(sqlite);
   const db = drizzle(sqlite, { schema: { accounts, cooldowns, requestLog, conversations, poolChanges, usedRefreshTokens, quotaWindows } });
   type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+  // asked before every lease (pool-view.ts), so built and prepared once rather than by drizzle on each call
+  const newestChange = db.select({ version: max(poolChanges.version) }).from(poolChanges).prepare();
   // the request log, written behind the requests: a batch is one transaction of one statement prepared once (the
   // column list is the schema's, schema.sqlite.ts); account writes below stay one synchronous transaction each
   const insertRequest = sqlite.prepare(
@@ -266,7 +268,7 @@ export function createSqliteStore({
     },
     async changesSince(version) {
       await opening;
-      const newest = db.select({ version: max(poolChanges.version) }).from(poolChanges).get()?.version ?? 0;
+      const newest = newestChange.get()?.version ?? 0;
       if (newest === version) return { version, changes: [] };
       const rows = version < 0 ? [] : db.select().from(poolChanges).where(and(gt(poolChanges.version, version), sql`${poolChanges.version} <= ${newest}`)).orderBy(poolChanges.version).all();
       return changesAfter(version, newest, rows);
