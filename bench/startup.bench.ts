@@ -27,12 +27,14 @@ async function untilModels(url: string, child: Bun.Subprocess): Promise<void> {
   }
 }
 
-async function readyMs(): Promise<number> {
+const AS_DEPLOYED = { BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" };
+
+async function readyMs(extraEnv: Record<string, string> = {}): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), "chat2api-startup-"));
   const port = freePort();
   const started = performance.now();
   const child = Bun.spawn([binary], {
-    env: { PATH: process.env.PATH ?? "", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, POW_WORKERS: "1", LOG_LEVEL: "warn", CHATGPT_BASE_URL: "http://127.0.0.1:9" },
+    env: { PATH: process.env.PATH ?? "", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, POW_WORKERS: "1", LOG_LEVEL: "warn", CHATGPT_BASE_URL: "http://127.0.0.1:9", ...extraEnv },
     stdout: "ignore",
     stderr: "ignore",
   });
@@ -60,12 +62,15 @@ function summary(samples: number[]): string {
 }
 
 const ready: number[] = [];
+const readyAsDeployed: number[] = [];
 const version: number[] = [];
 const loadBefore = loadavg()[0]?.toFixed(2);
 for (let run = 0; run < runs; run++) {
   ready.push(await readyMs());
+  readyAsDeployed.push(await readyMs(AS_DEPLOYED));
   version.push(await versionMs());
 }
 console.log(`${binary}: ${runs} runs, load average ${loadBefore} → ${loadavg()[0]?.toFixed(2)}`);
 console.log(`exec → first 200 /v1/models: ${summary(ready)}`);
+console.log(`the same with BUN_CONFIG_MAX_HTTP_REQUESTS set (the unit, the image): ${summary(readyAsDeployed)}`);
 console.log(`--version: ${summary(version)}`);
