@@ -1,7 +1,7 @@
 /**
  * @module CPU per request of two servers measured in turns (issue 12): `bun bench/cpu-pair.bench.ts A B [--rounds N]
- * [--requests N] [--warmup N] [--difficulty HEX] [--generation 2024|2026]`, where A and B are compiled servers (`npm run build`, or the floor of
- * `upstream-floor-server.ts`).
+ * [--requests N] [--warmup N] [--difficulty HEX] [--generation 2024|2026]`, where A and B are compiled servers (`npm
+ * run build`, or the floor of `upstream-floor-server.ts`) and the generation is the emulator's (server-pair.ts).
  *
  * On a machine whose cores are shared, the CPU a chat costs drifts by a third from one minute to the next (the
  * ninth session's runs of one binary: 0.72–1.19 ms), more than most changes move it, so two binaries measured one

@@ -58,7 +58,8 @@ export type WebGeneration = "2024" | "2026";
 
 /** `--generation 2024|2026` from the command line (2024 when absent); exits with `usage` on anything else. */
 export function generationArgument(value: string | undefined, usage: string): WebGeneration {
-  if (value === undefined || value === "2024" || value === "2026") return value ?? "2024";
+  if (value === undefined) return "2024";
+  if (value === "2024" || value === "2026") return value;
   console.error(`usage: ${usage}`);
   return process.exit(2);
 }
