@@ -12,7 +12,8 @@
 and a server quiet for 30 s would have its idle trim drop the compiled code).
  */
 import { loadavg } from "node:os";
-import { argument, cpuMs, load, median } from "./load.ts";
+import { readFileSync } from "node:fs";
+import { argument, cpuMs, load, median, threadCpuMs, threadShares } from "./load.ts";
 import { generationArgument, startServerPair, twoBinaries } from "./server-pair.ts";
 
 const USAGE = "bun bench/cpu-pair.bench.ts BINARY_A BINARY_B [--rounds N] [--requests N] [--warmup N] [--difficulty HEX] [--generation 2024|2026]";
@@ -30,7 +31,7 @@ const pair = startServerPair(binaries, {
   emulatorEnv: { EMULATOR_POW_DIFFICULTY: difficulty },
   serverEnv: { POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },
 });
-const servers = pair.servers.map((server) => ({ ...server, cpu: [] as number[] }));
+const servers = pair.servers.map((server) => ({ ...server, cpu: [] as number[], threads: "" }));
 
 try {
   await pair.ready();
@@ -40,13 +41,17 @@ try {
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? servers : [...servers].reverse();
     for (const server of order) {
-      const before = cpuMs(server.process.pid);
+      const pid = server.process.pid;
+      const before = cpuMs(pid);
+      const threadsBefore = threadCpuMs(pid);
       await load(server.chat, requests, 16);
-      server.cpu.push((cpuMs(server.process.pid) - before) / requests);
+      server.cpu.push((cpuMs(pid) - before) / requests);
+      server.threads = threadShares(threadsBefore, threadCpuMs(pid), requests, readFileSync(`/proc/${pid}/comm`, "utf8").trim());
     }
     const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
     differences.push((b.cpu.at(-1) as number) - (a.cpu.at(-1) as number));
     console.log(`round ${round + 1} (load ${loadavg()[0]?.toFixed(1)}): ${a.name} ${a.cpu.at(-1)?.toFixed(3)}, ${b.name} ${b.cpu.at(-1)?.toFixed(3)} ms/chat`);
+    console.log(`  by thread: ${a.name} ${a.threads}; ${b.name} ${b.threads}`);
   }
   const sorted = [...differences].sort((x, y) => x - y);
   const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];

@@ -19,11 +19,11 @@
  * and leaves the profile in DIR (written at SIGTERM's graceful exit).
  * `--write LABEL` adds the medians as a row labelled LABEL to the table of the "CPU and memory per request" section.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { directClient } from "./direct-client.ts";
-import { argument, cpuMs, load, median, rssKiB, statFields, streamsAtOnce, ticksMs, waitFor } from "./load.ts";
+import { argument, cpuMs, load, median, rssKiB, statFields, streamsAtOnce, threadCpuMs, threadShares, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const tree = resolve(argument("--tree") ?? ROOT);
@@ -45,30 +45,6 @@ const writeLabel = argument("--write");
 const STREAMS = 200;
 const bursts = Number(argument("--bursts") ?? 3);
 const IDLE_WAIT_MS = 40_000;
-/** CPU milliseconds per thread of a process so far, by thread name (threads of one name summed: Bun's JIT workers). */
-function threadCpuMs(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const name = readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").trim();
-      byName.set(name, (byName.get(name) ?? 0) + ticksMs(statFields(pid, task)));
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return byName;
-}
-
-/** Each thread's share of the CPU per request between two readings, largest first, e.g. "main 0.43, HTTP Client 0.08". */
-function threadShares(before: Map<string, number>, after: Map<string, number>, requests: number, mainName: string): string {
-  return [...after]
-    .map(([name, ms]) => [name === mainName ? "main" : name, (ms - (before.get(name) ?? 0)) / requests] as const)
-    .filter(([, ms]) => ms >= 0.0005)
-    .sort((a, b) => b[1] - a[1])
-    .map(([name, ms]) => `${name} ${ms.toFixed(3)}`)
-    .join(", ");
-}
-
 /** Minor page faults of a process so far: pages the allocator handed back and the next request touched again count here. */
 function minorFaults(pid: number): number {
   return Number(statFields(pid)[7]);

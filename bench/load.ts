@@ -1,5 +1,5 @@
 /** @module What the request benches share: a closed-loop load generator, percentiles, readiness and a process's RSS. */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** The value after `--name` on the command line. */
 export function argument(name: string): string | undefined {
@@ -40,6 +40,30 @@ export const ticksMs = (fields: string[]): number => (Number(fields[11]) + Numbe
 /** CPU milliseconds (user + system) a process has used so far. */
 export function cpuMs(pid: number): number {
   return ticksMs(statFields(pid));
+}
+
+/** CPU milliseconds per thread of a process so far, by thread name (threads of one name summed: Bun's JIT workers). */
+export function threadCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").trim();
+      byName.set(name, (byName.get(name) ?? 0) + ticksMs(statFields(pid, task)));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return byName;
+}
+
+/** Each thread's share of the CPU per request between two readings, largest first, e.g. "main 0.43, HTTP Client 0.08". */
+export function threadShares(before: Map<string, number>, after: Map<string, number>, requests: number, mainName: string): string {
+  return [...after]
+    .map(([name, ms]) => [name === mainName ? "main" : name, (ms - (before.get(name) ?? 0)) / requests] as const)
+    .filter(([, ms]) => ms >= 0.0005)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${ms.toFixed(3)}`)
+    .join(", ");
 }
 
 export function rssKiB(pid: number): number {

@@ -10,7 +10,8 @@ import { ApiError, ModelNotFoundError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { UpstreamClient } from "../engines/web/client.ts";
 import { UpstreamError } from "../engines/web/errors.ts";
-import { createIdentity, type UpstreamIdentity } from "../engines/web/identity.ts";
+import type { UpstreamIdentity } from "../engines/web/identity.ts";
+import { IdentityCache } from "../engines/web/identity-cache.ts";
 import type { AccountLease, AccountPool } from "../pool/account-pool.ts";
 import { type AttemptOutcome, shouldFailover, shouldRetrySameCredential } from "../pool/attempt-outcome.ts";
 import type { Caller } from "../pool/resolve-caller.ts";
@@ -51,7 +52,11 @@ export interface WebEngineDeps {
 }
 
 export class WebEngine implements Engine<WebTurn> {
-  constructor(private readonly deps: WebEngineDeps) {}
+  private readonly identities: IdentityCache;
+
+  constructor(private readonly deps: WebEngineDeps) {
+    this.identities = new IdentityCache({ userAgents: deps.config.userAgents, proxyUrls: deps.config.proxyUrls });
+  }
 
   private now(): number {
     return this.deps.now();
@@ -173,10 +178,9 @@ export class WebEngine implements Engine<WebTurn> {
 
   /** The browser identity and credential of one attempt: the leased account, the caller's own token, or no-login. */
   identityFor(caller: Caller, lease: AccountLease | null): UpstreamIdentity {
-    const options = { userAgents: this.deps.config.userAgents, proxyUrls: this.deps.config.proxyUrls };
-    if (lease) return createIdentity({ accessToken: lease.accessToken, teamAccountId: lease.teamAccountId, stickyKey: lease.accountId }, options);
-    if (caller.kind === "own") return createIdentity({ accessToken: caller.accessToken, teamAccountId: caller.teamAccountId }, options);
-    return createIdentity({ accessToken: null, teamAccountId: null }, options);
+    if (lease) return this.identities.of({ accessToken: lease.accessToken, teamAccountId: lease.teamAccountId, stickyKey: lease.accountId });
+    if (caller.kind === "own") return this.identities.of({ accessToken: caller.accessToken, teamAccountId: caller.teamAccountId });
+    return this.identities.of({ accessToken: null, teamAccountId: null });
   }
 
   /** Tells the pool (and metrics) how an attempt went. */
