@@ -44,7 +44,7 @@ const STAGES: { from: string; to: string; what: string }[] = [
   { from: "opened", to: "collected", what: "the stream read: decode, render, count tokens" },
   { from: "collected", to: "handled", what: "the completion object" },
   { from: "handled", to: "responded", what: "JSON response written, access log, metrics" },
-  { from: "responded", to: "request", what: "between requests: request-log flush, timers, next request's head" },
+  { from: "responded", to: "request", what: "between requests: timers, the next request's head" },
   { from: "collected", to: "request", what: "(floor) response written, between requests" },
   { from: "apart:request-log-flush", to: "", what: "request-log flush, on its timer (counted apart from the stage it interrupts)" },
 ];

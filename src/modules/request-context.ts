@@ -3,6 +3,7 @@
  * workspace id, the client's going-away signal, and the key's short hash for the request log.
  */
 import type { ReplyContext } from "../reply/reply-service.ts";
+import { secretDigest } from "../pool/token-kind.ts";
 
 export function bearerOf(header: string | null): string | null {
   const match = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? "");
@@ -15,7 +16,7 @@ export function bearerOf(header: string | null): string | null {
  */
 export function clientKeyLabel(bearer: string): string {
   const key = bearer.split(",", 1)[0]?.trim() ?? "";
-  return `key:${new Bun.CryptoHasher("sha256").update(key).digest("hex").slice(0, 8)}`;
+  return `key:${secretDigest(key).slice(0, 8)}`;
 }
 
 const requestIds = new WeakMap<Request, string>();

@@ -4,6 +4,7 @@
  * finds it. A web session token (a five-part JWE, possibly pasted in chunks) is read by session-token.ts.
  */
 import { isCodexAccessToken } from "../engines/codex/auth/codex-claims.ts";
+import { LruMap } from "./lru-map.ts";
 
 export type TokenKind = "access" | "refresh" | "codex-access" | "session";
 
@@ -29,7 +30,20 @@ export function isShareToken(token: string): boolean {
   return /^fk-[A-Za-z0-9_-]{8,}$/.test(token);
 }
 
+/**
+ * The digests of the secrets used lately. A request asks for its bearer's up to four times (its request-log label,
+ * its stream slot, its usage-cap subject, its model list), and the same bearers come back request after request: a
+ * SHA-256 of a 1.5 KB access token is a few µs each time. Held in memory only, as the pool and the identity cache
+ * hold the tokens themselves; bounded, since bearers are what strangers send.
+ */
+const recentDigests = new LruMap<string, string>(256);
+
 /** The SHA-256 hex of a secret: a key for maps and rows that must never hold the secret itself. */
 export function secretDigest(secret: string): string {
-  return new Bun.CryptoHasher("sha256").update(secret).digest("hex");
+  let digest = recentDigests.get(secret);
+  if (digest === undefined) {
+    digest = new Bun.CryptoHasher("sha256").update(secret).digest("hex");
+    recentDigests.set(secret, digest);
+  }
+  return digest;
 }
