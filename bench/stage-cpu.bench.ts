@@ -31,7 +31,7 @@ const generation = generationArgument(argument("--generation"), USAGE);
 const EMULATOR_PORT = 5366;
 const SERVER_PORT = 5367;
 
-/** Each stage as `from → to` (the patch's point names), what it holds, and whether the floor has it too. */
+/** Each stage as `from → to` (the patch's point names) and what it holds; rows only the floor has say so. */
 const STAGES: { from: string; to: string; what: string }[] = [
   { from: "request", to: "handler", what: "HTTP in: route, read and check the body" },
   { from: "handler", to: "reply", what: "chat service: engine, tools, response format" },
