@@ -20,7 +20,7 @@ function probe(initialRss: number) {
     // the timer never fires within a test
     intervalMs: 3_600_000,
     idleMs: QUIET_MS,
-    minGrowthBytes: 16 * MIB,
+    minGrowthBytes: 8 * MIB,
   });
   const look = (afterMs = 5_000) => {
     state.at += afterMs;
@@ -60,7 +60,7 @@ test("a request seen in flight starts the quiet spell over: short lulls between 
   expect(state.trims).toBe(0);
 });
 
-test("growth is measured from the look after the last trim: no second collection until the process grows again", () => {
+test("growth is measured from the smallest the process has been since the last trim: no second collection until it grows again", () => {
   const { state, look } = probe(60 * MIB);
   state.rss = 150 * MIB;
   // the pages leave after the trim, not during it: right after, the process is as large as before
@@ -69,10 +69,32 @@ test("growth is measured from the look after the last trim: no second collection
   expect(look(QUIET_MS)).toBe(true);
   state.rss = 100 * MIB;
   for (let i = 0; i < 8; i++) expect(look(QUIET_MS)).toBe(false);
-  state.rss = 110 * MIB; // +10 MiB since the trim: under the threshold
+  state.rss = 107 * MIB; // +7 MiB over the smallest since the trim: under the threshold
   expect(look(QUIET_MS)).toBe(false);
-  state.rss = 120 * MIB;
+  state.rss = 108 * MIB;
   state.afterTrim = 101 * MIB;
+  expect(look(QUIET_MS)).toBe(true);
+  expect(state.trims).toBe(2);
+});
+
+test("pages still leaving at the look after a trim do not raise the baseline: the next burst's growth is measured from where they settled", () => {
+  // as in the soak that idled at 73 or 90 MiB by turns: 75 at the look after a trim, 72 by the next; then a burst
+  // leaves the process 10 MiB over where it settled, but only 7 over that first look
+  const { state, look } = probe(60 * MIB);
+  state.rss = 92 * MIB;
+  state.afterTrim = 75 * MIB;
+  look(0);
+  expect(look(QUIET_MS)).toBe(true);
+  look(); // 75: the first look after the trim
+  state.rss = 72 * MIB;
+  look();
+  state.pending = 16; // the burst
+  state.rss = 118 * MIB;
+  look();
+  state.pending = 0;
+  state.rss = 82 * MIB; // what the collector left of it
+  state.afterTrim = 72 * MIB;
+  look(0);
   expect(look(QUIET_MS)).toBe(true);
   expect(state.trims).toBe(2);
 });

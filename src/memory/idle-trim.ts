@@ -5,7 +5,7 @@
  * (bench/RESULTS.md, "Issue 12 on the final tree"). The shrink also drops the JIT's compiled code, so the next burst
  * runs its first few thousand requests ~15 % slower while it is compiled again: it is done only after a long quiet
  * spell (no request in flight at every look for {@link IdleMemoryTrimOptions.idleMs}), never between the requests
- * of a busy client, and only when the process grew by a threshold since the last trim. Before it, what can be rebuilt
+ * of a busy client, and only when the process grew by a threshold over the smallest it has been since the last trim. Before it, what can be rebuilt
  * on demand is let go ({@link IdleMemoryTrimOptions.release}): the tokenizer tables, ~5 MiB of an idle server's ~78
  * (bench/RESULTS.md, ninth session), rebuilt in 25–95 ms by the next chat. main.ts starts it for the
  * process (tests that run many servers in one process do not: one server's quiet is not the process's).
@@ -25,7 +25,10 @@ export interface IdleMemoryTrimOptions {
   intervalMs?: number;
   /** How long no request may have been seen in flight before a trim. */
   idleMs?: number;
-  /** Growth since the last trim (or the start) that is worth a collection. */
+  /**
+   * Growth over the smallest RSS seen since the last trim (or the start) that is worth a collection: 8 MiB, about half what a
+   * burst of 10 000 chats leaves after the busy collector's work, so a burst of a few thousand is given back too.
+   */
   minGrowthBytes?: number;
 }
 
@@ -51,18 +54,19 @@ export function startIdleMemoryTrim({
   now = Date.now,
   intervalMs = 5_000,
   idleMs = 30_000,
-  minGrowthBytes = 16 * MIB,
+  minGrowthBytes = 8 * MIB,
 }: IdleMemoryTrimOptions): IdleMemoryTrim {
   let baseline = rss();
   let quietSince: number | null = null;
   let trimmed = false;
   const check = (): boolean => {
     const resident = rss();
-    // the pages a trim frees leave over the following second or so: the new baseline is read a look later
-    if (trimmed) {
-      baseline = resident;
-      trimmed = false;
-    }
+    // the pages a trim frees leave over the following seconds, not during it: the baseline is the smallest the process
+    // has been since, not a reading taken while they were still leaving. Read at the one look after a trim (75 MiB,
+    // 72 by the next), a 10 000-chat burst that left 90 was 15 MiB of growth, under the 16 then required, and the server
+    // idled at 90 (bench/RESULTS.md, thirteenth session)
+    baseline = trimmed ? resident : Math.min(baseline, resident);
+    trimmed = false;
     if (pending() > 0) {
       quietSince = null;
       return false;
