@@ -26,8 +26,8 @@ export interface IdleMemoryTrimOptions {
   /** How long no request may have been seen in flight before a trim. */
   idleMs?: number;
   /**
-   * Growth over the smallest RSS seen since the last trim (or the start) that is worth a collection: 8 MiB, about half what a
-   * burst of 10 000 chats leaves after the busy collector's work, so a burst of a few thousand is given back too.
+   * Growth over the smallest RSS seen since the last trim (or the start) that is worth a collection: 8 MiB, about half
+   * what a burst of 10 000 chats leaves after the busy collector's work, so a burst of a few thousand is given back too.
    */
   minGrowthBytes?: number;
 }
@@ -63,8 +63,8 @@ export function startIdleMemoryTrim({
     const resident = rss();
     // the pages a trim frees leave over the following seconds, not during it: the baseline is the smallest the process
     // has been since, not a reading taken while they were still leaving. Read at the one look after a trim (75 MiB,
-    // 72 by the next), a 10 000-chat burst that left 90 was 15 MiB of growth, under the 16 then required, and the server
-    // idled at 90 (bench/RESULTS.md, thirteenth session)
+    // 72 by the next), a 10 000-chat burst that left 90 was 15 MiB of growth, under the 16 then required, and the
+    // server idled at 90 (bench/RESULTS.md, thirteenth session)
     baseline = trimmed ? resident : Math.min(baseline, resident);
     trimmed = false;
     if (pending() > 0) {
