@@ -27,7 +27,7 @@ export interface IdleMemoryTrimOptions {
   idleMs?: number;
   /**
    * Growth over the smallest RSS seen since the last trim (or the start) that is worth a collection: 8 MiB, about half
-   * what a burst of 10 000 chats leaves after the busy collector's work, so a burst of a few thousand is given back too.
+   * what a burst of 10 000 chats leaves after the busy collector's work, so that of a few thousand is given back too.
    */
   minGrowthBytes?: number;
 }
