@@ -4,6 +4,7 @@
  */
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { isTerminal } from "./terminal.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -398,7 +399,8 @@ const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     key: "logFormat",
     env: "LOG_FORMAT",
     help: "json or pretty (default: pretty on a TTY)",
-    fallback: process.stdout.isTTY ? "pretty" : "json",
+    // the lines go to standard error (log-sink.ts): that is the stream whose reader sees them
+    fallback: isTerminal(2) ? "pretty" : "json",
     parse: (v) => {
       const format = v.trim();
       if (format !== "json" && format !== "pretty") throw new Error("unknown");

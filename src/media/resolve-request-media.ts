@@ -7,7 +7,7 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { Config } from "../config.ts";
 import { expandUploadByUrl } from "../translate/upload-by-url.ts";
-import { fetchUserUrl, type FetchUserUrlOptions } from "./fetch-user-url.ts";
+import type { FetchUserUrlOptions } from "./fetch-user-url.ts";
 import { type LocalAttachment, resolveAttachmentParts } from "./resolve-parts.ts";
 
 export type MediaConfig = Pick<
@@ -32,15 +32,18 @@ export async function resolveRequestMedia(
     maxParts: config.maxAttachments,
     maxUrls: config.maxAttachmentUrls,
     maxTotalBytes: config.maxMediaBytes,
-    fetchUrl: (url, partSignal, budget) =>
-      fetchUserUrl(url, {
+    fetchUrl: async (url, partSignal, budget) => {
+      // loaded by the first request with a URL to fetch: its node:net and node:dns take ~10 ms of every start
+      const { fetchUserUrl } = await import("./fetch-user-url.ts");
+      return fetchUserUrl(url, {
         ...fetchOptions,
         proxyUrl: config.exportProxyUrl,
         allowPrivate: config.allowPrivateUrls,
         maxBytes: config.maxFileBytes,
         signal: partSignal,
         ...(budget ? { budget } : {}),
-      }),
+      });
+    },
     ...(signal ? { signal } : {}),
   });
   return { messages: expanded, parts };

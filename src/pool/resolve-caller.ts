@@ -3,7 +3,6 @@
  * token, a refresh token or a chatgpt.com session token to exchange, with an optional `,<team account id>`; no bearer
  * at all is anonymous use.
  */
-import { timingSafeEqual } from "node:crypto";
 import type { Config } from "../config.ts";
 import { PoolRefusal } from "./pool-refusal.ts";
 import { maskSecret } from "../logger.ts";
@@ -31,15 +30,19 @@ export interface ResolveCallerDeps {
   refresher: Pick<Refresher, "exchange" | "exchangeSession">;
 }
 
-function digest(text: string): Buffer {
-  return Buffer.from(new Bun.CryptoHasher("sha256").update(text).digest());
+function digest(text: string): Uint8Array {
+  return new Bun.CryptoHasher("sha256").update(text).digest();
 }
 
-/** Constant time in the key's content: equal-length digests, and every key is compared. */
+/**
+ * Constant time in the key's content: equal-length digests, and every key is compared. Bun's `crypto.timingSafeEqual`
+ * rather than `node:crypto`'s: importing that module builds Node's stream classes, 10–25 ms of every start
+ * (bench/RESULTS.md, thirteenth session).
+ */
 export function matchesAnyKey(candidate: string, keys: readonly string[]): boolean {
   const given = digest(candidate);
   let found = false;
-  for (const key of keys) found = timingSafeEqual(given, digest(key)) || found;
+  for (const key of keys) found = crypto.timingSafeEqual(given, digest(key)) || found;
   return found;
 }
 
