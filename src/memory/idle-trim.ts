@@ -5,10 +5,11 @@
  * (bench/RESULTS.md, "Issue 12 on the final tree"). The shrink also drops the JIT's compiled code, so the next burst
  * runs its first few thousand requests ~15 % slower while it is compiled again: it is done only after a long quiet
  * spell (no request in flight at every look for {@link IdleMemoryTrimOptions.idleMs}), never between the requests
- * of a busy client, and only when the process grew by a threshold over the smallest it has been since the last trim. Before it, what can be rebuilt
- * on demand is let go ({@link IdleMemoryTrimOptions.release}): the tokenizer tables, ~5 MiB of an idle server's ~78
- * (bench/RESULTS.md, ninth session), rebuilt in 25–95 ms by the next chat. main.ts starts it for the
- * process (tests that run many servers in one process do not: one server's quiet is not the process's).
+ * of a busy client, and only when the process grew by a threshold over the smallest it has been since the last trim.
+ * Before it, what can be rebuilt on demand is let go ({@link IdleMemoryTrimOptions.release}): the tokenizer tables,
+ * ~5 MiB of an idle server's ~78 (bench/RESULTS.md, ninth session), rebuilt in 25–95 ms by the next chat. main.ts
+ * starts it for the process (tests that run many servers in one process do not: one server's quiet is not the
+ * process's).
  */
 
 export interface IdleMemoryTrimOptions {
