@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isTerminal } from "./terminal.ts";
 
-/** Runs `isTerminal` in a child under a pseudo-terminal (util-linux `script`), its standard error sent to `stderrTo`. */
+/** Runs `isTerminal` in a child under a pseudo-terminal (util-linux `script`), standard error sent to `stderrTo`. */
 function underTerminal(stderrTo: string): { stdout: boolean; stderr: boolean } {
   const dir = mkdtempSync(join(tmpdir(), "chat2api-tty-"));
   try {
