@@ -23,7 +23,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { directClient } from "./direct-client.ts";
-import { argument, cpuMs, load, median, rssKiB, statFields, streamsAtOnce, threadCpuMs, threadShares, waitFor } from "./load.ts";
+import { argument, cpuMs, load, median, nonStreamChat, rssKiB, statFields, streamsAtOnce, threadCpuMs, threadShares, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const tree = resolve(argument("--tree") ?? ROOT);
@@ -70,15 +70,7 @@ const { direct, close: closeDirect } = directClient(emulatorUrl);
 try {
   await waitFor(`${emulatorUrl}/_emulator/stats`);
   await waitFor(`${chatUrl}/healthz`);
-  const viaChat2api = async (i: number): Promise<void> => {
-    const response = await fetch(`${chatUrl}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer anonymous" },
-      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `bench ${i}` }] }),
-    });
-    if (response.status !== 200) throw new Error(`chat2api answered ${response.status}: ${await response.text()}`);
-    await response.json();
-  };
+  const viaChat2api = nonStreamChat(chatUrl);
 
   // warm both paths (tokenizer tables, JIT), then let the request log settle
   await load(direct, 200, 16);

@@ -115,3 +115,16 @@ export async function streamsAtOnce(pid: number, count: number, open: (i: number
   clearInterval(sampler);
   return { peakRss, peakOpen, completed: results.filter(Boolean).length, seconds: (performance.now() - started) / 1000 };
 }
+
+/** One non-stream chat a call, `bench <i>`, through a chat2api at `baseUrl`; anything but a 200 throws. */
+export function nonStreamChat(baseUrl: string, { apiKey = "anonymous", model = "gpt-4o-mini" } = {}): (i: number) => Promise<void> {
+  return async (i) => {
+    const response = await fetch(`${baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ model, messages: [{ role: "user", content: `bench ${i}` }] }),
+    });
+    if (response.status !== 200) throw new Error(`chat2api answered ${response.status}: ${await response.text()}`);
+    await response.json();
+  };
+}
