@@ -72,6 +72,10 @@ const server = await startServer(config, { logger, onRequest: () => wakeCollecto
   logger.error(`chat2api could not start: ${message}`);
   process.exit(exitCode);
 });
+// the binary starts with JIT tier-up 16 times more reluctant (package.json's build, --compile-jit-policy): start-up
+// code runs once, and compiling it took the cores the start needs (bench/RESULTS.md, fourteenth session). Requests
+// are what runs again and again: from the port's opening, the normal policy. From source it is already normal.
+Bun.unsafe.setJITPolicy(1);
 const pending = () => server.pendingRequests();
 wakeCollector = startBusyCollection({ pending }).wake;
 startIdleMemoryTrim({ pending, release: releaseTokenizers });

@@ -7,6 +7,10 @@ import { createProofSearch, type ProofSearch } from "./proof-search.ts";
 
 declare const self: Worker;
 
+// the normal JIT policy whatever this thread's VM started with (main.ts: the binary starts with a reluctant one): a
+// worker's only job is the hot loop of the search
+Bun.unsafe.setJITPolicy(1);
+
 /** Attempts between looks at the cancel cell: about a millisecond, so a cancel lands quickly at no measurable cost. */
 const CANCEL_CHECK_EVERY = 256;
 
