@@ -23,7 +23,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { directClient } from "./direct-client.ts";
-import { argument, cpuMs, load, median, nonStreamChat, rssKiB, statFields, streamsAtOnce, threadCpuMs, threadShares, waitFor } from "./load.ts";
+import { argument, cpuMs, dropFromPageCache, load, median, nonStreamChat, rssKiB, statFields, streamsAtOnce, threadCpuMs, threadShares, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const tree = resolve(argument("--tree") ?? ROOT);
@@ -59,6 +59,7 @@ const emulator = Bun.spawn([process.execPath, "test/emulator/main.ts"], { cwd: R
 const dataDir = mkdtempSync(join(tmpdir(), "chat2api-cpu-"));
 const profileFlags = profileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${resolve(profileDir)}`] : [];
 const chatCommand = binary ? [resolve(binary)] : [process.execPath, ...profileFlags, "src/main.ts"];
+if (binary) dropFromPageCache(resolve(binary));
 const chat = Bun.spawn(chatCommand, {
   cwd: tree,
   env: { ...process.env, PORT: String(chatPort), HOST: "127.0.0.1", CHATGPT_BASE_URL: emulatorUrl, DATA_DIR: dataDir, LOG_LEVEL: "error", POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },

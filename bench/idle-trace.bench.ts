@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { argument, load, nonStreamChat, rssKiB, waitFor } from "./load.ts";
+import { argument, dropFromPageCache, load, nonStreamChat, rssKiB, waitFor } from "./load.ts";
 
 const USAGE = "bun bench/idle-trace.bench.ts BINARY [--bursts N] [--chats N] [--quiet-s N]";
 const binary = process.argv[2];
@@ -35,6 +35,7 @@ const emulator = Bun.spawn([process.execPath, "test/emulator/main.ts"], {
   stdout: "ignore",
   stderr: "inherit",
 });
+dropFromPageCache(resolve(binary));
 const chat = Bun.spawn([resolve(binary)], {
   env: { ...process.env, PORT: String(CHAT_PORT), HOST: "127.0.0.1", CHATGPT_BASE_URL: emulatorUrl, DATA_DIR: dataDir, LOG_LEVEL: "error", POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },
   stdout: "ignore",

@@ -16,6 +16,19 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/**
+ * Drops a binary's pages from the page cache (`dd iflag=nocache count=0`, GNU coreutils), so that the next start reads
+ * it from disk, as a server's does after an install or a reboot. A file written moments ago (`bun build`, `cp`) is
+ * mapped in larger pieces: the same bytes showed 3.5–4 MiB more of their code resident, right after start and idle
+ * (bench/RESULTS.md, fourteenth session), so binaries built at different times differed by that much in the memory
+ * benches.
+ */
+export function dropFromPageCache(path: string): void {
+  Bun.spawnSync(["sync", path]);
+  const dd = Bun.spawnSync(["dd", `if=${path}`, "iflag=nocache", "count=0", "status=none"], { stderr: "pipe" });
+  if (dd.exitCode !== 0) throw new Error(`dd could not drop ${path} from the page cache: ${dd.stderr.toString()}`);
+}
+
 export async function waitFor(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (await fetch(url).then((r) => r.ok, () => false)) return;

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { waitFor } from "./load.ts";
+import { dropFromPageCache, waitFor } from "./load.ts";
 
 const ROOT = join(import.meta.dir, "..");
 
@@ -92,6 +92,7 @@ export function startServerPair([first, second]: [string, string], { port, emula
   const start = (binary: string, serverPort: number): PairServer => {
     const dataDir = mkdtempSync(join(tmpdir(), "chat2api-pair-"));
     dataDirs.push(dataDir);
+    dropFromPageCache(binary);
     const child = Bun.spawn([binary], {
       cwd: ROOT,
       env: { ...process.env, PORT: String(serverPort), HOST: "127.0.0.1", CHATGPT_BASE_URL: emulatorUrl, DATA_DIR: dataDir, LOG_LEVEL: "error", ...serverEnv },
