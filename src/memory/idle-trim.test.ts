@@ -42,6 +42,17 @@ test("trims once no request has been in flight for the whole quiet spell and the
   expect(state.trims).toBe(1);
 });
 
+test("a spell the timer's looks make a millisecond short of the quiet time still trims at that look, not a look later", () => {
+  const { state, look } = probe(60 * MIB);
+  state.pending = 1;
+  state.rss = 140 * MIB;
+  look();
+  state.pending = 0;
+  look();
+  for (let i = 0; i < 5; i++) expect(look(5_000)).toBe(false);
+  expect(look(4_999)).toBe(true); // 29 999 ms after the first quiet look
+});
+
 test("never trims while a request or a stream is in flight, however large the process", () => {
   const { state, look } = probe(60 * MIB);
   state.rss = 500 * MIB;
@@ -118,9 +129,9 @@ test("what can be rebuilt is let go just before each trim, and never while the s
   look();
   state.pending = 0;
   look(0);
-  look(QUIET_MS - 1);
+  look(QUIET_MS - 5_000);
   expect(events).toEqual([]);
-  look(1);
+  look(5_000);
   expect(events).toEqual(["release", "trim"]);
 });
 
