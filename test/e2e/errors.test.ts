@@ -235,4 +235,16 @@ describe("HTTP conventions", () => {
     const spec = (await (await h.fetch("/swagger/json")).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/v1/chat/completions", "/v1/models", "/v1/models/{model}"]));
   });
+
+  test("the JSON bodies the API routes check are in the OpenAPI document, with their required fields", async () => {
+    type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: { required?: string[]; properties?: object } }> } };
+    const spec = (await (await h.fetch("/swagger/json")).json()) as { paths: Record<string, { post?: Operation }> };
+    const required = (path: string) => {
+      const body = spec.paths[path]?.post?.requestBody;
+      return { required: body?.required, fields: body?.content?.["application/json"]?.schema?.required };
+    };
+    expect(required("/v1/chat/completions")).toEqual({ required: true, fields: expect.arrayContaining(["model", "messages"]) });
+    expect(required("/v1/responses")).toEqual({ required: true, fields: expect.arrayContaining(["model", "input"]) });
+    expect(required("/v1/images/generations")).toEqual({ required: true, fields: expect.arrayContaining(["prompt"]) });
+  });
 });

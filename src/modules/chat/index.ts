@@ -6,7 +6,7 @@ import { Elysia } from "elysia";
 import { InvalidRequestError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import { responsesInput } from "../../translate/responses-input.ts";
-import { bodyCheck } from "../check-body.ts";
+import { bodyCheck, jsonRequestBody } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
 import { ChatCompletionRequest } from "./model.ts";
 import type { ChatService } from "./service.ts";
@@ -17,7 +17,9 @@ export function chatModule({ service, logger }: { service: ChatService; logger: 
   const checkBody = bodyCheck(ChatCompletionRequest);
   return new Elysia({ name: "chat" }).post(
     "/v1/chat/completions",
-    async ({ body, request, set, server }) => {
+    async ({ body: checked, request, set, server }) => {
+      // the transform below has checked it against the schema
+      const body = checked as ChatCompletionRequest;
       const result = await service.complete(body, replyContextOf(request, body["Chatgpt-Account-Id"], server));
       if (result.upstreamModel !== null) set.headers[UPSTREAM_MODEL_HEADER] = result.upstreamModel;
       if (result.type === "json") return result.body;
@@ -42,8 +44,8 @@ export function chatModule({ service, logger }: { service: ChatService; logger: 
         }
         checkBody(body);
       },
-      body: ChatCompletionRequest,
       detail: {
+        requestBody: jsonRequestBody(ChatCompletionRequest),
         tags: ["Chat"],
         summary: "Create a chat completion",
         description:

@@ -4,7 +4,7 @@
  */
 import { Elysia } from "elysia";
 import { InvalidRequestError } from "../../errors.ts";
-import { bodyCheck } from "../check-body.ts";
+import { bodyCheck, jsonRequestBody } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
 import type { ImageDownloader } from "../../media/download-image.ts";
 import type { AssetLinks } from "../../reply/asset-links.ts";
@@ -24,7 +24,8 @@ export function imagesModule({ replies, download, assets }: ImagesModuleDeps) {
   return new Elysia({ name: "images" }).post(
     "/v1/images/generations",
     async ({ body, request, server }) => {
-      return service.generate(body, replyContextOf(request, null, server));
+      // the transform below has checked it against the schema
+      return service.generate(body as ImageGenerationRequest, replyContextOf(request, null, server));
     },
     {
       transform({ body }) {
@@ -33,8 +34,8 @@ export function imagesModule({ replies, download, assets }: ImagesModuleDeps) {
         }
         checkBody(body);
       },
-      body: ImageGenerationRequest,
       detail: {
+        requestBody: jsonRequestBody(ImageGenerationRequest),
         tags: ["Images"],
         summary: "Create images",
         description:

@@ -5,7 +5,7 @@
 import { Elysia } from "elysia";
 import { InvalidRequestError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import { bodyCheck } from "../check-body.ts";
+import { bodyCheck, jsonRequestBody } from "../check-body.ts";
 import { replyContextOf } from "../request-context.ts";
 import { sseResponse } from "../../http/sse-response.ts";
 import { CreateResponseRequest } from "./model.ts";
@@ -20,7 +20,9 @@ export function responsesModule({ replies, logger }: { replies: ReplyService; lo
   const checkBody = bodyCheck(CreateResponseRequest);
   return new Elysia({ name: "responses" }).post(
     "/v1/responses",
-    async ({ body, request, set, server }) => {
+    async ({ body: checked, request, set, server }) => {
+      // the transform below has checked it against the schema
+      const body = checked as CreateResponseRequest;
       const result = await service.create(body, replyContextOf(request, body["Chatgpt-Account-Id"], server));
       if (result.upstreamModel !== null) set.headers[UPSTREAM_MODEL_HEADER] = result.upstreamModel;
       if (result.type === "json") return result.body;
@@ -34,8 +36,8 @@ export function responsesModule({ replies, logger }: { replies: ReplyService; lo
         }
         checkBody(body);
       },
-      body: CreateResponseRequest,
       detail: {
+        requestBody: jsonRequestBody(CreateResponseRequest),
         tags: ["Responses"],
         summary: "Create a model response",
         description:
