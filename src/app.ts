@@ -11,6 +11,7 @@ import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import { isManagementPath } from "./modules/admin/management-paths.ts";
 import { docsModule } from "./modules/docs/index.ts";
+import { elysiaOptions } from "./modules/elysia-options.ts";
 import { isLogged, rememberRequestId } from "./modules/request-context.ts";
 import { explainValidation } from "./modules/validation-param.ts";
 import { apiErrorOf } from "./reply/api-error-of.ts";
@@ -57,9 +58,9 @@ function unprefixed(path: string, prefix: string): string {
 
 export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, rawBodyModules = [], adminOrigins = [], metrics, onRefusedBeforeService, onRequest }: AppOptions) {
   const prefix = apiPrefix ? `/${apiPrefix}` : "";
-  let app = new Elysia({ prefix }).use(docsModule({ prefix, version }));
+  let app = new Elysia({ ...elysiaOptions, prefix }).use(docsModule({ prefix, version }));
   for (const module of modules) app = app.use(module);
-  let rawApp = new Elysia({ prefix });
+  let rawApp = new Elysia({ ...elysiaOptions, prefix });
   for (const module of rawBodyModules) rawApp = rawApp.use(module);
   const corsContext = (request: Request, path: string) => ({
     origin: request.headers.get("origin"),
@@ -82,7 +83,7 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, r
     });
     metrics?.observeRequest({ method: request.method, route: routeLabel(route, prefix), status, seconds: (elapsedMs ?? 0) / 1000 });
   };
-  return new Elysia()
+  return new Elysia(elysiaOptions)
     .onRequest(({ request, set }) => {
       onRequest?.();
       startedAt.set(request, performance.now());

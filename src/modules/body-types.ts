@@ -1,4 +1,4 @@
-/** @module TypeBox building blocks the request-body models share. */
+/** @module TypeBox building blocks the models share (request bodies, and the model list's reply). */
 import { t, type TSchema } from "elysia";
 
 /** Objects stay open to fields a newer version of the spec adds. */

@@ -3,6 +3,7 @@
  * and the right status (surfacing as the right `openai` SDK error class); the server keeps serving after each.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Ajv, type AnySchema } from "ajv";
 import OpenAI from "openai";
 import type { EmulatedAccount } from "../emulator/index.ts";
 import { type Harness, post, startHarness } from "./harness.ts";
@@ -246,5 +247,24 @@ describe("HTTP conventions", () => {
     expect(required("/v1/chat/completions")).toEqual({ required: true, fields: expect.arrayContaining(["model", "messages"]) });
     expect(required("/v1/responses")).toEqual({ required: true, fields: expect.arrayContaining(["model", "input"]) });
     expect(required("/v1/images/generations")).toEqual({ required: true, fields: expect.arrayContaining(["prompt"]) });
+  });
+
+  test("the model list and a model are documented, and what the routes answer fits what is documented", async () => {
+    type Schema = AnySchema & { required?: string[] };
+    type Operation = { parameters?: Array<{ in: string; name: string; required?: boolean }>; responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> };
+    const spec = (await (await h.fetch("/swagger/json")).json()) as { paths: Record<string, { get?: Operation }> };
+    const answer = (path: string) => spec.paths[path]?.get?.responses?.["200"]?.content?.["application/json"]?.schema;
+    const [list, one] = [answer("/v1/models"), answer("/v1/models/{model}")];
+    expect(list?.required).toEqual(["object", "data"]);
+    expect(one?.required).toEqual(["id", "object", "created", "owned_by"]);
+    expect(spec.paths["/v1/models/{model}"]?.get?.parameters).toEqual([expect.objectContaining({ in: "path", name: "model", required: true })]);
+    const listed = await (await h.fetch("/v1/models")).json();
+    const retrieved = await (await h.fetch("/v1/models/gpt-4o")).json();
+    const ajv = new Ajv({ strict: false });
+    const [fitsList, fitsOne] = [ajv.compile(list ?? false), ajv.compile(one ?? false)];
+    expect([fitsList(listed), fitsOne(retrieved)]).toEqual([true, true]);
+    // a reply with a field missing would not fit: the check is not vacuous
+    const { owned_by: _, ...withoutOwner } = retrieved as Record<string, unknown>;
+    expect(fitsOne(withoutOwner)).toBe(false);
   });
 });

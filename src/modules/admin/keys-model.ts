@@ -1,10 +1,11 @@
 /** @module TypeBox shapes of the client-key management API (keys.ts), documented in Swagger. */
 import { t } from "elysia";
+import { integer } from "../body-types.ts";
 
-const limit = (description: string) => t.Optional(t.Nullable(t.Integer({ minimum: 1, description: `${description}; null or absent: no limit` })));
+const limit = (description: string) => t.Optional(t.Nullable(integer({ minimum: 1, description: `${description}; null or absent: no limit` })));
 
 const settings = {
-  expiresAt: t.Optional(t.Nullable(t.Integer({ minimum: 0, description: "Epoch ms after which the key is refused (401); null: never" }))),
+  expiresAt: t.Optional(t.Nullable(integer({ minimum: 0, description: "Epoch ms after which the key is refused (401); null: never" }))),
   models: t.Optional(t.Array(t.String({ minLength: 1 }), { maxItems: 500, description: "Model names the key may ask for (others answer 404 model_not_found); empty: every model" })),
   requestsPerMinute: limit("Requests per minute"),
   tokensPerMinute: limit("Prompt and completion tokens per minute (charged when a request ends; a request is admitted while the minute has room)"),
@@ -46,4 +47,4 @@ export const UsageDayView = t.Object({
   totalTokens: t.Number(),
 });
 
-export const UsageQuery = t.Object({ days: t.Optional(t.Numeric({ minimum: 1, maximum: 366, description: "How many UTC days back, today included (default 7)" })) });
+export const UsageQuery = t.Object({ days: t.Optional(t.Number({ minimum: 1, maximum: 366, description: "How many UTC days back, today included (default 7)" })) });

@@ -4,7 +4,8 @@
  */
 import { Elysia } from "elysia";
 import { InvalidRequestError } from "../../errors.ts";
-import { bodyCheck, jsonRequestBody } from "../check-body.ts";
+import { bodyCheck } from "../check-body.ts";
+import { jsonRequestBody } from "../openapi-detail.ts";
 import { replyContextOf } from "../request-context.ts";
 import type { ImageDownloader } from "../../media/download-image.ts";
 import type { AssetLinks } from "../../reply/asset-links.ts";

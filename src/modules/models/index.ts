@@ -5,6 +5,8 @@
  */
 import { Elysia, t } from "elysia";
 import { ModelNotFoundError } from "../../errors.ts";
+import { integer } from "../body-types.ts";
+import { jsonResponse, pathParameter } from "../openapi-detail.ts";
 import type { ModelRouter } from "../../reply/model-router.ts";
 import { listModels, type ModelInfo } from "../../translate/model-names.ts";
 
@@ -17,7 +19,12 @@ async function allModels(router: Pick<ModelRouter, "codexModels">): Promise<Mode
   return [...web, ...codex.map(({ slug }) => ({ id: slug, object: "model" as const, created: CODEX_LISTED_AT, owned_by: "chatgpt-codex" }))];
 }
 
-const Model = t.Object({ id: t.String(), object: t.Literal("model"), created: t.Integer(), owned_by: t.String() });
+// documented, not handed to Elysia, which would compile a validator and a normalizer for each (openapi-detail.ts);
+// the handlers' return types hold the replies to them
+export const Model = t.Object({ id: t.String(), object: t.Literal("model"), created: integer(), owned_by: t.String() });
+type Model = typeof Model.static;
+export const ModelList = t.Object({ object: t.Literal("list"), data: t.Array(Model) });
+type ModelList = typeof ModelList.static;
 
 export interface ModelsModuleDeps {
   router: Pick<ModelRouter, "codexModels">;
@@ -36,17 +43,23 @@ async function visibleModels(router: Pick<ModelRouter, "codexModels">, request: 
 
 export function modelsModule({ router, allowedModels }: ModelsModuleDeps) {
   return new Elysia({ name: "models" })
-    .get("/v1/models", async ({ request }) => ({ object: "list" as const, data: await visibleModels(router, request, allowedModels) }), {
-      response: t.Object({ object: t.Literal("list"), data: t.Array(Model) }),
-      detail: { tags: ["Models"], summary: "List models" },
+    .get("/v1/models", async ({ request }): Promise<ModelList> => ({ object: "list", data: await visibleModels(router, request, allowedModels) }), {
+      detail: { tags: ["Models"], summary: "List models", responses: jsonResponse(ModelList, "The models this caller may use") },
     })
     .get(
       "/v1/models/:model",
-      async ({ params, request }) => {
+      async ({ params, request }): Promise<Model> => {
         const found = (await visibleModels(router, request, allowedModels)).find((model) => model.id === params.model);
         if (!found) throw new ModelNotFoundError(params.model);
         return found;
       },
-      { params: t.Object({ model: t.String() }), response: Model, detail: { tags: ["Models"], summary: "Retrieve a model" } },
+      {
+        detail: {
+          tags: ["Models"],
+          summary: "Retrieve a model",
+          parameters: [pathParameter("model", "The model's id, as the list gives it")],
+          responses: jsonResponse(Model, "The model"),
+        },
+      },
     );
 }

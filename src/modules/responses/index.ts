@@ -5,7 +5,8 @@
 import { Elysia } from "elysia";
 import { InvalidRequestError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import { bodyCheck, jsonRequestBody } from "../check-body.ts";
+import { bodyCheck } from "../check-body.ts";
+import { jsonRequestBody } from "../openapi-detail.ts";
 import { replyContextOf } from "../request-context.ts";
 import { sseResponse } from "../../http/sse-response.ts";
 import { CreateResponseRequest } from "./model.ts";

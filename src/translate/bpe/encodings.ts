@@ -3,13 +3,13 @@
  * gpt-tokenizer's rank files by write-rank-data.ts). The tables are embedded as files (`type: "file"`), so
  * `bun build --compile` carries them.
  */
-import { readFileSync } from "node:fs";
 import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from "gpt-tokenizer/encodingParams/constants";
 import { Cl100KBase } from "gpt-tokenizer/encodingParams/cl100k_base";
 import { createO200KSpecialTokenMap } from "gpt-tokenizer/encodingParams/o200k_base";
+import { readEmbeddedFile } from "../../memory/embedded-file.ts";
 import type { TokenizerEncoding } from "../model-names.ts";
 import { BpeEncoding } from "./encoding.ts";
-import { decodeRankData } from "./rank-data.ts";
+import { decodeRankData, rankFileHead } from "./rank-data.ts";
 import { RANK_COUNTS } from "./rank-sources.ts";
 import { RankTable } from "./rank-table.ts";
 import cl100kRanks from "./ranks/cl100k_base.ranks.gz" with { type: "file" };
@@ -30,7 +30,8 @@ const SOURCES: Record<TokenizerEncoding, EncodingSource> = {
 /** Reads, checks and indexes one encoding's ranks: 25–95 ms (the JIT warm or cold) and a few MiB. */
 export function loadEncoding(name: TokenizerEncoding): BpeEncoding {
   const source = SOURCES[name];
-  const table = new RankTable(decodeRankData(readFileSync(source.ranks), source.ranks, RANK_COUNTS[name]));
+  // read from the executable on disk, not its mapping, so the file's pages do not stay with the process
+  const table = new RankTable(decodeRankData(readEmbeddedFile(source.ranks, rankFileHead(name)), source.ranks, RANK_COUNTS[name]));
   for (let byte = 0; byte < 256; byte++) {
     // a merge starts from single bytes, so every byte must be a token of its own
     if (table.rankOf(Uint8Array.of(byte), 0, 1) < 0) throw new Error(`${name}: byte ${byte} has no rank`);

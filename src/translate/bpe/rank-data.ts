@@ -5,7 +5,9 @@
  * JavaScript, and 1.0 MB of the binary's pages touched instead of 2.4 (they stay resident: bench/RESULTS.md, ninth
  * session).
  *
- * Layout before gzip, integers little-endian: "C2RK", a version byte (1), the number of ranks (u32), the number of
+ * The gzip header's comment names the table (`rankFileHead`): the compiled binary finds the file in its executable by
+ * that head, to read it without keeping its pages (src/memory/embedded-file.ts). Layout before gzip, integers
+ * little-endian: "C2RK", a version byte (1), the number of ranks (u32), the number of
  * hidden ranks (u32), the hidden ranks (u32 each), each rank's length in bytes (u8 each: none is over 128), then
  * every rank's bytes in rank order.
  */
@@ -14,6 +16,9 @@ import type { TokenBytes } from "./rank-file.ts";
 const MAGIC = [0x43, 0x32, 0x52, 0x4b]; // "C2RK"
 const VERSION = 1;
 const HEADER = MAGIC.length + 1 + 4 + 4;
+/** A gzip member's fixed header (RFC 1952): magic, deflate, flags, no time, best compression, Unix. */
+const GZIP_HEADER = [0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x02, 0x03];
+const GZIP_FCOMMENT = 0x10;
 
 class RankDataError extends Error {
   constructor(file: string, what: string) {
@@ -21,8 +26,18 @@ class RankDataError extends Error {
   }
 }
 
-/** The gzipped table of `ranks` (the generator's half). */
-export function encodeRankData({ bytes, offsets, hidden }: TokenBytes): Uint8Array<ArrayBuffer> {
+/** The first bytes of encoding `name`'s table file: a gzip header with the comment `chat2api <name> ranks`. */
+export function rankFileHead(name: string): Uint8Array<ArrayBuffer> {
+  const comment = new TextEncoder().encode(`chat2api ${name} ranks`);
+  const head = new Uint8Array(GZIP_HEADER.length + comment.length + 1);
+  head.set(GZIP_HEADER);
+  head[3] = GZIP_FCOMMENT;
+  head.set(comment, GZIP_HEADER.length);
+  return head;
+}
+
+/** The gzipped table of `ranks` (the generator's half), its head naming encoding `name`. */
+export function encodeRankData({ bytes, offsets, hidden }: TokenBytes, name: string): Uint8Array<ArrayBuffer> {
   const count = offsets.length - 1;
   const out = new Uint8Array(HEADER + 4 * hidden.length + count + bytes.length);
   const view = new DataView(out.buffer);
@@ -38,7 +53,13 @@ export function encodeRankData({ bytes, offsets, hidden }: TokenBytes): Uint8Arr
     out[lengthsAt + rank] = length;
   }
   out.set(bytes, lengthsAt + count);
-  return new Uint8Array(Bun.gzipSync(out, { level: 9 }));
+  const gzipped = Bun.gzipSync(out, { level: 9 });
+  const head = rankFileHead(name);
+  const file = new Uint8Array(head.length + gzipped.length - GZIP_HEADER.length);
+  file.set(head);
+  // the deflate stream and its trailer after the header: the trailer's CRC covers the data, not the header
+  file.set(gzipped.subarray(GZIP_HEADER.length), head.length);
+  return file;
 }
 
 /** Every rank's bytes from a table `encodeRankData` wrote; `expected` ranks, else it fails rather than shift ranks. */

@@ -8,7 +8,7 @@ import { encodeRankData } from "./rank-data.ts";
 import { parseRankFile } from "./rank-file.ts";
 
 for (const { name, size, jsFile, dataFile } of rankSources()) {
-  const data = encodeRankData(parseRankFile(readFileSync(jsFile), jsFile, size));
+  const data = encodeRankData(parseRankFile(readFileSync(jsFile), jsFile, size), name);
   writeFileSync(dataFile, data);
   console.log(`${name}: ${data.length} bytes → ${dataFile}`);
 }
