@@ -78,7 +78,13 @@ const server = await startServer(config, { logger, onRequest: () => wakeCollecto
 Bun.unsafe.setJITPolicy(1);
 const pending = () => server.pendingRequests();
 wakeCollector = startBusyCollection({ pending }).wake;
-startIdleMemoryTrim({ pending, release: releaseTokenizers });
+startIdleMemoryTrim({
+  pending,
+  release: () => {
+    releaseTokenizers();
+    void server.runtime.store.releaseMemory();
+  },
+});
 logger.info(`chat2api ${VERSION} listening on ${server.url}`, {
   bind: `${config.host}:${server.port}`,
   prefix: config.apiPrefix ? "(set)" : null,

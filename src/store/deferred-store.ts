@@ -31,6 +31,7 @@ const STORE_METHODS = [
   "listRequests",
   "pruneRequests",
   "withLock",
+  "releaseMemory",
   "close",
   "createClientKey",
   "listClientKeys",

@@ -289,6 +289,8 @@ export function createPostgresStore({
           return run();
         }),
       ),
+    // the database server's caches are its own; the driver keeps nothing it could give back
+    async releaseMemory() {},
     async close() {
       await opening.catch(() => {});
       await requests.flush();

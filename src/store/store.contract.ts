@@ -297,6 +297,21 @@ export function runStoreContract(name: string, makeStore: (options?: ContractSto
       await Promise.all(burst);
     });
 
+    test("releaseMemory loses nothing: rows written before it are read after it, and writes go on", async () => {
+      await store.addAccounts([{ credential: "kept", kind: "access" }]);
+      await Promise.all(Array.from({ length: 300 }, (_, i) => store.logRequest(logEntry(i + 1))));
+      expect((await store.recentRequests(1_000)).length).toBe(300);
+      await store.releaseMemory();
+      expect((await store.recentRequests(1_000)).length).toBe(300);
+      expect((await store.listAccounts()).length).toBe(1);
+      await store.logRequest(logEntry(301));
+      expect((await store.recentRequests(1))[0]?.at).toBe(301);
+      // the idle trim may come after a shutdown began
+      const closed = await makeStore();
+      await closed.close();
+      expect(await closed.releaseMemory()).toBeUndefined();
+    });
+
     test("pruneRequests on an empty log deletes nothing", async () => {
       expect(await store.pruneRequests(Date.now())).toBe(0);
     });

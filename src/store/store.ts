@@ -112,5 +112,10 @@ export interface Store extends ClientKeyStore, RequestStatsStore {
    * process only, its one user). `run` must read again what it depends on: the previous holder may have changed it.
    */
   withLock<T>(key: string, run: () => Promise<T>): Promise<T>;
+  /**
+   * Lets go of memory the store fills again on demand, for the idle trim (src/memory/idle-trim.ts): SQLite's page
+   * cache, freed at once (this runs before the trim's collection). Nothing stored is touched. A closed store ignores it.
+   */
+  releaseMemory(): Promise<void>;
   close(): Promise<void>;
 }
