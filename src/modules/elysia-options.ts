@@ -1,18 +1,25 @@
 /**
- * @module The options every Elysia instance of chat2api's app is built with.
+ * @module The options every Elysia instance of chat2api's app is built with: none of them makes JavaScript at run
+ * time.
  *
- * Schemas are never compiled at run time. Elysia's default normalizer (exact-mirror) compiles a cleaning function
- * from each response and management schema, source text that JavaScriptCore then parses and compiles; TypeBox's
- * `Value.Clean` cleans the same fields away, interpreted. With the body checks interpreted too (check-body.ts) and
- * no Elysia type that compiles itself when built (`t.Numeric`, `t.Integer`), the only code made at run time is
- * Elysia's composition of each route's handler, its router and its error handler
- * (test/e2e/generated-code.test.ts).
+ * By default Elysia composes each route's handler, its router and its error handler as source text on first use,
+ * compiles a validator for each schema it is given (TypeBox's compiler), and a cleaner for each (exact-mirror).
+ * JavaScriptCore parses and compiles all of that, and keeps it. The rest of chat2api comes compiled in the binary
+ * (`--bytecode`). So routes run through Elysia's dynamic handler, schemas are checked and cleaned by TypeBox's
+ * interpreter (check-body.ts checks the API's bodies the same way), and no Elysia type that compiles itself when
+ * built (`t.Numeric`, `t.Integer`) is used. After a burst of chats an idle server was 1.7 MiB smaller for the
+ * schemas and 0.8 for the handlers, at no measurable CPU a chat (bench/RESULTS.md, sixteenth session).
+ * test/e2e/generated-code.test.ts fails when something on the way to a chat makes code again.
  *
- * That composition stays (`aot` is left on). Without it (`aot: false`) the server idled 0.6 MiB smaller after a burst
- * of chats, but Elysia's dynamic handler is another request path: it hands no `server` to hooks (the management
- * guard's loopback check), reads every body whose content type it knows before any hook (the gateway's streamed
- * bodies, our own body reader's 415 and 413), and 23 tests failed (bench/RESULTS.md, sixteenth session).
+ * The dynamic handler is a request path of its own, and app.ts meets it where it differs from the composed one: it
+ * hands hooks no `server` (app.ts gives it), ignores `parse: "none"` (the gateway's parser returns a stand-in),
+ * runs no parser for a body without a content type and reads the body again after a parser's null (app.ts's
+ * `settleBody`), runs no `mapResponse` hook on a reply (the key gate wraps streams in `onAfterHandle`), and runs the
+ * after-response hooks of a reply made in `onRequest` (the access log writes once).
  */
 export const elysiaOptions = {
+  /** Routes run through Elysia's dynamic handler instead of functions composed for each. */
+  aot: false,
+  /** Responses and management bodies are cleaned of undeclared fields by TypeBox's `Value.Clean`, not a compiled mirror. */
   normalize: "typebox",
 } as const;

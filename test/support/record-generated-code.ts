@@ -3,10 +3,12 @@
  * Function`, `Function(…)`) to the file named by GENERATED_CODE_LOG, one line each: where it was made. For
  * test/e2e/generated-code.test.ts; never part of the server.
  */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 
 const logFile = process.env.GENERATED_CODE_LOG;
 if (!logFile) throw new Error("GENERATED_CODE_LOG names the file to record in");
+// made empty at once: that the file is there shows the recorder ran in the process
+writeFileSync(logFile, "");
 const record = () => {
   const frames = (new Error().stack ?? "").split("\n").slice(3, 9).map((frame) => frame.trim());
   appendFileSync(logFile, `${frames.join(" < ")}\n`);
