@@ -26,6 +26,15 @@ interface SchemaLike {
   maximum?: number;
   minLength?: number;
   multipleOf?: number;
+  format?: string;
+}
+
+/**
+ * How Elysia takes a number in a query string: a union of the number and a string of format "numeric" (or
+ * "integer"). Its string member says nothing a client needs: "limit=abc" should hear "number from 1 to 1000".
+ */
+function isNumericString(schema: SchemaLike | undefined): boolean {
+  return schema?.type === "string" && (schema.format === "numeric" || schema.format === "integer");
 }
 
 /** The parts of TypeBox's `ValueError` read here; `errors` holds one iterator per union member. */
@@ -40,8 +49,10 @@ export interface ValueErrorLike {
 export function describeSchema(schema: SchemaLike | undefined): string {
   if (!schema) return "a valid value";
   if (schema.anyOf) {
-    const literals = schema.anyOf.filter((s) => s.const !== undefined).map((s) => JSON.stringify(s.const));
-    const others = schema.anyOf.filter((s) => s.const === undefined).map(describeSchema);
+    const hasNumber = schema.anyOf.some((s) => s.type === "number" || s.type === "integer");
+    const members = hasNumber ? schema.anyOf.filter((s) => !isNumericString(s)) : schema.anyOf;
+    const literals = members.filter((s) => s.const !== undefined).map((s) => JSON.stringify(s.const));
+    const others = members.filter((s) => s.const === undefined).map(describeSchema);
     const parts = [...(literals.length > 0 ? [literals.length > 1 ? `one of ${literals.join(", ")}` : (literals[0] as string)] : []), ...others];
     return [...new Set(parts)].join(" or ");
   }
@@ -144,6 +155,8 @@ export function innermostError(error: ValueErrorLike): ValueErrorLike {
     const choice = chooseMember(current, members);
     if (choice === null) return current;
     if ("wrong" in choice) return choice.wrong;
+    // the union's number is what the client meant, not its string form
+    if (isNumericString(members[choice.member])) return current;
     const memberErrors = current.errors[choice.member];
     const inner = memberErrors ? firstError(memberErrors) : undefined;
     if (!inner) return current;
@@ -162,7 +175,13 @@ export function explainValueError(valueError: ValueErrorLike | undefined): Valid
   if (!valueError || typeof valueError.path !== "string") return { param: null, message: "Invalid request body.", code: "invalid_type" };
   const error = innermostError(valueError);
   const param = pointerToParam(error.path);
-  if (!param) return { param: null, message: "The request body must be a JSON object.", code: "invalid_type" };
+  if (!param) {
+    // a value checked on its own, not as a field of the body: a query's number, judged as Elysia converts it
+    if (error.schema?.type !== undefined && error.schema.type !== "object") {
+      return { param: null, message: `Invalid value ${JSON.stringify(error.value)?.slice(0, 100)}: expected ${describeSchema(error.schema)}.`, code: "invalid_type" };
+    }
+    return { param: null, message: "The request body must be a JSON object.", code: "invalid_type" };
+  }
   if (error.value === undefined) {
     return { param, message: `Missing required parameter: '${param}'.`, code: "missing_required_parameter" };
   }

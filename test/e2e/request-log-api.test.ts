@@ -172,6 +172,17 @@ describe("the request log", () => {
     expect(page.data.map((r) => r.requestId)).toEqual([unknown.requestId, failed.requestId]);
     expect(await ids(`?limit=2&cursor=${page.next ?? 0}`)).toEqual([ok.requestId]);
     expect((await h.admin("/requests?status=abc")).status).toBe(400);
+    // the query's numbers: a 400 that says what is wanted, never a 500 (limit=2.5 once reached SQLite)
+    const refusals: Array<[string, string]> = [
+      ["limit=abc", "Invalid value for 'limit': expected integer from 1 to 1000."],
+      ["limit=2.5", "Invalid value 2.5: expected integer from 1 to 1000."],
+      ["limit=5000", "Invalid value 5000: expected integer from 1 to 1000."],
+      ["cursor=x", "Invalid value for 'cursor': expected integer ≥ 1."],
+    ];
+    for (const [query, message] of refusals) {
+      const refused = await h.admin(`/requests?${query}`);
+      expect([refused.status, ((await refused.json()) as { error: { message: string } }).error.message]).toEqual([400, message]);
+    }
 
     const csv = await h.admin("/requests.csv?status=error");
     expect(csv.status).toBe(200);

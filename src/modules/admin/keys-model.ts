@@ -47,4 +47,4 @@ export const UsageDayView = t.Object({
   totalTokens: t.Number(),
 });
 
-export const UsageQuery = t.Object({ days: t.Optional(t.Number({ minimum: 1, maximum: 366, description: "How many UTC days back, today included (default 7)" })) });
+export const UsageQuery = t.Object({ days: t.Optional(integer({ minimum: 1, maximum: 366, description: "How many UTC days back, today included (default 7)" })) });

@@ -1,5 +1,6 @@
 /** @module TypeBox shapes of the request log's management API (`GET /admin/api/requests` and its CSV). */
 import { t } from "elysia";
+import { integer } from "../body-types.ts";
 
 export const RequestsQuery = t.Object({
   key: t.Optional(t.String({ description: "A client key's id, or the log's key label (key:<8 hex>, or anonymous)" })),
@@ -9,12 +10,12 @@ export const RequestsQuery = t.Object({
   engine: t.Optional(t.Union([t.Literal("web"), t.Literal("codex")])),
   since: t.Optional(t.String({ description: "From this time on: epoch ms or an ISO 8601 date" })),
   until: t.Optional(t.String({ description: "Before this time: epoch ms or an ISO 8601 date" })),
-  limit: t.Optional(t.Number({ minimum: 1, maximum: 1000, description: "Rows per page (100 by default; the CSV takes up to 10 000)" })),
-  cursor: t.Optional(t.Number({ minimum: 1, description: "The `next` of the page before" })),
+  limit: t.Optional(integer({ minimum: 1, maximum: 1000, description: "Rows per page (100 by default; the CSV takes up to 10 000)" })),
+  cursor: t.Optional(integer({ minimum: 1, description: "The `next` of the page before" })),
 });
 export type RequestsQuery = typeof RequestsQuery.static;
 
-export const CsvQuery = t.Object({ ...RequestsQuery.properties, limit: t.Optional(t.Number({ minimum: 1, maximum: 10_000 })) });
+export const CsvQuery = t.Object({ ...RequestsQuery.properties, limit: t.Optional(integer({ minimum: 1, maximum: 10_000 })) });
 
 export const AttemptView = t.Object({
   accountId: t.Nullable(t.String({ description: "The pool account tried; null for the caller's own token or no-login mode" })),
