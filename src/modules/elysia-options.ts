@@ -7,8 +7,9 @@
  * JavaScriptCore parses and compiles all of that, and keeps it. The rest of chat2api comes compiled in the binary
  * (`--bytecode`). So routes run through Elysia's dynamic handler, schemas are checked and cleaned by TypeBox's
  * interpreter (check-body.ts checks the API's bodies the same way), and no Elysia type that compiles itself when
- * built (`t.Numeric`, `t.Integer`) is used. The dynamic handler alone took an idle server from 60.9 to 60.1 MiB after
- * a burst of chats, at no measurable CPU a chat (bench/RESULTS.md, sixteenth session).
+ * built (`t.Numeric`, `t.Integer`) is used (Elysia's coercion of a query's numbers still builds one, when a management
+ * route with such a query is first asked: the API's routes take none). The dynamic handler alone took an idle server
+ * from 60.9 to 60.1 MiB after a burst of chats, at no measurable CPU a chat (bench/RESULTS.md, sixteenth session).
  * test/e2e/generated-code.test.ts fails when something on the way to a chat makes code again.
  *
  * The dynamic handler is a request path of its own, and app.ts meets it where it differs from the composed one: it
