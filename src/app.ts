@@ -38,9 +38,6 @@ export interface AppOptions {
   onRequest?: () => void;
 }
 
-/** What the body parser hands Elysia for a request without a body (see `readBody`). */
-const NO_BODY = Object.freeze({ noBody: true });
-
 function errorResponse(error: ApiError, headers: Record<string, string>): Response {
   return new Response(JSON.stringify(error.toJSON()), {
     status: error.status,
@@ -73,11 +70,7 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, r
 
   const startedAt = new WeakMap<Request, number>();
   /** One access line and one metrics observation per request, wherever its response was made. */
-  const recorded = new WeakSet<Request>();
   const record = (request: Request, set: { status?: unknown; headers: unknown }, path: string, route: string | undefined): void => {
-    // once: Elysia's dynamic handler also runs the after-response hooks of a response made in onRequest
-    if (recorded.has(request)) return;
-    recorded.add(request);
     const began = startedAt.get(request);
     const status = typeof set.status === "number" ? set.status : 200;
     const elapsedMs = began === undefined ? null : performance.now() - began;
@@ -90,11 +83,7 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, r
     });
     metrics?.observeRequest({ method: request.method, route: routeLabel(route, prefix), status, seconds: (elapsedMs ?? 0) / 1000 });
   };
-  const root: AnyElysia = new Elysia(elysiaOptions)
-    .onRequest(function handHooksTheServer(context) {
-      // Elysia's dynamic handler does not put the server in the context; the guards read the caller's address from it
-      (context as { server: unknown }).server ??= root.server;
-    })
+  return new Elysia(elysiaOptions)
     .onRequest(({ request, set }) => {
       onRequest?.();
       startedAt.set(request, performance.now());
@@ -165,17 +154,8 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, r
     // before the body parser: their bodies stay unread streams
     .use(rawApp)
     // every route after this one reads its body here: limit on bytes received, content type, nesting depth
-    .onParse({ as: "global" }, async function readBody({ request, path }) {
-      // a parser's null would let Elysia read the spent body again: none is handed on as a stand-in, made null below
-      return (await readJsonBody(request, { maxBytes: maxBodyBytes, acceptForms: isManagementPath(unprefixed(path, prefix)) })) ?? NO_BODY;
-    })
-    .onTransform({ as: "global" }, async function settleBody(context) {
-      if (context.body === NO_BODY) context.body = null;
-      // Elysia runs no parser for a body without a content type: read here, where a JSON route refuses it (415)
-      else if (context.body === undefined && context.request.body && !context.request.bodyUsed) {
-        context.body = await readJsonBody(context.request, { maxBytes: maxBodyBytes, acceptForms: isManagementPath(unprefixed(context.path, prefix)) });
-      }
+    .onParse({ as: "global" }, function readBody({ request, path }) {
+      return readJsonBody(request, { maxBytes: maxBodyBytes, acceptForms: isManagementPath(unprefixed(path, prefix)) });
     })
     .use(app);
-  return root;
 }

@@ -81,7 +81,7 @@ export function keyGate({ keys, prefix, onRefused }: KeyGateOptions) {
       tickets.set(request, ticket);
       Object.assign(set.headers, ticket.headers);
     })
-    .onAfterHandle({ as: "global" }, function releaseWithBody({ request, response }) {
+    .mapResponse({ as: "global" }, function releaseWithBody({ request, response }) {
       const ticket = tickets.get(request);
       if (!ticket || ticket.leaseId === null || !(response instanceof Response) || !response.body) return;
       tickets.delete(request);

@@ -7,13 +7,10 @@ import type { Logger } from "../../logger.ts";
 import type { FetchLike } from "../../engines/web/session.ts";
 import { type GatewayConfig, GatewayService } from "./service.ts";
 
-/** What a gateway route's body is to Elysia: the request's own stream stays unread. */
-const UNREAD_BODY = Object.freeze({ unread: true });
-
 export function gatewayModule({ config, logger, fetch }: { config: GatewayConfig; logger: Logger; fetch?: FetchLike | undefined }) {
   const service = new GatewayService({ config, logger: logger.child({ component: "gateway" }), ...(fetch ? { fetch } : {}) });
-  // the body is forwarded as the raw stream it arrived as, never read here: the parser hands Elysia a stand-in
-  const hook = { parse: () => UNREAD_BODY, detail: { hide: true } };
+  // parse "none": the body is forwarded as the raw stream it arrived as, never read here
+  const hook = { parse: "none" as const, detail: { hide: true } };
   return new Elysia({ name: "gateway" })
     .all("/backend-api/*", ({ request }) => service.forward(request), hook)
     .all("/backend-anon/*", ({ request }) => service.forward(request), hook);
