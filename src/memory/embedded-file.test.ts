@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { elfSection, locateEmbeddedFile, readEmbeddedFile } from "./embedded-file.ts";
@@ -34,7 +34,7 @@ test("a file of the source tree is read as it is, with no search", () => {
   expect([...readEmbeddedFile(path, Uint8Array.of(1, 2))]).toEqual([1, 2, 3, 4]);
 });
 
-test("in a compiled binary, an embedded file is found in the executable by its head and read from there, byte for byte", async () => {
+test("in a compiled binary, an embedded file is found in the executable by its head and read from there, byte for byte; another file there is not taken for it", async () => {
   // the head's text is in the program's source as well: only the whole head, binary bytes and all, is the file's
   const marker = "chat2api embedded-file test";
   const head = Uint8Array.from([0x1f, 0x8b, 0x08, 0x10, ...new TextEncoder().encode(marker), 0]);
@@ -49,17 +49,25 @@ test("in a compiled binary, an embedded file is found in the executable by its h
       `const head = Uint8Array.from([0x1f, 0x8b, 0x08, 0x10, ...new TextEncoder().encode(${JSON.stringify(marker)}), 0]);`,
       `const read = readEmbeddedFile(data, head);`,
       `const mapped = readFileSync(data);`,
-      `console.log(JSON.stringify({ path: data, offset: locateEmbeddedFile(data, head), same: Buffer.from(read).equals(mapped), length: read.length }));`,
+      // a new version installed under the executable's name: where the file was found holds something else now
+      `const replaced = readEmbeddedFile(data, head, process.env.REPLACED_EXECUTABLE);`,
+      `console.log(JSON.stringify({ path: data, offset: locateEmbeddedFile(data, head), same: Buffer.from(read).equals(mapped), length: read.length, sameAfterReplacement: Buffer.from(replaced).equals(mapped) }));`,
     ].join("\n"),
   );
   const binary = join(dir, "program");
   const build = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", "--bytecode", "--format=esm", join(dir, "program.ts"), "--outfile", binary], { stderr: "pipe", stdout: "pipe" });
   expect(build.exitCode, build.stderr.toString()).toBe(0);
-  const run = Bun.spawn([binary], { stdout: "pipe", stderr: "inherit" });
-  const output = JSON.parse(await new Response(run.stdout).text()) as { path: string; offset: number | null; same: boolean; length: number };
+  // as long as the executable, all zeros (sparse: nothing is written)
+  const replacedExecutable = join(dir, "replaced");
+  const replacement = openSync(replacedExecutable, "w");
+  ftruncateSync(replacement, statSync(binary).size);
+  closeSync(replacement);
+  const run = Bun.spawn([binary], { stdout: "pipe", stderr: "inherit", env: { ...process.env, REPLACED_EXECUTABLE: replacedExecutable } });
+  const output = JSON.parse(await new Response(run.stdout).text()) as { path: string; offset: number | null; same: boolean; length: number; sameAfterReplacement: boolean };
   expect(await run.exited).toBe(0);
   expect(output.path.startsWith("/$bunfs/")).toBe(true);
   expect(output.same).toBe(true);
+  expect(output.sameAfterReplacement).toBe(true);
   expect(output.length).toBe(head.length + body.length);
   expect(output.offset).not.toBeNull();
   // the offset is the file's in the executable, inside its .bun section

@@ -7,13 +7,19 @@
  * go: 1.0 MiB of an idle server (bench/RESULTS.md, sixteenth session).
  *
  * The file is found by its first bytes, which the caller knows and which are nowhere else in the binary (a rank
- * table starts with a gzip header that names it). Found on Linux (ELF); anywhere else, when run from source, or when
- * the head is not found, it is read as before.
+ * table starts with a gzip header that names it), and they are checked again at every read. Found on Linux (ELF,
+ * through /proc/self/exe); anywhere else, when run from source, or when the head is not where it was, it is read as
+ * before.
  */
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 
 /** Where embedded files are, as import paths name them in a compiled binary on Linux and macOS. */
 const EMBEDDED_ROOT = "/$bunfs/";
+/**
+ * The running executable: on Linux the process's own, even after a new version was installed over its path (a new
+ * file under the old name, whose files lie elsewhere); elsewhere its path.
+ */
+const RUNNING_EXECUTABLE = process.platform === "linux" ? "/proc/self/exe" : process.execPath;
 const SCAN_CHUNK = 1 << 20;
 
 /** Where each embedded file starts in the executable, once found. */
@@ -77,7 +83,7 @@ function find(fd: number, head: Uint8Array, { offset, size }: { offset: number; 
 }
 
 /** Where the embedded file `path`, which starts with `head`, starts in `executable`; null when it cannot be told. */
-export function locateEmbeddedFile(path: string, head: Uint8Array, executable = process.execPath): number | null {
+export function locateEmbeddedFile(path: string, head: Uint8Array, executable = RUNNING_EXECUTABLE): number | null {
   if (!path.startsWith(EMBEDDED_ROOT) || head.length === 0) return null;
   const known = offsets.get(path);
   if (known !== undefined) return known;
@@ -95,13 +101,15 @@ export function locateEmbeddedFile(path: string, head: Uint8Array, executable = 
 }
 
 /** The bytes of a file of the program, embedded or not, without touching the binary's mapping where it can. */
-export function readEmbeddedFile(path: string, head: Uint8Array, executable = process.execPath): Uint8Array<ArrayBuffer> {
+export function readEmbeddedFile(path: string, head: Uint8Array, executable = RUNNING_EXECUTABLE): Uint8Array<ArrayBuffer> {
   const at = locateEmbeddedFile(path, head, executable);
   if (at === null) return readFileSync(path);
   const bytes = new Uint8Array(Bun.file(path).size);
   const fd = openSync(executable, "r");
   try {
-    if (readAt(fd, bytes, at) < bytes.length) return readFileSync(path);
+    const read = readAt(fd, bytes, at);
+    // anything but the file where it was found (a shorter or another executable): the embedded copy, as before
+    if (read < bytes.length || head.some((byte, i) => bytes[i] !== byte)) return readFileSync(path);
   } finally {
     closeSync(fd);
   }
