@@ -11,7 +11,6 @@ import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import { isManagementPath } from "./modules/admin/management-paths.ts";
 import { docsModule } from "./modules/docs/index.ts";
-import { elysiaOptions } from "./modules/elysia-options.ts";
 import { isLogged, rememberRequestId } from "./modules/request-context.ts";
 import { explainValidation } from "./modules/validation-param.ts";
 import { apiErrorOf } from "./reply/api-error-of.ts";
@@ -58,9 +57,9 @@ function unprefixed(path: string, prefix: string): string {
 
 export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, rawBodyModules = [], adminOrigins = [], metrics, onRefusedBeforeService, onRequest }: AppOptions) {
   const prefix = apiPrefix ? `/${apiPrefix}` : "";
-  let app = new Elysia({ ...elysiaOptions, prefix }).use(docsModule({ prefix, version }));
+  let app = new Elysia({ prefix }).use(docsModule({ prefix, version }));
   for (const module of modules) app = app.use(module);
-  let rawApp = new Elysia({ ...elysiaOptions, prefix });
+  let rawApp = new Elysia({ prefix });
   for (const module of rawBodyModules) rawApp = rawApp.use(module);
   const corsContext = (request: Request, path: string) => ({
     origin: request.headers.get("origin"),
@@ -83,7 +82,11 @@ export function createApp({ apiPrefix, maxBodyBytes, logger, version, modules, r
     });
     metrics?.observeRequest({ method: request.method, route: routeLabel(route, prefix), status, seconds: (elapsedMs ?? 0) / 1000 });
   };
-  return new Elysia(elysiaOptions)
+  // Elysia composes each route's handler as code on first use (aot). Its dynamic handler (aot: false) makes none, and
+  // an idle server was 0.8 MiB smaller, but 200 concurrent streams peaked 5-8 MiB higher, and it is another request
+  // path: no `server` for hooks, `parse: "none"` ignored, no `mapResponse` on a reply (bench/RESULTS.md, sixteenth
+  // session)
+  return new Elysia()
     .onRequest(({ request, set }) => {
       onRequest?.();
       startedAt.set(request, performance.now());

@@ -12,7 +12,7 @@ import { explainValueError, firstError, validationError } from "./validation-par
 
 /**
  * Throws the OpenAI 400 naming the first wrong field. TypeBox's interpreter, not its compiler: a compiled check is
- * JavaScript made at run time, whose source and code stay in memory (src/modules/elysia-options.ts); the interpreter
+ * JavaScript made at run time, whose source and code stay in memory (test/e2e/generated-code.test.ts); the interpreter
  * takes 1–2 µs a chat body (bench/RESULTS.md, sixteenth session).
  */
 export function bodyCheck(schema: TSchema): (body: unknown) => void {

@@ -1,6 +1,6 @@
 /**
  * @module On the way to a chat the only JavaScript the server makes at run time is Elysia's composition of its
- * handlers (src/modules/elysia-options.ts): no schema, check or normalizer is compiled from source text, whose code
+ * handlers: no schema, check or normalizer is compiled from source text (check-body.ts, openapi-detail.ts), whose code
  * would stay in memory (bench/RESULTS.md, sixteenth session). The server runs as a process of its own, with a preload
  * that records where every `Function` is made (test/support/record-generated-code.ts).
  */
@@ -23,7 +23,8 @@ function scratch(): { dir: string; log: string } {
   return { dir, log: join(dir, "generated-code.log") };
 }
 
-const recorded = (log: string) => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : []);
+/** Where functions were made; throws when the recorder never ran (it makes the file as it loads). */
+const recorded = (log: string) => readFileSync(log, "utf8").split("\n").filter(Boolean);
 /** The frame that called `Function`: the first that is not the recorder's proxy. */
 const maker = (site: string) => site.split(" < ").find((frame) => frame !== "at unknown") ?? site;
 /** Elysia's composer of route handlers, the router and the error handler. */
