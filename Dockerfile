@@ -19,8 +19,9 @@ RUN apt-get update \
  && install -d -m 0700 -o chat2api -g chat2api /data
 COPY --from=build /src/dist/chat2api /usr/local/bin/chat2api
 WORKDIR /data
-# Bun's fetch cap set here rather than by the binary re-executing itself with it, which costs a second runtime start
-ENV DATA_DIR=/data PORT=5005 HOST=0.0.0.0 LOG_FORMAT=json BUN_CONFIG_MAX_HTTP_REQUESTS=65535
+# the settings Bun reads only at start (its fetch cap, FTL off) set here rather than by the binary re-executing itself
+# with them, which costs a second runtime start
+ENV DATA_DIR=/data PORT=5005 HOST=0.0.0.0 LOG_FORMAT=json BUN_CONFIG_MAX_HTTP_REQUESTS=65535 BUN_JSC_useFTLJIT=0
 EXPOSE 5005
 # a named volume starts as a copy of /data (owned by chat2api); a bind mount must be writable by uid 10001
 VOLUME ["/data"]

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../package.json" with { type: "json" };
+import { STARTUP_SETTINGS } from "../src/startup-settings.ts";
 import { startEmulator } from "../test/emulator/index.ts";
 import { waitFor } from "./load.ts";
 
@@ -71,7 +72,7 @@ try {
       PATH: process.env.PATH ?? "",
       BUN_BYTECODE_ORDER_OUT: recorded,
       // set, as the unit and the image do, so the process does not re-execute itself
-      BUN_CONFIG_MAX_HTTP_REQUESTS: "65535",
+      ...STARTUP_SETTINGS,
       PORT: String(PORT),
       HOST: "127.0.0.1",
       CHATGPT_BASE_URL: emulator.url,

@@ -6,7 +6,8 @@
  */
 // only what --help and --version need is loaded up front; the server and its dependencies after them (issue 12)
 import { type Config, ConfigError, configHelp, loadConfig, settingNames } from "./config.ts";
-import { fetchCapOf, fetchCapWarning, raiseFetchCap } from "./engines/web/fetch-cap.ts";
+import { fetchCapOf, fetchCapWarning } from "./engines/web/fetch-cap.ts";
+import { applyStartupSettings } from "./startup-settings.ts";
 import { VERSION } from "./version.ts";
 
 const argv = process.argv.slice(2);
@@ -49,9 +50,9 @@ if (healthcheck) {
   console.log(`chat2api healthcheck: ${detail}`);
   process.exit(ok ? 0 : 1);
 }
-// before anything fetches: Bun reads its fetch cap only at process start, so the process restarts itself with it set,
-// and before the server's modules load, so that restart does not load them twice
-raiseFetchCap(process);
+// before anything fetches or compiles: Bun and JavaScriptCore read these only at process start, so the process restarts
+// itself with them set, and before the server's modules load, so that restart does not load them twice
+applyStartupSettings(process);
 const [{ createLogger }, { startServer }, { explainStartupFailure }, { describeUnknownSetting, findUnknownSettings }, { startIdleMemoryTrim }, { startBusyCollection }, { releaseTokenizers }] = await Promise.all([
   import("./logger.ts"),
   import("./server.ts"),

@@ -2,8 +2,8 @@
  * @module Bun's hidden fetch queue. Bun's `fetch` runs at most `BUN_CONFIG_MAX_HTTP_REQUESTS` requests at once (256
  * by default) and silently queues the rest, so upstream streams past it would wait unseen until their head timeout.
  * Bun reads the variable once, as the process starts (the environment or `.env`); setting it later does nothing, and
- * there is no API for it. So the entry point re-executes itself with it set (`process.execve`: same PID, same
- * arguments, a compiled binary too) unless the operator set it, and warns when it is below what the settings need.
+ * there is no API for it. So the entry point re-executes itself with it set (src/startup-settings.ts) unless the
+ * operator set it, and warns when it is below what the settings need.
  */
 
 export const FETCH_CAP_VARIABLE = "BUN_CONFIG_MAX_HTTP_REQUESTS";
@@ -22,35 +22,6 @@ export function fetchCapOf(env: Env): number {
   if (raw === undefined || !/^\+?\d+(_\d+)*$/.test(raw)) return BUN_DEFAULT_CAP;
   const cap = Number(raw.replace(/[+_]/g, ""));
   return cap >= 1 && cap <= LARGEST_FETCH_CAP ? cap : BUN_DEFAULT_CAP;
-}
-
-interface ProcessLike {
-  env: Env;
-  argv: readonly string[];
-  execArgv: readonly string[];
-  execPath: string;
-  execve?: (file: string, args?: string[], env?: Env) => never;
-}
-
-/** `bun build --compile` binaries run their entry from Bun's embedded file system, and take no script argument. */
-function isCompiled(entry: string | undefined): boolean {
-  return entry !== undefined && /^(\/\$bunfs\/|[A-Za-z]:[\\/]~BUN[\\/])/.test(entry);
-}
-
-/**
- * Re-executes this process with the cap at its largest when the environment does not set it; returns only when it
- * does not re-execute (the variable was set, or execve is unavailable or failed: then `fetchCapWarning` says so).
- */
-export function raiseFetchCap(proc: ProcessLike): void {
-  if (proc.env[FETCH_CAP_VARIABLE] !== undefined || typeof proc.execve !== "function") return;
-  const args = isCompiled(proc.argv[1])
-    ? [proc.execPath, ...proc.argv.slice(2)]
-    : [proc.execPath, ...proc.execArgv, ...proc.argv.slice(1)];
-  try {
-    proc.execve(proc.execPath, args, { ...proc.env, [FETCH_CAP_VARIABLE]: String(LARGEST_FETCH_CAP) });
-  } catch {
-    // carry on with Bun's default; the start-up warning names the variable
-  }
 }
 
 /** A start-up warning when Bun's cap is below MAX_UPSTREAM_STREAMS plus the headroom; null when it is not. */

@@ -1,13 +1,14 @@
 /**
- * Run as its own process by fetch-cap.test.ts: raises Bun's fetch cap the way main.ts does, then counts how many of
- * `PROBE_REQUESTS` fetches reach a server that holds every request, and prints one JSON line.
+ * Run as its own process by startup-settings.test.ts: applies the start-up settings the way main.ts does, then counts
+ * how many of `PROBE_REQUESTS` fetches reach a server that holds every request (what Bun's fetch cap lets through),
+ * and prints one JSON line.
  */
-import { raiseFetchCap } from "../../src/engines/web/fetch-cap.ts";
+import { applyStartupSettings } from "../../src/startup-settings.ts";
 
 const startPid = process.env.PROBE_FIRST_PID ?? String(process.pid);
-if (process.env.PROBE_RAISE === "1") {
+if (process.env.PROBE_APPLY === "1") {
   process.env.PROBE_FIRST_PID = startPid;
-  raiseFetchCap(process);
+  applyStartupSettings(process);
 }
 const total = Number(process.env.PROBE_REQUESTS ?? "300");
 let arrived = 0;
@@ -30,4 +31,12 @@ clearTimeout(timer);
 const seen = arrived;
 release.resolve();
 await Promise.all(requests);
-console.log(JSON.stringify({ arrived: seen, cap: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? null, samePid: startPid === String(process.pid), argv: process.argv.slice(2) }));
+console.log(
+  JSON.stringify({
+    arrived: seen,
+    cap: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? null,
+    ftl: process.env.BUN_JSC_useFTLJIT ?? null,
+    samePid: startPid === String(process.pid),
+    argv: process.argv.slice(2),
+  }),
+);
