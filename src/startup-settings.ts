@@ -16,11 +16,11 @@ export const STARTUP_SETTINGS: Readonly<Record<string, string>> = {
   // Bun's fetch queue: streams past its cap would wait unseen (fetch-cap.ts)
   [FETCH_CAP_VARIABLE]: String(LARGEST_FETCH_CAP),
   // JavaScriptCore's top tier, FTL, is for long hot loops, which a request path of native parsing, I/O and short
-  // functions has few of. Without it an idle server holds 2.3 MiB less (60.2 → 57.9, median of 3): the pages of the
-  // B3 compiler's own code, its compiled code and its compile-time heap. A chat costs +0.03 ms (−0.12 … +0.08, in
-  // turns, 12 rounds; 2026 path −0.02) and the 2026 proof of work's FNV in JavaScript ~10 % more; SHA3 runs in
-  // WebAssembly, which FTL does not compile (bench/RESULTS.md, seventeenth session). `BUN_JSC_useFTLJIT=1` takes the
-  // other side of that trade.
+  // functions has few of. Without it an idle server holds ~2 MiB less (60.1 → 58.2 MiB, median of 5): the pages of
+  // the B3 compiler's own code, of its compiled code and of its compile-time heap. A chat costs 0–0.05 ms more (three
+  // comparisons in turns, each within its noise) and the 2026 proof of work's FNV, in JavaScript, 4–7 % more time;
+  // SHA3 runs in WebAssembly, which this option leaves alone (bench/RESULTS.md, seventeenth session).
+  // `BUN_JSC_useFTLJIT=1` takes the other side of that trade.
   [FTL_VARIABLE]: "0",
 };
 
