@@ -27,6 +27,7 @@ interface SchemaLike {
   minLength?: number;
   multipleOf?: number;
   format?: string;
+  title?: string;
 }
 
 /**
@@ -174,10 +175,12 @@ export interface ValidationExplanation {
 export function explainValueError(valueError: ValueErrorLike | undefined): ValidationExplanation {
   if (!valueError || typeof valueError.path !== "string") return { param: null, message: "Invalid request body.", code: "invalid_type" };
   const error = innermostError(valueError);
-  const param = pointerToParam(error.path);
+  // a value checked on its own, not as a field: a query's number, judged as Elysia converts it, named by its title
+  // (body-types.ts, queryObject)
+  const standalone = error.schema?.type !== undefined && error.schema.type !== "object";
+  const param = pointerToParam(error.path) ?? (standalone && typeof error.schema?.title === "string" ? error.schema.title : null);
   if (!param) {
-    // a value checked on its own, not as a field of the body: a query's number, judged as Elysia converts it
-    if (error.schema?.type !== undefined && error.schema.type !== "object") {
+    if (standalone) {
       return { param: null, message: `Invalid value ${JSON.stringify(error.value)?.slice(0, 100)}: expected ${describeSchema(error.schema)}.`, code: "invalid_type" };
     }
     return { param: null, message: "The request body must be a JSON object.", code: "invalid_type" };

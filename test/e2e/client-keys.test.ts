@@ -61,6 +61,12 @@ describe("client keys", () => {
     const usage = async () => ((await (await harness.admin("GET", `/keys/${key.id}/usage?days=2`)).json()) as { data: Array<{ requests: number; totalTokens: number }> }).data;
     await until(async () => (await usage())[1]?.totalTokens === reply.usage?.total_tokens, "the reply's tokens in the key's usage");
     expect((await usage()).map((day) => day.requests)).toEqual([0, 1]);
+    // a number of days out of range is refused by name
+    const refused = await harness.admin("GET", `/keys/${key.id}/usage?days=400`);
+    expect([refused.status, ((await refused.json()) as { error: { param: string | null; message: string } }).error]).toEqual([
+      400,
+      expect.objectContaining({ param: "days", message: "Invalid value for 'days': expected integer from 1 to 366." }),
+    ]);
     // streamed too
     const stream = await harness.client(secret).chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], stream: true });
     for await (const _chunk of stream) void _chunk;

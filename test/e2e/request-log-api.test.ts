@@ -173,15 +173,19 @@ describe("the request log", () => {
     expect(await ids(`?limit=2&cursor=${page.next ?? 0}`)).toEqual([ok.requestId]);
     expect((await h.admin("/requests?status=abc")).status).toBe(400);
     // the query's numbers: a 400 that says what is wanted, never a 500 (limit=2.5 once reached SQLite)
-    const refusals: Array<[string, string]> = [
-      ["limit=abc", "Invalid value for 'limit': expected integer from 1 to 1000."],
-      ["limit=2.5", "Invalid value 2.5: expected integer from 1 to 1000."],
-      ["limit=5000", "Invalid value 5000: expected integer from 1 to 1000."],
-      ["cursor=x", "Invalid value for 'cursor': expected integer ≥ 1."],
+    // each refusal names its parameter, also when Elysia judged the converted number on its own (2.5, 5000, 0)
+    const refusals: Array<[string, string, string]> = [
+      ["/requests?limit=abc", "limit", "Invalid value for 'limit': expected integer from 1 to 1000."],
+      ["/requests?limit=2.5", "limit", "Invalid value for 'limit': expected integer from 1 to 1000."],
+      ["/requests?limit=5000", "limit", "Invalid value for 'limit': expected integer from 1 to 1000."],
+      ["/requests?cursor=x", "cursor", "Invalid value for 'cursor': expected integer ≥ 1."],
+      ["/requests?limit=10&cursor=0", "cursor", "Invalid value for 'cursor': expected integer ≥ 1."],
+      ["/requests.csv?limit=20000", "limit", "Invalid value for 'limit': expected integer from 1 to 10000."],
     ];
-    for (const [query, message] of refusals) {
-      const refused = await h.admin(`/requests?${query}`);
-      expect([refused.status, ((await refused.json()) as { error: { message: string } }).error.message]).toEqual([400, message]);
+    for (const [path, param, message] of refusals) {
+      const refused = await h.admin(path);
+      const { error } = (await refused.json()) as { error: { message: string; param: string | null; type: string } };
+      expect([refused.status, error.param, error.message, error.type]).toEqual([400, param, message, "invalid_request_error"]);
     }
 
     const csv = await h.admin("/requests.csv?status=error");

@@ -1,6 +1,6 @@
 /** @module TypeBox shapes of the client-key management API (keys.ts), documented in Swagger. */
 import { t } from "elysia";
-import { integer } from "../body-types.ts";
+import { integer, queryObject } from "../body-types.ts";
 
 const limit = (description: string) => t.Optional(t.Nullable(integer({ minimum: 1, description: `${description}; null or absent: no limit` })));
 
@@ -47,4 +47,4 @@ export const UsageDayView = t.Object({
   totalTokens: t.Number(),
 });
 
-export const UsageQuery = t.Object({ days: t.Optional(integer({ minimum: 1, maximum: 366, description: "How many UTC days back, today included (default 7)" })) });
+export const UsageQuery = queryObject({ days: t.Optional(integer({ minimum: 1, maximum: 366, description: "How many UTC days back, today included (default 7)" })) });

@@ -1,8 +1,8 @@
 /** @module TypeBox shapes of the request log's management API (`GET /admin/api/requests` and its CSV). */
 import { t } from "elysia";
-import { integer } from "../body-types.ts";
+import { integer, queryObject } from "../body-types.ts";
 
-export const RequestsQuery = t.Object({
+export const RequestsQuery = queryObject({
   key: t.Optional(t.String({ description: "A client key's id, or the log's key label (key:<8 hex>, or anonymous)" })),
   account: t.Optional(t.String({ description: "An account id" })),
   model: t.Optional(t.String({ description: "The model name the client asked for" })),
@@ -15,7 +15,7 @@ export const RequestsQuery = t.Object({
 });
 export type RequestsQuery = typeof RequestsQuery.static;
 
-export const CsvQuery = t.Object({ ...RequestsQuery.properties, limit: t.Optional(integer({ minimum: 1, maximum: 10_000 })) });
+export const CsvQuery = queryObject({ ...RequestsQuery.properties, limit: t.Optional(integer({ minimum: 1, maximum: 10_000 })) });
 
 export const AttemptView = t.Object({
   accountId: t.Nullable(t.String({ description: "The pool account tried; null for the caller's own token or no-login mode" })),
