@@ -41,7 +41,7 @@ describe("start-up settings, applied by re-executing the process", () => {
     });
   }, 15_000);
 
-  test("an operator's values stand, and they are what Bun applies", async () => {
+  test("an operator's values stand (Bun runs the cap it was given), and a missing one alone starts the process again", async () => {
     const both = { PROBE_APPLY: "1", [FETCH_CAP_VARIABLE]: "100", [FTL_VARIABLE]: "1" };
     expect(await runProbe([process.execPath, probe], both)).toMatchObject({ arrived: 100, cap: "100", ftl: "1", samePid: true });
     // one set, the other not: the process restarts for the missing one only
