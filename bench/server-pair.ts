@@ -52,9 +52,20 @@ export interface ServerPairOptions {
   stderr?: "inherit" | "pipe";
   /** The emulator's web generation (2024 by default). */
   generation?: WebGeneration;
+  /** `stub`: bench/upstream-stub.ts stands in for the emulator (2024, no-login chats only; `emulatorEnv`'s difficulty kept). */
+  upstream?: UpstreamKind;
 }
 
 export type WebGeneration = "2024" | "2026";
+export type UpstreamKind = "emulator" | "stub";
+
+/** `--upstream emulator|stub` from the command line (the emulator when absent); exits with `usage` on anything else. */
+export function upstreamArgument(value: string | undefined, generation: WebGeneration, usage: string): UpstreamKind {
+  if (value === undefined || value === "emulator") return "emulator";
+  if (value === "stub" && generation === "2024") return "stub";
+  console.error(value === "stub" ? "the stub speaks the 2024 generation only" : `usage: ${usage}`);
+  return process.exit(2);
+}
 
 /** `--generation 2024|2026` from the command line (2024 when absent); exits with `usage` on anything else. */
 export function generationArgument(value: string | undefined, usage: string): WebGeneration {
@@ -77,11 +88,14 @@ async function plusAccessToken(stdout: ReadableStream<Uint8Array>): Promise<stri
   throw new Error("the emulator ended before printing the plus account's access token");
 }
 
-export function startServerPair([first, second]: [string, string], { port, emulatorEnv = {}, serverEnv = {}, stderr = "inherit", generation = "2024" }: ServerPairOptions): ServerPair {
+export function startServerPair([first, second]: [string, string], { port, emulatorEnv = {}, serverEnv = {}, stderr = "inherit", generation = "2024", upstream = "emulator" }: ServerPairOptions): ServerPair {
   const emulatorUrl = `http://127.0.0.1:${port}`;
-  const emulator = Bun.spawn([process.execPath, "test/emulator/main.ts"], {
+  const stub = upstream === "stub";
+  const emulator = Bun.spawn([process.execPath, stub ? "bench/upstream-stub.ts" : "test/emulator/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, EMULATOR_PORT: String(port), EMULATOR_WEB_GENERATION: generation, ...emulatorEnv },
+    env: stub
+      ? { ...process.env, STUB_PORT: String(port), STUB_POW_DIFFICULTY: emulatorEnv.EMULATOR_POW_DIFFICULTY ?? "0fffff" }
+      : { ...process.env, EMULATOR_PORT: String(port), EMULATOR_WEB_GENERATION: generation, ...emulatorEnv },
     stdout: "pipe",
     stderr: "inherit",
   });
@@ -115,7 +129,7 @@ export function startServerPair([first, second]: [string, string], { port, emula
   return {
     servers,
     ready: async () => {
-      await waitFor(`${emulatorUrl}/_emulator/stats`);
+      await waitFor(`${emulatorUrl}${stub ? "/_stub/stats" : "/_emulator/stats"}`);
       await apiKey;
       for (const server of servers) await waitFor(`${server.url}/healthz`);
     },
