@@ -3,7 +3,8 @@
  * [--requests N] [--warmup N] [--difficulty HEX] [--generation 2024|2026] [--upstream emulator|stub]`, where A and B are
  * compiled servers (`npm run build`, or the floor of `upstream-floor-server.ts`), the generation is the emulator's
  * (server-pair.ts), and `--upstream stub` puts bench/upstream-stub.ts in the emulator's place (2024 only): the
- * emulator's own CPU a chat keeps two cores busy, the stub's much less.
+ * emulator's own CPU a chat keeps two cores busy, the stub's much less. `--pin` runs both servers on the first core and
+ * the upstream and the load on the second, so a server's figure is not what it pays for sharing its core with them.
  *
  * On a machine whose cores are shared, the CPU a chat costs drifts by a third from one minute to the next (the
  * ninth session's runs of one binary: 0.72–1.19 ms), more than most changes move it, so two binaries measured one
@@ -18,7 +19,7 @@ import { readFileSync } from "node:fs";
 import { argument, cpuMs, load, median, threadCpuMs, threadShares } from "./load.ts";
 import { generationArgument, startServerPair, twoBinaries, upstreamArgument } from "./server-pair.ts";
 
-const USAGE = "bun bench/cpu-pair.bench.ts BINARY_A BINARY_B [--rounds N] [--requests N] [--warmup N] [--difficulty HEX] [--generation 2024|2026] [--upstream emulator|stub]";
+const USAGE = "bun bench/cpu-pair.bench.ts BINARY_A BINARY_B [--rounds N] [--requests N] [--warmup N] [--difficulty HEX] [--generation 2024|2026] [--upstream emulator|stub] [--pin]";
 const binaries = twoBinaries(USAGE);
 const rounds = Number(argument("--rounds") ?? 10);
 const requests = Number(argument("--requests") ?? 2000);
@@ -27,11 +28,13 @@ const difficulty = argument("--difficulty") ?? "0fffff";
 /** The emulator's web generation: 2026 is a plus account's chat in four calls, 2024 a no-login one in two (server-pair.ts). */
 const generation = generationArgument(argument("--generation"), USAGE);
 const upstream = upstreamArgument(argument("--upstream"), generation, USAGE);
+const pin = process.argv.includes("--pin");
 
 const pair = startServerPair(binaries, {
   port: 5346,
   generation,
   upstream,
+  pin,
   emulatorEnv: { EMULATOR_POW_DIFFICULTY: difficulty },
   serverEnv: { POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },
 });
@@ -59,7 +62,7 @@ try {
   }
   const sorted = [...differences].sort((x, y) => x - y);
   const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
-  console.log(`\nweb generation ${generation}, difficulty ${difficulty}, upstream: ${upstream === "stub" ? "bench/upstream-stub.ts" : "the emulator"}`);
+  console.log(`\nweb generation ${generation}, difficulty ${difficulty}, upstream: ${upstream === "stub" ? "bench/upstream-stub.ts" : "the emulator"}${pin ? ", servers on CPU 0, upstream and load on CPU 1" : ""}`);
   console.log(`\n| A | B | A ms/chat, median | B ms/chat, median | B − A, median (range) | rounds × chats |\n|---|---|---|---|---|---|`);
   console.log(`| ${a.name} | ${b.name} | ${median(a.cpu).toFixed(3)} | ${median(b.cpu).toFixed(3)} | ${median(differences) >= 0 ? "+" : ""}${median(differences).toFixed(3)} (${sorted[0]?.toFixed(3)} … ${sorted.at(-1)?.toFixed(3)}) | ${rounds} × ${requests} |`);
 } finally {

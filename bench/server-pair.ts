@@ -54,6 +54,12 @@ export interface ServerPairOptions {
   generation?: WebGeneration;
   /** `stub`: bench/upstream-stub.ts stands in for the emulator (2024, no-login chats only; `emulatorEnv`'s difficulty kept). */
   upstream?: UpstreamKind;
+  /**
+   * Both servers on the first core, the upstream and this process (the load) on the second: a server's CPU a chat is
+   * then its own, not what it pays for sharing both cores with the benches' other processes (as it would not with
+   * chatgpt.com, which is elsewhere).
+   */
+  pin?: boolean;
 }
 
 export type WebGeneration = "2024" | "2026";
@@ -88,10 +94,22 @@ async function plusAccessToken(stdout: ReadableStream<Uint8Array>): Promise<stri
   throw new Error("the emulator ended before printing the plus account's access token");
 }
 
-export function startServerPair([first, second]: [string, string], { port, emulatorEnv = {}, serverEnv = {}, stderr = "inherit", generation = "2024", upstream = "emulator" }: ServerPairOptions): ServerPair {
+/** The command that runs `command` on CPU `core` alone (util-linux's taskset), or `command` itself when not pinning. */
+function onCore(core: number | null, command: string[]): string[] {
+  return core === null ? command : ["taskset", "--cpu-list", String(core), ...command];
+}
+
+/** Keeps this process, every thread of it, on CPU `core` (its later threads inherit it). */
+export function pinSelf(core: number): void {
+  const pinned = Bun.spawnSync(["taskset", "--all-tasks", "--cpu-list", "--pid", String(core), String(process.pid)], { stdout: "ignore", stderr: "pipe" });
+  if (pinned.exitCode !== 0) throw new Error(`taskset could not pin the bench to CPU ${core}: ${pinned.stderr.toString().trim()}`);
+}
+
+export function startServerPair([first, second]: [string, string], { port, emulatorEnv = {}, serverEnv = {}, stderr = "inherit", generation = "2024", upstream = "emulator", pin = false }: ServerPairOptions): ServerPair {
   const emulatorUrl = `http://127.0.0.1:${port}`;
   const stub = upstream === "stub";
-  const emulator = Bun.spawn([process.execPath, stub ? "bench/upstream-stub.ts" : "test/emulator/main.ts"], {
+  if (pin) pinSelf(1);
+  const emulator = Bun.spawn(onCore(pin ? 1 : null, [process.execPath, stub ? "bench/upstream-stub.ts" : "test/emulator/main.ts"]), {
     cwd: ROOT,
     env: stub
       ? { ...process.env, STUB_PORT: String(port), STUB_POW_DIFFICULTY: emulatorEnv.EMULATOR_POW_DIFFICULTY ?? "0fffff" }
@@ -107,7 +125,7 @@ export function startServerPair([first, second]: [string, string], { port, emula
     const dataDir = mkdtempSync(join(tmpdir(), "chat2api-pair-"));
     dataDirs.push(dataDir);
     dropFromPageCache(binary);
-    const child = Bun.spawn([binary], {
+    const child = Bun.spawn(onCore(pin ? 0 : null, [binary]), {
       cwd: ROOT,
       env: { ...process.env, PORT: String(serverPort), HOST: "127.0.0.1", CHATGPT_BASE_URL: emulatorUrl, DATA_DIR: dataDir, LOG_LEVEL: "error", ...serverEnv },
       stdout: "ignore",
