@@ -5,7 +5,7 @@
  * Why: the strict emulator costs ~0.43 ms of CPU a chat itself (it logs every request and checks every header and
  * body), so on two cores the emulator, chat2api and the load generator together keep both busy, and chat2api's own
  * CPU a chat is measured on a saturated machine. Issue 12 measured against "a loopback stub of the upstream" for that
- * reason. This one costs about a third of the emulator's CPU a chat: it answers a no-login chat the way the emulator
+ * reason. This one costs half the emulator's CPU a chat or less: it answers a no-login chat the way the emulator
  * does (the same bootstrap page, the same requirements answer, the same seven delta-v1 events, each written in two
  * pieces, one event a pull), so a client does the same work against it.
  *
