@@ -1,6 +1,7 @@
 /**
  * @module What the benches that compare two compiled servers share (cpu-pair, idle-memory, gc-cost): their command
- * line, one emulator, both servers started against it with a data directory each, and a non-stream chat to send them.
+ * line, one emulator (or bench/upstream-stub.ts), both servers started against it with a data directory each, optionally
+ * pinned to a core of their own, and a non-stream chat to send them.
  *
  * The web generation is the emulator's: 2024 (the default) answers a no-login chat in two calls (chat-requirements,
  * conversation); 2026 refuses no-login chats, as chatgpt.com does, so there the chat is a plus account's, with its
@@ -100,7 +101,7 @@ function onCore(core: number | null, command: string[]): string[] {
 }
 
 /** Keeps this process, every thread of it, on CPU `core` (its later threads inherit it). */
-export function pinSelf(core: number): void {
+function pinSelf(core: number): void {
   const pinned = Bun.spawnSync(["taskset", "--all-tasks", "--cpu-list", "--pid", String(core), String(process.pid)], { stdout: "ignore", stderr: "pipe" });
   if (pinned.exitCode !== 0) throw new Error(`taskset could not pin the bench to CPU ${core}: ${pinned.stderr.toString().trim()}`);
 }
