@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createIdentity } from "../src/engines/web/identity.ts";
+import { startEmulator } from "../test/emulator/index.ts";
 import { PowWorkerPool } from "../src/engines/web/pow/pool.ts";
 import { benchConversationBody, benchUpstreamClient } from "./direct-client.ts";
 import { startUpstreamStub, type UpstreamStub } from "./upstream-stub.ts";
@@ -22,16 +23,30 @@ afterAll(async () => {
 
 const anonymous = () => createIdentity({ accessToken: null, teamAccountId: null }, { userAgents: [], proxyUrls: [] });
 
-test("chat2api's web client completes a chat against it, with the emulator's answer", async () => {
-  const client = benchUpstreamClient(stub.url, pow);
-  const opened = await client.openConversation({ identity: anonymous(), prepareBody: async () => benchConversationBody("gpt-4o-mini", [{ role: "user", content: "bench 7" }]) });
-  let text = "";
-  for await (const event of opened.events as unknown as AsyncIterable<{ type: string; message?: { author: { role: string }; content: { parts?: unknown[] } } }>) {
-    const part = event.type === "message" && event.message?.author.role === "assistant" ? event.message.content.parts?.[0] : undefined;
-    if (typeof part === "string") text = part;
-  }
-  expect(text).toBe("You said: bench 7");
-  expect(stub.stats).toMatchObject({ requirements: 1, conversations: 1, refused: 0 });
+type Event = { type: string; message?: { author: { role: string }; content: { parts?: unknown[] } } };
+
+/** The events chat2api's web client reads from the upstream at `url` for one no-login chat saying `said`. */
+async function eventsFrom(url: string, said: string): Promise<Event[]> {
+  const opened = await benchUpstreamClient(url, pow).openConversation({
+    identity: anonymous(),
+    prepareBody: async () => benchConversationBody("gpt-4o-mini", [{ role: "user", content: said }]),
+  });
+  return Array.fromAsync(opened.events as unknown as AsyncIterable<Event>);
+}
+
+test("chat2api's web client completes a chat against it, and reads what it reads from the emulator", async () => {
+  const before = { ...stub.stats };
+  const events = await eventsFrom(stub.url, "bench 7");
+  const parts = events.map((event) => (event.type === "message" && event.message?.author.role === "assistant" ? event.message.content.parts?.[0] : undefined));
+  expect(parts.filter((part) => typeof part === "string").at(-1)).toBe("You said: bench 7");
+  expect(stub.stats).toEqual({ requirements: before.requirements + 1, conversations: before.conversations + 1, refused: before.refused });
+
+  // the same chat from the emulator, ids and times aside: the bench prices the work the emulator's answer asks for
+  await using emulator = await startEmulator();
+  const fromEmulator = await eventsFrom(emulator.url, "bench 7");
+  const sameShape = (list: Event[]) =>
+    JSON.stringify(list, (key, value) => (key === "create_time" ? "<time>" : typeof value === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-/.test(value) ? "<id>" : value));
+  expect(sameShape(events)).toBe(sameShape(fromEmulator));
 });
 
 test("a conversation with no requirements token, a proof short of the difficulty or a spent token is refused", async () => {
@@ -53,7 +68,7 @@ test("a conversation with no requirements token, a proof short of the difficulty
 
   const first = await requirements();
   const short = await conversation({ "openai-sentinel-chat-requirements-token": first.token, "openai-sentinel-proof-token": proofFor(first.proofofwork.seed, false) });
-  expect([short.status, await detail(short)]).toEqual([403, "the proof does not meet the difficulty"]);
+  expect([short.status, await detail(short)]).toEqual([403, "proof of work does not meet the difficulty"]);
   const spent = await conversation({ "openai-sentinel-chat-requirements-token": first.token, "openai-sentinel-proof-token": proofFor(first.proofofwork.seed, true) });
   expect([spent.status, await detail(spent)]).toEqual([403, "unknown or spent chat requirements token"]);
 

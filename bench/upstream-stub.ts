@@ -10,12 +10,12 @@
  * pieces, one event a pull), so a client does the same work against it.
  *
  * It still refuses a chat that skipped the handshake: the requirements token must be one it issued and not yet used,
- * and the proof must meet the difficulty for that token's seed (SHA3-512, native). Everything else the emulator
- * checks, it does not: the emulator's tests prove the client right; this only prices it.
+ * and the proof must meet the difficulty for that token's seed (the emulator's own check and stream writer are used).
+ * Everything else the emulator checks, it does not: the emulator's tests prove the client right; this only prices it.
  */
 import { randomUUID } from "node:crypto";
-
-const encoder = new TextEncoder();
+import { verifyProofToken } from "../test/emulator/pow-verify.ts";
+import { sseResponse } from "../test/emulator/sse-response.ts";
 
 const HOME = `<!DOCTYPE html><html lang="en-US" data-build="prod-5f1c0e8d2a7b4c39e6f0a1d2b3c4d5e6f7a8b9c0" data-seq="1234567"><head><meta charset="utf-8"/>
 <title>ChatGPT</title>
@@ -73,23 +73,6 @@ function answerEvents(body: ConversationBody): string[] {
   ];
 }
 
-/** One event a pull, each in two writes split inside its first multibyte character or in the middle, as the emulator writes. */
-function sse(events: string[]): Response {
-  let index = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const event = events[index++];
-      if (event === undefined) return controller.close();
-      const bytes = encoder.encode(event);
-      const multibyte = bytes.findIndex((byte) => byte >= 0x80);
-      const at = multibyte >= 0 ? multibyte + 1 : bytes.length >> 1;
-      controller.enqueue(bytes.subarray(0, at));
-      controller.enqueue(bytes.subarray(at));
-    },
-  });
-  return new Response(stream, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" } });
-}
-
 export interface UpstreamStubStats {
   requirements: number;
   conversations: number;
@@ -126,10 +109,8 @@ export function startUpstreamStub({ port = 0, difficulty = "0fffff" }: { port?: 
     const seed = seeds.get(token);
     if (seed === undefined) return "unknown or spent chat requirements token";
     seeds.delete(token);
-    const proof = headers.get("openai-sentinel-proof-token") ?? "";
-    if (!proof.startsWith("gAAAAAB")) return "missing proof token";
-    const hash = new Bun.CryptoHasher("sha3-512").update(seed + proof.slice(7)).digest("hex");
-    return hash.slice(0, difficulty.length) <= difficulty ? null : "the proof does not meet the difficulty";
+    const verdict = verifyProofToken(headers.get("openai-sentinel-proof-token") ?? "", seed, difficulty);
+    return verdict.ok ? null : verdict.reason;
   };
 
   const conversation = async (request: Request): Promise<Response> => {
@@ -144,7 +125,7 @@ export function startUpstreamStub({ port = 0, difficulty = "0fffff" }: { port?: 
       return json({ detail: "this stub answers in delta v1 only" }, 400);
     }
     stats.conversations++;
-    return sse(answerEvents(body));
+    return sseResponse(answerEvents(body), { delayMs: 0 });
   };
 
   const server = Bun.serve({
