@@ -160,6 +160,23 @@ describe("proof-of-work hash fallback", () => {
     expect(hashes()).toEqual(["fnv", "sha3"]);
   });
 
+  test("past the 30 minutes one request in flight probes FNV again while the others keep SHA3; once FNV works SHA3 is let go", async () => {
+    const accepts: Array<"fnv" | "sha3"> = ["sha3"];
+    const fake = fakeUpstream({ generation: "2026", accepts });
+    const { chat, clock } = testClient(fake, { webProtocol: "2026" });
+    await chat();
+    const hashes = () =>
+      of(fake.calls, "/backend-api/sentinel/chat-requirements/finalize").map((call) => (verifyProofOfWork(SEED, DIFFICULTY, String(call.body?.proofofwork), "fnv") ? "fnv" : "sha3"));
+    accepts.push("fnv");
+    clock.t += 30 * 60_000;
+    fake.reset();
+    await Promise.all([chat(), chat(), chat()]);
+    expect(hashes().sort()).toEqual(["fnv", "sha3", "sha3"]);
+    fake.reset();
+    await Promise.all([chat(), chat()]);
+    expect(hashes()).toEqual(["fnv", "fnv"]);
+  });
+
   test("a write refused with a bare 403 counts as a refused proof too; a second refusal is the error", async () => {
     const fake = fakeUpstream({ generation: "2026", accepts: ["fnv", "sha3"] });
     fake.override("POST /f/conversation", () => new Response(null, { status: 403 }));

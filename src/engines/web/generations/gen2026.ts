@@ -75,7 +75,10 @@ export class Generation2026 implements ProtocolGeneration {
     const first = this.hashes.get(session.host) ?? "fnv";
     try {
       try {
-        return await this.attempt(input, first, state);
+        const result = await this.attempt(input, first, state);
+        // FNV is the page's own hash: it worked, so a remembered SHA3 (this request probed past it) is let go
+        if (first === "fnv") this.hashes.forget(session.host);
+        return result;
       } catch (error) {
         if (!(error instanceof ProofRefused)) throw error;
         const other: PowHash = first === "fnv" ? "sha3" : "fnv";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { UpstreamError } from "../errors.ts";
-import { fakeUpstream, json, notFound } from "./__fixtures__/fake-upstream.ts";
+import { DIFFICULTY, fakeUpstream, json, notFound, SEED } from "./__fixtures__/fake-upstream.ts";
 import { testClient } from "./__fixtures__/test-client.ts";
 
 const PREPARE = "POST /backend-api/sentinel/chat-requirements/prepare";
@@ -36,6 +36,41 @@ describe("WEB_PROTOCOL=auto", () => {
     fake.reset();
     await chat();
     expect(backend(fake.sequence())).toEqual([PREPARE, ...LEGACY]);
+  });
+
+  test("past the 30 minutes one request in flight probes 2026 again, and the others keep to 2024 meanwhile", async () => {
+    const fake = fakeUpstream({ generation: "2024" });
+    const { chat, clock } = testClient(fake);
+    await chat();
+    clock.t += 30 * 60_000;
+    fake.reset();
+    await Promise.all([chat(), chat(), chat()]);
+    const prepares = fake.sequence().filter((call) => call === PREPARE);
+    expect([prepares.length, backend(fake.sequence()).filter((call) => call === LEGACY[1]).length]).toEqual([1, 3]);
+    fake.reset();
+    await Promise.all([chat(), chat()]);
+    expect(backend(fake.sequence()).sort()).toEqual([...LEGACY, ...LEGACY].sort());
+  });
+
+  test("a probe that finds 2026 served lets 2024 go: the requests after it speak 2026", async () => {
+    const fake = fakeUpstream({ generation: "2026" });
+    let legacyOnly = true;
+    const prepare2026 = (): Response =>
+      json(200, { persona: "chatgpt-freeaccount", prepare_token: "prepare", proofofwork: { required: true, seed: SEED, difficulty: DIFFICULTY }, turnstile: { required: false }, so: { required: false } });
+    fake.override("POST /sentinel/chat-requirements/prepare", () => (legacyOnly ? notFound() : prepare2026()));
+    fake.override("POST /sentinel/chat-requirements", () =>
+      json(200, { persona: "chatgpt-freeaccount", token: "legacy", proofofwork: { required: false }, turnstile: { required: false } }),
+    );
+    fake.override("POST /conversation", () => new Response('data: {"message": null}\n\ndata: [DONE]\n\n', { headers: { "content-type": "text/event-stream" } }));
+    const { chat, clock } = testClient(fake);
+    await chat();
+    expect(backend(fake.sequence())).toEqual([PREPARE, ...LEGACY]);
+    legacyOnly = false;
+    clock.t += 30 * 60_000;
+    fake.reset();
+    await chat();
+    await chat();
+    expect(backend(fake.sequence())).toEqual([...MODERN, ...MODERN]);
   });
 
   test("a 2026 upstream is used at once, and nothing is remembered against it", async () => {

@@ -1,7 +1,8 @@
 /**
  * @module Which protocol generation a request speaks (`WEB_PROTOCOL`): `2024` or `2026` exactly, or `auto`, which
  * tries 2026 first and falls back to 2024 when the upstream has no 2026 endpoint (web-2026.md §11 items 1 and 6),
- * remembering per base URL what worked so later requests go straight there, and probing 2026 again after a while.
+ * remembering per base URL what worked so later requests go straight there, and probing 2026 again after a while
+ * with one request at a time (host-memory.ts).
  */
 import { type GenerationName, GenerationUnavailable, type HandshakeInput, type HandshakeResult, type ProtocolGeneration } from "./generation.ts";
 import { HostMemory, REPROBE_AFTER_MS } from "./host-memory.ts";
@@ -44,6 +45,8 @@ export class GenerationSelector {
         const result = await this.options.generations[name].open(input);
         // only a fallback is remembered, and using it does not extend it: the preferred one is probed again in time
         if (i > 0) this.remembered.set(host, name);
+        // the preferred one works (this request probed it again, or nothing was remembered): the fallback is let go
+        else if (name === "2026") this.remembered.forget(host);
         return { ...result, generation: name };
       } catch (error) {
         if (!(error instanceof GenerationUnavailable)) throw error;
