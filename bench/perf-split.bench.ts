@@ -15,17 +15,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { argument, cpuMs, load } from "./load.ts";
-import { startServerPair } from "./server-pair.ts";
+import { startServerPair, twoBinaries } from "./server-pair.ts";
 
 const USAGE = "bun bench/perf-split.bench.ts BINARY_A BINARY_B [--requests N] [--warmup N] [--frequency HZ]";
 const requests = Number(argument("--requests") ?? 6000);
 const warmup = Number(argument("--warmup") ?? 25_000);
 const frequency = Number(argument("--frequency") ?? 2000);
-const binaries = process.argv.slice(2, 4);
-if (binaries.length !== 2 || binaries.some((path) => path.startsWith("--"))) {
-  console.error(`usage: ${USAGE}`);
-  process.exit(2);
-}
+const binaries = twoBinaries(USAGE);
 if (Bun.which("perf") === null) {
   console.error("perf is not installed (Debian: apt-get install linux-perf)");
   process.exit(2);
@@ -41,6 +37,9 @@ function kindOf(dso: string, executable: string): string {
 }
 
 const KINDS = ["executable", "JIT", "kernel", "libc", "other"];
+
+/** All samples of one thread. */
+const sum = (kinds: Map<string, number>): number => [...kinds.values()].reduce((a, b) => a + b, 0);
 
 /** Samples by thread name and kind of code, from `perf report` of one recording. */
 function samplesByThread(data: string, executable: string): Map<string, Map<string, number>> {
@@ -59,7 +58,7 @@ function samplesByThread(data: string, executable: string): Map<string, Map<stri
   return byThread;
 }
 
-const pair = startServerPair([binaries[0] as string, binaries[1] as string], {
+const pair = startServerPair(binaries, {
   port: 5366,
   emulatorEnv: { EMULATOR_POW_DIFFICULTY: "0fffff" },
   serverEnv: { POW_WORKERS: "2", MAX_STREAMS_PER_ACCOUNT: "256" },
@@ -84,7 +83,7 @@ try {
     const mainName = (await Bun.file(`/proc/${pid}/comm`).text()).trim();
     const threads = samplesByThread(data, basename(server.binary));
     const perChat = (samples: number) => ((samples * msPerSample) / requests).toFixed(3);
-    const total = [...threads.values()].reduce((sum, kinds) => sum + [...kinds.values()].reduce((a, b) => a + b, 0), 0);
+    const total = [...threads.values()].reduce((all, kinds) => all + sum(kinds), 0);
     for (const [thread, kinds] of [...threads].sort((a, b) => sum(b[1]) - sum(a[1]))) {
       if (sum(kinds) * msPerSample < requests * 0.005) continue; // under 0.005 ms a chat
       rows.push(`| ${server.name} | ${thread === mainName ? "main" : thread} | ${KINDS.map((kind) => perChat(kinds.get(kind) ?? 0)).join(" | ")} | ${perChat(sum(kinds))} |`);
@@ -96,8 +95,4 @@ try {
 } finally {
   await pair.stop();
   rmSync(workDir, { recursive: true, force: true });
-}
-
-function sum(kinds: Map<string, number>): number {
-  return [...kinds.values()].reduce((a, b) => a + b, 0);
 }
